@@ -1,0 +1,553 @@
+//! Markdown (pulldown-cmark events) to blocks and inlines.
+//!
+//! An explicit stack rather than recursion, so that deeply nested quotes and
+//! lists cannot overflow the call stack.
+
+use super::html::{self, HtmlTag};
+use super::{Attrs, Block, Inline, Note};
+use crate::manuscript::LoadError;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// One level-1 section of a file: its heading (if it opened with one), its
+/// blocks and its footnotes.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub heading: Option<String>,
+    pub blocks: Vec<Block>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    pub sections: Vec<Section>,
+    /// (line, message) for things dropped or doubtful.
+    pub warnings: Vec<(usize, String)>,
+}
+
+/// What an image reference resolves to: an asset index, or `None` for a
+/// remote image that cannot be embedded (its alt text stands in).
+pub type Resolver<'r> = dyn FnMut(&str, usize) -> Result<Option<usize>, LoadError> + 'r;
+
+#[derive(Debug)]
+enum Kind {
+    Root,
+    Para,
+    Heading(u8, Attrs),
+    Quote,
+    List(Option<u64>),
+    Item,
+    Code(String),
+    HtmlBlock(String),
+    Note(String),
+    Emph,
+    Strong,
+    Strike,
+    Sup,
+    Sub,
+    Link(String),
+    Image(String, usize),
+    /// An element opened by inline HTML (`<sup>`, `<em>`, ...), by tag name.
+    Html(&'static str),
+    /// A table cell or other container whose text we keep as a paragraph.
+    Loose,
+}
+
+struct Frame {
+    kind: Kind,
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+}
+
+impl Frame {
+    fn new(kind: Kind) -> Frame {
+        Frame { kind, blocks: Vec::new(), inlines: Vec::new() }
+    }
+    /// Pending inline content becomes a paragraph before a block is added.
+    fn flush(&mut self) {
+        if self.inlines.iter().any(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty())) {
+            let content = finish_inlines(std::mem::take(&mut self.inlines));
+            self.blocks.push(Block::Para { content, attrs: Attrs::default() });
+        } else {
+            self.inlines.clear();
+        }
+    }
+    fn push_block(&mut self, b: Block) {
+        self.flush();
+        self.blocks.push(b);
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_SUPERSCRIPT | Options::ENABLE_SUBSCRIPT
+}
+
+/// Parse one file's normalised Markdown. `first_line` is the file line of the
+/// text's first line, for messages.
+pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<'_>) -> Result<ParsedFile, LoadError> {
+    let line_starts: Vec<usize> = std::iter::once(0).chain(markdown.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |off: usize| line_starts.partition_point(|&s| s <= off) + first_line - 1;
+
+    let mut out = ParsedFile::default();
+    let mut stack = vec![Frame::new(Kind::Root)];
+    let mut note_labels: Vec<String> = Vec::new();
+    let mut note_defs: Vec<(String, Vec<Block>)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let off = range.start;
+        let line = line_of(off);
+        match event {
+            Event::Start(tag) => {
+                let kind = match tag {
+                    Tag::Paragraph => Kind::Para,
+                    Tag::Heading { level, id, classes, attrs } => {
+                        let mut a = Attrs { id: id.map(|s| s.to_string()), classes: classes.iter().map(|c| c.to_string()).collect() };
+                        // `{:.class}` reaches us as an attribute named ":.class".
+                        for (k, _) in attrs {
+                            absorb_ial(&mut a, &k);
+                        }
+                        Kind::Heading(heading_level(level), a)
+                    }
+                    Tag::BlockQuote(_) => Kind::Quote,
+                    Tag::CodeBlock(_) => Kind::Code(String::new()),
+                    Tag::HtmlBlock => Kind::HtmlBlock(String::new()),
+                    Tag::List(start) => Kind::List(start),
+                    Tag::Item => Kind::Item,
+                    Tag::FootnoteDefinition(label) => Kind::Note(label.to_string()),
+                    Tag::Emphasis => Kind::Emph,
+                    Tag::Strong => Kind::Strong,
+                    Tag::Strikethrough => Kind::Strike,
+                    Tag::Superscript => Kind::Sup,
+                    Tag::Subscript => Kind::Sub,
+                    Tag::Link { dest_url, .. } => Kind::Link(dest_url.to_string()),
+                    Tag::Image { dest_url, .. } => Kind::Image(dest_url.to_string(), line),
+                    _ => Kind::Loose,
+                };
+                stack.push(Frame::new(kind));
+            }
+            Event::End(end) => close(&mut stack, end, &mut out, &mut note_defs, resolve)?,
+            Event::Text(t) => {
+                let top = stack.last_mut().expect("root frame");
+                match &mut top.kind {
+                    Kind::Code(s) | Kind::HtmlBlock(s) => s.push_str(&t),
+                    _ => top.inlines.push(Inline::Text(t.to_string())),
+                }
+            }
+            Event::Code(t) => top(&mut stack).inlines.push(Inline::Code(t.to_string())),
+            Event::SoftBreak => top(&mut stack).inlines.push(Inline::Text("\n".into())),
+            Event::HardBreak => top(&mut stack).inlines.push(Inline::LineBreak),
+            Event::Rule => top(&mut stack).push_block(Block::SceneBreak),
+            Event::FootnoteReference(label) => {
+                let i = note_labels.iter().position(|l| *l == *label).unwrap_or_else(|| {
+                    note_labels.push(label.to_string());
+                    note_labels.len() - 1
+                });
+                top(&mut stack).inlines.push(Inline::NoteRef(i));
+            }
+            Event::Html(raw) => match &mut top(&mut stack).kind {
+                Kind::HtmlBlock(s) => s.push_str(&raw),
+                _ => inline_html(&mut stack, &raw, line, &mut out),
+            },
+            Event::InlineHtml(raw) => inline_html(&mut stack, &raw, line, &mut out),
+            Event::TaskListMarker(done) => top(&mut stack).inlines.push(Inline::Text(if done { "☒ " } else { "☐ " }.into())),
+            Event::InlineMath(t) | Event::DisplayMath(t) => top(&mut stack).inlines.push(Inline::Text(t.to_string())),
+        }
+    }
+    while stack.len() > 1 {
+        let f = stack.pop().expect("frame");
+        attach(&mut stack, f, &mut out, &mut note_defs, resolve, 0)?;
+    }
+    let mut root = stack.pop().expect("root frame");
+    root.flush();
+    out.sections = split_sections(root.blocks, &note_labels, &note_defs);
+    Ok(out)
+}
+
+fn top(stack: &mut [Frame]) -> &mut Frame {
+    stack.last_mut().expect("root frame")
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn end_matches(kind: &Kind, end: &TagEnd) -> bool {
+    matches!(
+        (kind, end),
+        (Kind::Para, TagEnd::Paragraph)
+            | (Kind::Heading(..), TagEnd::Heading(_))
+            | (Kind::Quote, TagEnd::BlockQuote(_))
+            | (Kind::Code(_), TagEnd::CodeBlock)
+            | (Kind::HtmlBlock(_), TagEnd::HtmlBlock)
+            | (Kind::List(_), TagEnd::List(_))
+            | (Kind::Item, TagEnd::Item)
+            | (Kind::Note(_), TagEnd::FootnoteDefinition)
+            | (Kind::Emph, TagEnd::Emphasis)
+            | (Kind::Strong, TagEnd::Strong)
+            | (Kind::Strike, TagEnd::Strikethrough)
+            | (Kind::Sup, TagEnd::Superscript)
+            | (Kind::Sub, TagEnd::Subscript)
+            | (Kind::Link(_), TagEnd::Link)
+            | (Kind::Image(..), TagEnd::Image)
+    )
+}
+
+/// Close the frame `end` ends, closing any inline-HTML element left open
+/// inside it (an unclosed `<sup>` must not swallow the rest of the book).
+fn close(stack: &mut Vec<Frame>, end: TagEnd, out: &mut ParsedFile, defs: &mut Vec<(String, Vec<Block>)>, resolve: &mut Resolver<'_>) -> Result<(), LoadError> {
+    let Some(depth) = stack.iter().rposition(|f| end_matches(&f.kind, &end)) else {
+        // A container we do not model (table parts): its text stays inline.
+        if stack.len() > 1 && matches!(stack.last().map(|f| &f.kind), Some(Kind::Loose)) {
+            let f = stack.pop().expect("frame");
+            let parent = top(stack);
+            parent.inlines.extend(f.inlines);
+            parent.inlines.push(Inline::Text(" ".into()));
+            parent.blocks.extend(f.blocks);
+        }
+        return Ok(());
+    };
+    while stack.len() > depth {
+        let f = stack.pop().expect("frame");
+        attach(stack, f, out, defs, resolve, depth)?;
+    }
+    Ok(())
+}
+
+fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Vec<(String, Vec<Block>)>, resolve: &mut Resolver<'_>, _depth: usize) -> Result<(), LoadError> {
+    let parent = top(stack);
+    let inline = |c: Vec<Inline>| finish_inlines(c);
+    let kind = std::mem::replace(&mut f.kind, Kind::Loose);
+    match kind {
+        Kind::Para => {
+            let ial = take_trailing_ial(&mut f.inlines);
+            let content = inline(f.inlines);
+            if let Some(a) = ial.clone().filter(|_| content.is_empty()) {
+                // A paragraph that is only `{:.class}` styles the block before it.
+                if let Some(prev) = parent.blocks.last_mut() {
+                    merge_attrs(prev, &a);
+                }
+                return Ok(());
+            }
+            let attrs = ial.unwrap_or_default();
+            let block = match content.as_slice() {
+                [Inline::Image { asset, alt }] => Block::Figure { asset: *asset, alt: alt.clone() },
+                _ if content.is_empty() => return Ok(()),
+                _ => Block::Para { content, attrs },
+            };
+            parent.push_block(block);
+        }
+        Kind::Heading(level, attrs) => {
+            let content = inline(f.inlines);
+            parent.push_block(Block::Heading { level, content, attrs });
+        }
+        Kind::Quote => {
+            f.flush();
+            parent.push_block(Block::Quote(f.blocks));
+        }
+        Kind::Item => {
+            f.flush();
+            parent.blocks.push(Block::List { start: None, items: vec![f.blocks] });
+        }
+        Kind::List(start) => {
+            f.flush();
+            let items = f
+                .blocks
+                .into_iter()
+                .flat_map(|b| match b {
+                    Block::List { items, .. } => items,
+                    other => vec![vec![other]],
+                })
+                .collect();
+            parent.push_block(Block::List { start, items });
+        }
+        Kind::Code(text) => parent.push_block(Block::Code { text }),
+        Kind::HtmlBlock(raw) => {
+            let (content, dropped) = html::to_inlines(&raw);
+            if let Some(what) = dropped {
+                out.warnings.push((0, format!("raw HTML {what} dropped")));
+            }
+            let content = finish_inlines(content);
+            if !content.is_empty() {
+                parent.push_block(Block::Para { content, attrs: Attrs::default() });
+            }
+        }
+        Kind::Note(label) => {
+            f.flush();
+            defs.push((label, f.blocks));
+        }
+        Kind::Image(url, line) => {
+            let alt = Inline::plain_text(&f.inlines);
+            match resolve(&url, line)? {
+                Some(asset) => parent.inlines.push(Inline::Image { asset, alt }),
+                None => {
+                    out.warnings.push((line, format!("remote image `{url}` cannot be embedded; its alt text stands in")));
+                    parent.inlines.push(Inline::Text(alt));
+                }
+            }
+        }
+        Kind::Emph => parent.inlines.push(Inline::Emph(f.inlines)),
+        Kind::Strong => parent.inlines.push(Inline::Strong(f.inlines)),
+        Kind::Strike => parent.inlines.push(Inline::Strike(f.inlines)),
+        Kind::Sup => parent.inlines.push(Inline::Sup(f.inlines)),
+        Kind::Sub => parent.inlines.push(Inline::Sub(f.inlines)),
+        Kind::Link(url) => parent.inlines.push(Inline::Link { url, content: f.inlines }),
+        Kind::Html(tag) => parent.inlines.extend(html::wrap(tag, f.inlines)),
+        Kind::Loose => {
+            parent.inlines.extend(f.inlines);
+            parent.blocks.extend(f.blocks);
+        }
+        Kind::Root => unreachable!("the root frame is never attached"),
+    }
+    Ok(())
+}
+
+/// Inline HTML: known formatting tags open and close elements, `<br>` breaks
+/// the line, anything else is dropped (its text, if any, stays).
+fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedFile) {
+    for tok in html::tokens(raw) {
+        match tok {
+            HtmlTag::Open(name) => stack.push(Frame::new(Kind::Html(name))),
+            HtmlTag::Close(name) => {
+                if let Some(depth) = stack.iter().rposition(|f| matches!(f.kind, Kind::Html(n) if n == name)) {
+                    // Only close if no markdown container sits above it.
+                    if stack[depth + 1..].iter().all(|f| matches!(f.kind, Kind::Html(_))) {
+                        while stack.len() > depth {
+                            let f = stack.pop().expect("frame");
+                            if let Kind::Html(tag) = f.kind {
+                                top(stack).inlines.extend(html::wrap(tag, f.inlines));
+                            }
+                        }
+                    }
+                }
+            }
+            HtmlTag::Break => top(stack).inlines.push(Inline::LineBreak),
+            HtmlTag::Text(t) => top(stack).inlines.push(Inline::Text(t)),
+            HtmlTag::Dropped(what) => out.warnings.push((line, format!("raw HTML {what} dropped"))),
+        }
+    }
+}
+
+/// Merge adjacent text, turn soft breaks into spaces, trim paragraph ends.
+fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v {
+        let i = match i {
+            Inline::Text(t) => Inline::Text(t.replace('\n', " ")),
+            Inline::Emph(c) => Inline::Emph(finish_inlines(c)),
+            Inline::Strong(c) => Inline::Strong(finish_inlines(c)),
+            Inline::Strike(c) => Inline::Strike(finish_inlines(c)),
+            Inline::Sup(c) => Inline::Sup(finish_inlines(c)),
+            Inline::Sub(c) => Inline::Sub(finish_inlines(c)),
+            Inline::Link { url, content } => Inline::Link { url, content: finish_inlines(content) },
+            other => other,
+        };
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    if let Some(Inline::Text(t)) = out.first_mut() {
+        *t = t.trim_start().to_string();
+    }
+    if let Some(Inline::Text(t)) = out.last_mut() {
+        *t = t.trim_end().to_string();
+    }
+    out.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+    out
+}
+
+/// A kramdown inline attribute list: `{:.a #b}`, `{: .a}`, `{.a}`.
+pub fn parse_ial(s: &str) -> Option<Attrs> {
+    let inner = s.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let inner = inner.strip_prefix(':').unwrap_or(inner);
+    let mut a = Attrs::default();
+    let mut any = false;
+    for tok in inner.split_whitespace() {
+        if !absorb_ial(&mut a, tok) {
+            return None;
+        }
+        any = true;
+    }
+    any.then_some(a)
+}
+
+/// Add `.class` or `#id` (with an optional leading `:`) to `a`.
+fn absorb_ial(a: &mut Attrs, tok: &str) -> bool {
+    let tok = tok.trim_start_matches(':');
+    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if let Some(c) = tok.strip_prefix('.').filter(|c| valid(c)) {
+        a.classes.push(c.to_string());
+        true
+    } else if let Some(id) = tok.strip_prefix('#').filter(|c| valid(c)) {
+        a.id = Some(id.to_string());
+        true
+    } else {
+        false
+    }
+}
+
+/// A paragraph whose last line is an IAL (`text\n{:.x}`) gives it attributes.
+fn take_trailing_ial(v: &mut Vec<Inline>) -> Option<Attrs> {
+    let n = v.len();
+    let Some(Inline::Text(t)) = v.last_mut() else { return None };
+    let start = t.rfind('\n').map_or(0, |i| i + 1);
+    if start == 0 && n > 1 {
+        return None;
+    }
+    let a = parse_ial(&t[start..])?;
+    t.truncate(start);
+    Some(a)
+}
+
+fn merge_attrs(b: &mut Block, a: &Attrs) {
+    if let Block::Heading { attrs, .. } | Block::Para { attrs, .. } = b {
+        attrs.classes.extend(a.classes.iter().cloned());
+        if a.id.is_some() {
+            attrs.id = a.id.clone();
+        }
+    }
+}
+
+/// Split a file's blocks at level-1 headings; give each section the notes it
+/// calls, renumbered in order of first call.
+fn split_sections(blocks: Vec<Block>, labels: &[String], defs: &[(String, Vec<Block>)]) -> Vec<Section> {
+    let mut sections = vec![Section::default()];
+    for b in blocks {
+        match b {
+            Block::Heading { level: 1, content, .. } => {
+                let cur = sections.last().expect("one section");
+                let title = Inline::plain_text(&content);
+                if cur.heading.is_none() && cur.blocks.iter().all(|b| !matches!(b, Block::Heading { .. })) && sections.len() == 1 {
+                    sections[0].heading = Some(title);
+                } else {
+                    sections.push(Section { heading: Some(title), ..Default::default() });
+                }
+            }
+            b => sections.last_mut().expect("one section").blocks.push(b),
+        }
+    }
+    for s in &mut sections {
+        let mut order: Vec<usize> = Vec::new();
+        renumber_blocks(&mut s.blocks, &mut order);
+        let mut i = 0;
+        while i < order.len() {
+            let label = &labels[order[i]];
+            let mut blocks = defs.iter().find(|(l, _)| l == label).map(|(_, b)| b.clone()).unwrap_or_default();
+            renumber_blocks(&mut blocks, &mut order);
+            s.notes.push(Note { label: label.clone(), blocks });
+            i += 1;
+        }
+    }
+    sections
+}
+
+fn renumber_blocks(blocks: &mut [Block], order: &mut Vec<usize>) {
+    for b in blocks {
+        match b {
+            Block::Heading { content, .. } | Block::Para { content, .. } => renumber_inlines(content, order),
+            Block::Quote(v) => renumber_blocks(v, order),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| renumber_blocks(i, order)),
+            _ => {}
+        }
+    }
+}
+
+fn renumber_inlines(v: &mut [Inline], order: &mut Vec<usize>) {
+    for i in v {
+        match i {
+            Inline::NoteRef(n) => {
+                *n = order.iter().position(|x| x == n).unwrap_or_else(|| {
+                    order.push(*n);
+                    order.len() - 1
+                });
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => renumber_inlines(c, order),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(md: &str) -> ParsedFile {
+        parse_chapters(md, 1, &mut |_, _| Ok(Some(0))).unwrap()
+    }
+
+    #[test]
+    fn heading_with_kramdown_class() {
+        let p = parse("#### Histoire 1 {:.text-center}\n\nTexte.\n");
+        match &p.sections[0].blocks[0] {
+            Block::Heading { level: 4, attrs, content } => {
+                assert_eq!(attrs.classes, vec!["text-center"]);
+                assert_eq!(Inline::plain_text(content), "Histoire 1");
+            }
+            b => panic!("{b:?}"),
+        }
+    }
+
+    #[test]
+    fn ial_paragraph_styles_previous_block() {
+        let p = parse("Un paragraphe.\n\n{:.text-center}\n\nSuite.\n");
+        assert_eq!(p.sections[0].blocks.len(), 2);
+        assert!(matches!(&p.sections[0].blocks[0], Block::Para { attrs, .. } if attrs.has_class("text-center")));
+    }
+
+    #[test]
+    fn trailing_ial_line_styles_its_paragraph() {
+        let p = parse("Un paragraphe\n{: .text-center #x}\n");
+        match &p.sections[0].blocks[0] {
+            Block::Para { attrs, content } => {
+                assert_eq!(attrs.classes, vec!["text-center"]);
+                assert_eq!(attrs.id.as_deref(), Some("x"));
+                assert_eq!(Inline::plain_text(content), "Un paragraphe");
+            }
+            b => panic!("{b:?}"),
+        }
+    }
+
+    #[test]
+    fn splits_at_level_one_headings() {
+        let p = parse("Avant.\n\n# Un\n\nA\n\n# Deux\n\nB\n");
+        assert_eq!(p.sections.len(), 2);
+        assert_eq!(p.sections[0].heading.as_deref(), Some("Un"));
+        assert_eq!(p.sections[0].blocks.len(), 2);
+        assert_eq!(p.sections[1].heading.as_deref(), Some("Deux"));
+    }
+
+    #[test]
+    fn footnotes_are_numbered_per_section() {
+        let p = parse("# A\n\nx[^n]\n\n# B\n\ny[^m] z[^n]\n\n[^n]: note N\n[^m]: note M\n");
+        assert_eq!(p.sections[1].notes.len(), 2);
+        assert_eq!(p.sections[1].notes[0].label, "m");
+        assert_eq!(p.sections[0].notes[0].label, "n");
+    }
+
+    #[test]
+    fn script_never_passes_and_unclosed_tags_close() {
+        let p = parse("Texte <sup>1 et <script>alert(1)</script> fin\n\n<div onclick=\"x()\">bloc &amp; <b>gras</div>\n");
+        let dbg = format!("{:?}", p.sections[0].blocks);
+        assert!(!dbg.contains("alert"), "{dbg}");
+        assert!(!dbg.contains("onclick"), "{dbg}");
+        assert!(dbg.contains("bloc & "), "{dbg}");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let md = ">".repeat(5000) + " deep\n";
+        let p = parse(&md);
+        assert_eq!(p.sections.len(), 1);
+    }
+
+    #[test]
+    fn scene_breaks() {
+        let p = parse("A\n\n* * *\n\nB\n\n***\n\nC\n");
+        assert_eq!(p.sections[0].blocks.iter().filter(|b| matches!(b, Block::SceneBreak)).count(), 2);
+    }
+}

@@ -1,0 +1,73 @@
+//! A second pass over the zip epub-builder wrote: every entry gets the
+//! build's timestamp (so the same inputs give the same bytes), and the
+//! package documents get what epub-builder leaves out or gets wrong.
+
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+pub struct Fixes {
+    pub lang: String,
+    pub modified: i64,
+    /// An identifier of the author's own (ISBN, URN) instead of the uuid.
+    pub identifier: Option<String>,
+}
+
+pub fn finish(raw: &[u8], fx: &Fixes) -> Result<Vec<u8>, String> {
+    let err = |e: zip::result::ZipError| format!("repacking the EPUB: {e}");
+    let mut zin = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
+    let when = zip_time(fx.modified);
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len())));
+    let uuid = find_uuid(&mut zin)?;
+    for i in 0..zin.len() {
+        let name = zin.by_index_raw(i).map_err(err)?.name().to_string();
+        let fix = name.ends_with(".opf") || name.ends_with("nav.xhtml") || name.ends_with(".ncx");
+        if fix {
+            let mut text = String::new();
+            zin.by_index(i).map_err(err)?.read_to_string(&mut text).map_err(|e| e.to_string())?;
+            let text = patch(&name, &text, fx, uuid.as_deref());
+            let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(when).unix_permissions(0o644);
+            out.start_file(name.as_str(), opts).map_err(err)?;
+            out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        } else {
+            let f = zin.by_index_raw(i).map_err(err)?;
+            out.raw_copy_file_touch(f, when, Some(0o644)).map_err(err)?;
+        }
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
+}
+
+fn find_uuid(zin: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Option<String>, String> {
+    let Ok(mut f) = zin.by_name("OEBPS/content.opf") else { return Ok(None) };
+    let mut s = String::new();
+    f.read_to_string(&mut s).map_err(|e| e.to_string())?;
+    Ok(s.find("urn:uuid:").map(|i| s[i..i + 9 + 36].to_string()))
+}
+
+fn patch(name: &str, text: &str, fx: &Fixes, uuid: Option<&str>) -> String {
+    let lang = super::xhtml::escape(&fx.lang);
+    let mut t = text.to_string();
+    if name.ends_with(".opf") {
+        // epub-builder numbers languages and creators alike: two
+        // `id="epub-creator-0"` make the package invalid.
+        t = t.replace("<dc:language id=\"epub-creator-", "<dc:language id=\"lang-");
+    }
+    if name.ends_with("nav.xhtml") {
+        t = t.replacen(
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
+            &format!("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
+            1,
+        );
+    }
+    if let (Some(id), Some(uuid)) = (&fx.identifier, uuid) {
+        t = t.replace(uuid, &super::xhtml::escape(id));
+    }
+    t
+}
+
+/// A zip timestamp (2-second resolution, 1980 to 2107) from Unix time.
+fn zip_time(secs: i64) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    let dt = chrono::DateTime::from_timestamp(secs.clamp(315_532_800, 4_354_819_198), 0).unwrap_or_default();
+    zip::DateTime::from_date_and_time(dt.year() as u16, dt.month() as u8, dt.day() as u8, dt.hour() as u8, dt.minute() as u8, dt.second() as u8).unwrap_or_default()
+}

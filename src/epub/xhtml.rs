@@ -1,0 +1,231 @@
+//! Chapter objects to XHTML. Everything written here is escaped here, so the
+//! output is well-formed whatever the manuscript holds.
+
+use crate::book::{Block, Chapter, Inline};
+use std::fmt::Write;
+
+/// Escape text for XML content and attributes; drop characters XML forbids.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') || (0xD800..0xE000).contains(&(c as u32)) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// The head and body wrapper of every content document.
+pub fn document(lang: &str, title: &str, body_type: &str, body: &str) -> String {
+    let lang = escape(lang);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"{body_type}\">\n{body}</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// Where a chapter's images live in the book, by asset index.
+pub struct Ctx<'a> {
+    pub chapter: &'a Chapter,
+    pub asset_hrefs: &'a [String],
+}
+
+/// A chapter as a complete XHTML document.
+pub fn chapter(c: &Chapter, asset_hrefs: &[String]) -> String {
+    let ctx = Ctx { chapter: c, asset_hrefs };
+    let mut b = String::with_capacity(4096);
+    let _ = writeln!(b, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}-title\">", c.id);
+    let _ = writeln!(b, "<h1 id=\"{}-title\" class=\"chapter-title\">{}</h1>", c.id, escape(&c.title));
+    let mut outline = 1;
+    blocks(&mut b, &c.blocks, &ctx, &mut outline, true);
+    b.push_str("</section>\n");
+    for (i, note) in c.notes.iter().enumerate() {
+        // Each note is its own <aside epub:type="footnote">: Apple Books and
+        // Kobo show it as a pop-up and keep it out of the reading flow. The
+        // back-link comes first so that Kindle does not merge consecutive
+        // notes, and the call is <sup><a>, not <a><sup>, for Apple's pop-ups.
+        let n = i + 1;
+        let _ = write!(b, "<aside id=\"{id}-note{n}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"note-number\"><a href=\"#{id}-ref{n}\" role=\"doc-backlink\">{n}.</a></p>\n", id = c.id);
+        let mut o = outline;
+        blocks(&mut b, &note.blocks, &ctx, &mut o, false);
+        b.push_str("</aside>\n");
+    }
+    document(&c.lang, &c.title, "bodymatter", &b)
+}
+
+/// Write blocks. `outline` is the last heading level written: levels may
+/// not skip (h1 then h4), so the element level follows the outline while a
+/// class keeps the author's level for the style sheet.
+fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut u8, first_after_heading: bool) {
+    let mut after_heading = first_after_heading;
+    for b in v {
+        match b {
+            Block::Heading { level, content, attrs } => {
+                let el = (*level).clamp(2, 6).min(*outline + 1);
+                *outline = el;
+                let _ = write!(out, "<h{el}");
+                let mut classes = vec![format!("h{}", (*level).clamp(2, 6))];
+                classes.extend(attrs.classes.iter().cloned());
+                attrs_into(out, attrs.id.as_deref(), &classes);
+                out.push('>');
+                inlines(out, content, ctx);
+                let _ = writeln!(out, "</h{el}>");
+                after_heading = true;
+                continue;
+            }
+            Block::Para { content, attrs } => {
+                out.push_str("<p");
+                let mut classes = attrs.classes.clone();
+                if after_heading {
+                    classes.insert(0, "first".into());
+                }
+                attrs_into(out, attrs.id.as_deref(), &classes);
+                out.push('>');
+                inlines(out, content, ctx);
+                out.push_str("</p>\n");
+            }
+            Block::Quote(inner) => {
+                out.push_str("<blockquote>\n");
+                blocks(out, inner, ctx, outline, false);
+                out.push_str("</blockquote>\n");
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(1) => out.push_str("<ol>\n"),
+                    Some(n) => {
+                        let _ = writeln!(out, "<ol start=\"{n}\">");
+                    }
+                    None => out.push_str("<ul>\n"),
+                }
+                for item in items {
+                    out.push_str("<li>");
+                    // A one-paragraph item is written without its <p>.
+                    match item.as_slice() {
+                        [Block::Para { content, attrs }] if attrs.classes.is_empty() => inlines(out, content, ctx),
+                        _ => blocks(out, item, ctx, outline, false),
+                    }
+                    out.push_str("</li>\n");
+                }
+                out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Code { text } => {
+                out.push_str("<pre><code>");
+                escape_into(out, text.trim_end_matches('\n'));
+                out.push_str("</code></pre>\n");
+            }
+            Block::SceneBreak => out.push_str("<p class=\"scene-break\" role=\"separator\">⁂</p>\n"),
+            Block::Figure { asset, alt } => {
+                out.push_str("<div class=\"figure\">");
+                image(out, *asset, alt, ctx);
+                out.push_str("</div>\n");
+            }
+        }
+        after_heading = matches!(b, Block::SceneBreak);
+    }
+}
+
+fn attrs_into(out: &mut String, id: Option<&str>, classes: &[String]) {
+    if let Some(id) = id {
+        let _ = write!(out, " id=\"{}\"", escape(id));
+    }
+    if !classes.is_empty() {
+        let _ = write!(out, " class=\"{}\"", escape(&classes.join(" ")));
+    }
+}
+
+fn image(out: &mut String, asset: usize, alt: &str, ctx: &Ctx) {
+    if let Some(href) = ctx.asset_hrefs.get(asset) {
+        let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(href), escape(alt));
+    }
+}
+
+fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
+    for i in v {
+        match i {
+            Inline::Text(t) => escape_into(out, t),
+            Inline::Emph(c) => wrap(out, "em", c, ctx),
+            Inline::Strong(c) => wrap(out, "strong", c, ctx),
+            Inline::Strike(c) => wrap(out, "s", c, ctx),
+            Inline::Sup(c) => wrap(out, "sup", c, ctx),
+            Inline::Sub(c) => wrap(out, "sub", c, ctx),
+            Inline::Code(t) => {
+                out.push_str("<code>");
+                escape_into(out, t);
+                out.push_str("</code>");
+            }
+            Inline::Link { url, content } => {
+                // Only links that resolve outside the book are kept: a relative
+                // link to a manuscript file would point at nothing in the EPUB.
+                let safe = ["http://", "https://", "mailto:"].iter().any(|p| url.to_ascii_lowercase().starts_with(p));
+                if safe {
+                    let _ = write!(out, "<a href=\"{}\">", escape(url));
+                    inlines(out, content, ctx);
+                    out.push_str("</a>");
+                } else {
+                    inlines(out, content, ctx);
+                }
+            }
+            Inline::Image { asset, alt } => image(out, *asset, alt, ctx),
+            Inline::NoteRef(n) => {
+                let n = n + 1;
+                let _ = write!(out, "<sup><a id=\"{id}-ref{n}\" href=\"#{id}-note{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a></sup>", id = ctx.chapter.id);
+            }
+            Inline::LineBreak => out.push_str("<br/>"),
+        }
+    }
+}
+
+fn wrap(out: &mut String, tag: &str, c: &[Inline], ctx: &Ctx) {
+    let _ = write!(out, "<{tag}>");
+    inlines(out, c, ctx);
+    let _ = write!(out, "</{tag}>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::{Attrs, Note};
+
+    fn chapter_of(blocks: Vec<Block>) -> Chapter {
+        Chapter { id: "ch001".into(), title: "A < B & \"C\"".into(), lang: "fr".into(), date: None, draft: false, source: "x.md".into(), blocks, notes: vec![] }
+    }
+
+    #[test]
+    fn escapes_and_strips_control_characters() {
+        assert_eq!(escape("a<b>&\"\u{1}"), "a&lt;b&gt;&amp;&quot;");
+    }
+
+    #[test]
+    fn headings_never_skip_levels_but_keep_their_class() {
+        let c = chapter_of(vec![Block::Heading { level: 4, content: vec![Inline::Text("H".into())], attrs: Attrs { id: None, classes: vec!["text-center".into()] } }]);
+        let x = chapter(&c, &[]);
+        assert!(x.contains("<h2 class=\"h4 text-center\">H</h2>"), "{x}");
+        assert!(x.contains("A &lt; B &amp; &quot;C&quot;"));
+    }
+
+    #[test]
+    fn footnotes_link_both_ways() {
+        let mut c = chapter_of(vec![Block::Para { content: vec![Inline::Text("x".into()), Inline::NoteRef(0)], attrs: Attrs::default() }]);
+        c.notes.push(Note { label: "a".into(), blocks: vec![Block::Para { content: vec![Inline::Text("note".into())], attrs: Attrs::default() }] });
+        let x = chapter(&c, &[]);
+        assert!(x.contains("href=\"#ch001-note1\" epub:type=\"noteref\""));
+        assert!(x.contains("id=\"ch001-note1\""));
+        assert!(x.contains("href=\"#ch001-ref1\" role=\"doc-backlink\""));
+    }
+
+    #[test]
+    fn unsafe_links_lose_their_target() {
+        let c = chapter_of(vec![Block::Para { content: vec![Inline::Link { url: "javascript:alert(1)".into(), content: vec![Inline::Text("t".into())] }], attrs: Attrs::default() }]);
+        assert!(!chapter(&c, &[]).contains("javascript"));
+    }
+}

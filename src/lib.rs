@@ -1,0 +1,15 @@
+//! folio: a Markdown manuscript in, an EPUB 3 and a PDF out, both from one
+//! typographic style sheet.
+//!
+//! The pipeline, one way only:
+//! `manuscript` (load) → `normalise` (text → text, logged) → `book`
+//! (chapter objects) → `style` (the one sheet) → `epub` / `pdf` (backends).
+
+pub mod book;
+pub mod epub;
+pub mod manuscript;
+pub mod normalise;
+pub mod output;
+pub mod pdf;
+pub mod pipeline;
+pub mod style;

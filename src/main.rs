@@ -1,0 +1,252 @@
+//! The `folio` command line.
+//!
+//! Exit codes: 0 success, 1 an error in the input (or a failed write),
+//! 2 a usage error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use folio::manuscript::{split_front_matter, Manuscript};
+use folio::normalise::{self, Step, Vocabulary};
+use folio::pipeline::{self, PrepareOptions, Prepared};
+use folio::{epub, output, pdf};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "folio", version, about = "Markdown manuscript to EPUB 3 and PDF, from one style sheet")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book.
+    Build {
+        #[arg(long, value_enum, default_value = "epub")]
+        format: Format,
+        /// The manuscript folder (holding book.yaml).
+        #[arg(long, default_value = "manuscript")]
+        manuscript: PathBuf,
+        /// A style sheet to use instead of the one book.yaml names.
+        #[arg(long)]
+        style: Option<PathBuf>,
+        /// Where to write the book.
+        #[arg(long, default_value = "build")]
+        out: PathBuf,
+        /// Leave out chapters marked `published: false`.
+        #[arg(long)]
+        no_drafts: bool,
+        /// With the PDF: also write the layout trace (`<slug>.layout.txt`).
+        #[arg(long)]
+        dump_layout: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print a chapter's normalised Markdown (or, with --diff, the change log).
+    Normalise {
+        /// A chapter file, or `-` for standard input.
+        file: String,
+        /// The text's language (default: the front matter's, then book.yaml's, then `en`).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Run one step only.
+        #[arg(long, value_enum)]
+        only: Option<OnlyStep>,
+        /// Print the log of changes instead of the text.
+        #[arg(long)]
+        diff: bool,
+        /// Rewrite the file in place (the original is kept as FILE.orig).
+        #[arg(long, conflicts_with = "diff")]
+        write: bool,
+        /// With --write: keep no FILE.orig.
+        #[arg(long, requires = "write")]
+        no_backup: bool,
+    },
+    /// Check the manuscript and print warnings with file:line and a suggestion.
+    Check {
+        #[arg(long, default_value = "manuscript")]
+        manuscript: PathBuf,
+        /// Exit non-zero on any warning.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Epub,
+    Pdf,
+    All,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnlyStep {
+    Hyphenation,
+    Kramdown,
+    Typography,
+}
+
+/// An error for the user: the message says what and where, the code why.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn input(message: impl ToString) -> Failure {
+        Failure { message: message.to_string(), code: 1 }
+    }
+    fn usage(message: impl ToString) -> Failure {
+        Failure { message: message.to_string(), code: 2 }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    // A bug must still end with a message and exit code 1, never a bare 101.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("folio: internal error (a bug in folio, please report it): {info}");
+    }));
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(f)) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet } => build(format, &manuscript, style, &out, no_drafts, dump_layout, quiet),
+        Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
+        Command::Check { manuscript, strict } => check(&manuscript, strict),
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, else the newest manuscript file's time.
+fn build_time(default: i64) -> Result<i64, Failure> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse().map_err(|_| Failure::usage(format!("SOURCE_DATE_EPOCH={v} is not a Unix time in seconds"))),
+        Err(_) => Ok(default),
+    }
+}
+
+fn prepare(dir: &Path, style: Option<PathBuf>, no_drafts: bool) -> Result<Prepared, Failure> {
+    pipeline::prepare(dir, &PrepareOptions { no_drafts, style }).map_err(Failure::input)
+}
+
+fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, no_drafts: bool, dump_layout: bool, quiet: bool) -> Result<(), Failure> {
+    let p = prepare(dir, style, no_drafts)?;
+    if !quiet {
+        for w in &p.report.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let modified = build_time(p.newest_source)?;
+    let generator = format!("folio {}", env!("CARGO_PKG_VERSION"));
+    std::fs::create_dir_all(out).map_err(|e| Failure::input(format!("{}: cannot create the output folder: {e}", out.display())))?;
+    let slug = output::slug(&p.book.meta.title);
+    let write = |name: String, bytes: &[u8]| -> Result<(), Failure> {
+        let path = out.join(name);
+        output::write_atomic(&path, bytes).map_err(|e| Failure::input(format!("{}: cannot write: {e} (is the output folder writable?)", path.display())))?;
+        if !quiet {
+            eprintln!("wrote {} ({} KB)", path.display(), bytes.len().div_ceil(1024));
+        }
+        Ok(())
+    };
+    if matches!(format, Format::Epub | Format::All) {
+        let bytes = epub::write(&p.book, &p.style, &epub::EpubOptions { modified, generator: generator.clone() }).map_err(Failure::input)?;
+        write(format!("{slug}.epub"), &bytes)?;
+    }
+    if matches!(format, Format::Pdf | Format::All) {
+        let pdf = pdf::write(&p.book, &p.style, &pdf::PdfOptions { modified, generator }).map_err(Failure::input)?;
+        write(format!("{slug}.pdf"), &pdf.bytes)?;
+        if dump_layout {
+            write(format!("{slug}.layout.txt"), pdf.layout.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn normalise_cmd(file: &str, lang: Option<String>, only: Option<OnlyStep>, diff: bool, write: bool, no_backup: bool) -> Result<(), Failure> {
+    let (original, shown) = if file == "-" {
+        if write {
+            return Err(Failure::usage("--write needs a file, not standard input"));
+        }
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::input(format!("<stdin>: not readable as UTF-8 text: {e}")))?;
+        (s, "<stdin>".to_string())
+    } else {
+        let s = std::fs::read(file).map_err(|e| Failure::input(format!("{file}: cannot read: {e}")))?;
+        let s = String::from_utf8(s).map_err(|e| Failure::input(format!("{file}: not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+        (s, file.to_string())
+    };
+    let text = original.strip_prefix('\u{feff}').unwrap_or(&original).replace("\r\n", "\n");
+    let (front, body, body_line) = split_front_matter(&text, &shown).map_err(Failure::input)?;
+    // The book beside the file, if any, gives its language and vocabulary.
+    let book = Path::new(file).parent().filter(|_| file != "-").and_then(|d| Manuscript::load(if d.as_os_str().is_empty() { Path::new(".") } else { d }).ok());
+    let lang = lang.or(front.lang.clone()).or_else(|| book.as_ref().map(|b| b.meta.language.clone())).unwrap_or_else(|| "en".into());
+    let vocab = match &book {
+        Some(b) => pipeline::vocabulary(b),
+        None => Vocabulary::from_texts([body]),
+    };
+    let opts = match only {
+        None => normalise::Options::all(&lang),
+        Some(OnlyStep::Hyphenation) => normalise::Options::only(&lang, Step::Hyphenation),
+        Some(OnlyStep::Kramdown) => normalise::Options::only(&lang, Step::Kramdown),
+        Some(OnlyStep::Typography) => normalise::Options::only(&lang, Step::Typography),
+    };
+    let n = normalise::normalise(body, &opts, &vocab);
+    let head = &text[..text.len() - body.len()];
+    if diff {
+        for c in &n.changes {
+            println!("{shown}:{}: [{}] {:?} -> {:?}", c.line + body_line - 1, c.step.name(), c.before, c.after);
+        }
+        for w in &n.warnings {
+            println!("{shown}:{}: warning: {} ({})", w.line + body_line - 1, w.message, w.suggestion);
+        }
+        return Ok(());
+    }
+    let result = format!("{head}{}", n.text);
+    if write {
+        // Refuse if the file changed while we worked on it.
+        let now = std::fs::read(file).map_err(|e| Failure::input(format!("{file}: cannot re-read: {e}")))?;
+        if now != original.as_bytes() {
+            return Err(Failure::input(format!("{file}: the file changed while it was being normalised; nothing written, run again")));
+        }
+        if result == original {
+            return Ok(());
+        }
+        if !no_backup {
+            output::write_atomic(Path::new(&format!("{file}.orig")), original.as_bytes()).map_err(|e| Failure::input(format!("{file}.orig: cannot write the backup: {e}")))?;
+        }
+        output::write_atomic(Path::new(file), result.as_bytes()).map_err(|e| Failure::input(format!("{file}: cannot write: {e}")))?;
+        eprintln!("{file}: {} changes written", n.changes.len());
+    } else {
+        print!("{result}");
+    }
+    Ok(())
+}
+
+fn check(dir: &Path, strict: bool) -> Result<(), Failure> {
+    let p = prepare(dir, None, false)?;
+    for w in &p.report.warnings {
+        println!("warning: {w}");
+    }
+    let n = p.report.warnings.len();
+    eprintln!("{n} warning{}", if n == 1 { "" } else { "s" });
+    if strict && n > 0 {
+        return Err(Failure::input(format!("{n} warnings (--strict)")));
+    }
+    Ok(())
+}

@@ -1,0 +1,463 @@
+//! Loading a manuscript folder: `book.yaml`, the chapter files and their
+//! Jekyll-style front matter. Nothing here interprets Markdown.
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+/// An error in the manuscript: which file, where, what is wrong, what to do.
+#[derive(Debug)]
+pub struct LoadError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl LoadError {
+    fn new(path: impl AsRef<Path>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        LoadError {
+            path: path.as_ref().display().to_string(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+    fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A chapter entry of `book.yaml`: a path, or a path with a title.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum ChapterEntry {
+    File(String),
+    Titled { file: String, title: Option<String> },
+}
+
+/// Typography switches of `book.yaml` (each rule of the normaliser can be
+/// turned off for a book).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TypographyOptions {
+    /// Merge words broken by line-end hyphenation (`ter- rible`).
+    pub dehyphenate: bool,
+    /// Understand kramdown habits (`####Title`, `{:.class}` lines).
+    pub kramdown: bool,
+    /// Language typography (French spaces, quotes, apostrophes, ellipsis).
+    pub typography: bool,
+    /// French: the space before `:` is a full no-break space (U+00A0); when
+    /// false, a narrow one (U+202F) like before `; ! ?`.
+    pub colon_full_space: bool,
+}
+
+impl Default for TypographyOptions {
+    fn default() -> Self {
+        TypographyOptions { dehyphenate: true, kramdown: true, typography: true, colon_full_space: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookYaml {
+    title: Option<String>,
+    author: Option<String>,
+    language: Option<String>,
+    identifier: Option<String>,
+    #[serde(default, deserialize_with = "scalar_string")]
+    date: Option<String>,
+    description: Option<String>,
+    subject: Option<String>,
+    license: Option<String>,
+    cover: Option<String>,
+    style: Option<String>,
+    chapters: Option<Vec<ChapterEntry>>,
+    #[serde(default)]
+    typography: TypographyOptions,
+}
+
+/// Book-level metadata, as the backends need it.
+#[derive(Debug, Clone)]
+pub struct BookMeta {
+    pub title: String,
+    pub author: Option<String>,
+    /// BCP 47, e.g. `fr`.
+    pub language: String,
+    pub identifier: Option<String>,
+    /// `YYYY-MM-DD` when the date could be read, else as written.
+    pub date: Option<String>,
+    pub description: Option<String>,
+    pub subject: Option<String>,
+    pub license: Option<String>,
+    pub typography: TypographyOptions,
+}
+
+/// Front matter of a chapter file. Unknown keys are kept in `extra`.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<ChapterDate>,
+    pub published: bool,
+    pub lang: Option<String>,
+    pub category: Option<String>,
+    pub extra: Vec<(String, String)>,
+}
+
+/// A date as Jekyll writes it (`2015-04-21 18:48 CEST`): kept as written,
+/// with the calendar date read out of it when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ChapterDate {
+    /// (year, month, day, hour, minute, second) for sorting; zeros when absent.
+    pub key: (i32, u32, u32, u32, u32, u32),
+    pub written: String,
+}
+
+impl ChapterDate {
+    pub fn parse(written: &str) -> ChapterDate {
+        let written = written.trim().to_string();
+        let digits: Vec<u32> = written
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .take(6)
+            .map(|s| s.parse().unwrap_or(0))
+            .collect();
+        let g = |i: usize| digits.get(i).copied().unwrap_or(0);
+        let plausible = g(0) >= 1000 && (1..=12).contains(&g(1)) && (1..=31).contains(&g(2));
+        let key = if plausible { (g(0) as i32, g(1), g(2), g(3), g(4), g(5)) } else { (0, 0, 0, 0, 0, 0) };
+        ChapterDate { key, written }
+    }
+
+    /// `YYYY-MM-DD`, or `None` when the text holds no calendar date.
+    pub fn iso_date(&self) -> Option<String> {
+        let (y, m, d, ..) = self.key;
+        (y != 0).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    }
+}
+
+/// One chapter file, read and split from its front matter.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the manuscript folder, as shown in messages.
+    pub rel: String,
+    /// Title given in book.yaml, which wins over everything else.
+    pub title: Option<String>,
+    pub front: FrontMatter,
+    /// The Markdown after the front matter, NFC not yet applied, LF endings.
+    pub body: String,
+    /// Line number in the file of the first line of `body` (1-based).
+    pub body_line: usize,
+}
+
+/// A manuscript folder, loaded.
+#[derive(Debug, Clone)]
+pub struct Manuscript {
+    pub root: PathBuf,
+    pub meta: BookMeta,
+    /// Style sheet named in book.yaml, resolved and checked.
+    pub style: Option<PathBuf>,
+    /// Cover image, relative to the root, checked to be inside it.
+    pub cover: Option<String>,
+    pub sources: Vec<Source>,
+    /// Unix time of the newest file read (book.yaml and chapters): the
+    /// default build time when `SOURCE_DATE_EPOCH` is not set.
+    pub newest: i64,
+}
+
+/// What a chapter is read from: a path, and a title book.yaml gives it.
+type Listed = (String, Option<String>);
+
+impl Manuscript {
+    /// Load `DIR/book.yaml` and every chapter it lists.
+    pub fn load(dir: &Path) -> Result<Manuscript, LoadError> {
+        let yaml_path = dir.join("book.yaml");
+        if !dir.is_dir() {
+            return Err(LoadError::new(dir, "the manuscript folder does not exist", "give the folder that holds book.yaml with --manuscript DIR"));
+        }
+        let text = match std::fs::read(&yaml_path) {
+            Ok(bytes) => decode(&yaml_path, bytes)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(LoadError::new(&yaml_path, "no book.yaml in the manuscript folder", "create it with at least `title:` and `language:` (see README, \"Manuscript format\")"))
+            }
+            Err(e) => return Err(LoadError::new(&yaml_path, format!("cannot read: {e}"), "check the file's permissions")),
+        };
+        let y: BookYaml = if text.trim().is_empty() {
+            return Err(LoadError::new(&yaml_path, "book.yaml is empty", "give at least `title:` and `language:`"));
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| yaml_error(&yaml_path, &e, 0, "book.yaml keys: title, author, language, identifier, date, description, subject, license, cover, style, chapters, typography"))?
+        };
+        let root = dir.to_path_buf();
+        let listed: Vec<Listed> = match &y.chapters {
+            Some(list) => list
+                .iter()
+                .map(|c| match c {
+                    ChapterEntry::File(f) => (f.clone(), None),
+                    ChapterEntry::Titled { file, title } => (file.clone(), title.clone()),
+                })
+                .collect(),
+            None => markdown_files(dir)?.into_iter().map(|f| (f, None)).collect(),
+        };
+        let mut sources = Vec::with_capacity(listed.len());
+        let mut newest = mtime(&yaml_path);
+        for (file, title) in listed {
+            let path = inside(&root, &file, &yaml_path, "chapter")?;
+            newest = newest.max(mtime(&path));
+            sources.push(read_source(&path, file, title)?);
+        }
+        if y.chapters.is_none() {
+            // Ordered by front-matter date, then file name; undated files first.
+            sources.sort_by(|a, b| {
+                let ka = a.front.date.as_ref().map(|d| d.key);
+                let kb = b.front.date.as_ref().map(|d| d.key);
+                ka.cmp(&kb).then_with(|| a.rel.cmp(&b.rel))
+            });
+        }
+        if sources.is_empty() {
+            return Err(LoadError::new(&yaml_path, "the manuscript has no chapter", "add Markdown files to the folder, or list them under `chapters:`"));
+        }
+        let style = match &y.style {
+            Some(s) => Some(inside(&root, s, &yaml_path, "style sheet")?),
+            None => None,
+        };
+        let cover = match &y.cover {
+            Some(c) => {
+                inside(&root, c, &yaml_path, "cover")?;
+                Some(c.clone())
+            }
+            None => None,
+        };
+        let language = y.language.clone().unwrap_or_else(|| "en".into());
+        let meta = BookMeta {
+            title: y.title.clone().unwrap_or_else(|| "Untitled".into()),
+            author: y.author.clone(),
+            language,
+            identifier: y.identifier.clone(),
+            date: y.date.as_deref().map(|d| ChapterDate::parse(d).iso_date().unwrap_or_else(|| d.to_string())),
+            description: y.description.clone(),
+            subject: y.subject.clone(),
+            license: y.license.clone(),
+            typography: y.typography.clone(),
+        };
+        Ok(Manuscript { root, meta, style, cover, sources, newest })
+    }
+
+    /// Read a file the manuscript refers to (an image), refusing paths that
+    /// leave the manuscript folder. `rel` is relative to the root.
+    pub fn read_asset(&self, rel: &str, referrer: &str, line: usize) -> Result<(PathBuf, Vec<u8>), LoadError> {
+        let who = self.root.join(referrer);
+        let path = inside(&self.root, rel, &who, "image").map_err(|e| e.at(line, None))?;
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            LoadError::new(&who, format!("image `{rel}` cannot be read: {e}"), "image paths are relative to the chapter file").at(line, None)
+        })?;
+        if meta.len() > MAX_ASSET_BYTES {
+            return Err(LoadError::new(&who, format!("image `{rel}` is {} MB; folio takes images up to {} MB", meta.len() >> 20, MAX_ASSET_BYTES >> 20), "scale the image down").at(line, None));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| LoadError::new(&who, format!("image `{rel}` cannot be read: {e}"), "").at(line, None))?;
+        Ok((path, bytes))
+    }
+}
+
+fn mtime(p: &Path) -> i64 {
+    std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The largest image or cover folio embeds.
+pub const MAX_ASSET_BYTES: u64 = 32 << 20;
+
+/// Resolve `rel` under `root`, refusing absolute paths, `..` and symlinks
+/// that lead out of the folder; the file must exist.
+fn inside(root: &Path, rel: &str, referrer: &Path, what: &str) -> Result<PathBuf, LoadError> {
+    let p = Path::new(rel);
+    let leaves = p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+    if leaves {
+        return Err(LoadError::new(referrer, format!("{what} path `{rel}` leads out of the manuscript folder"), "keep every file of the book inside the manuscript folder and give its path relative to it"));
+    }
+    let path = root.join(p);
+    let real = path.canonicalize().map_err(|_| {
+        LoadError::new(referrer, format!("{what} `{rel}` does not exist"), format!("check the name; paths are relative to {}", root.display()))
+    })?;
+    let real_root = root.canonicalize().map_err(|e| LoadError::new(root, format!("cannot resolve the manuscript folder: {e}"), ""))?;
+    if !real.starts_with(&real_root) {
+        return Err(LoadError::new(referrer, format!("{what} `{rel}` is a link that leads out of the manuscript folder"), "copy the file into the manuscript folder instead of linking to it"));
+    }
+    if !real.is_file() {
+        return Err(LoadError::new(referrer, format!("{what} `{rel}` is not a file"), ""));
+    }
+    Ok(path)
+}
+
+fn markdown_files(dir: &Path) -> Result<Vec<String>, LoadError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| LoadError::new(dir, format!("cannot list the folder: {e}"), ""))?;
+    let mut out: Vec<String> = rd
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".md") || n.ends_with(".markdown"))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Bytes to text: UTF-8 required (the error names the byte offset and line),
+/// a BOM is dropped, CRLF and CR become LF.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let off = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..off].iter().filter(|&&b| b == b'\n').count() + 1;
+        LoadError::new(path, format!("not UTF-8: invalid byte 0x{:02X} at byte offset {off}", e.as_bytes()[off]), "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)").at(line, None)
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}
+
+fn read_source(path: &Path, rel: String, title: Option<String>) -> Result<Source, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::new(path, format!("cannot read the chapter: {e}"), "check that the file listed in book.yaml exists"))?;
+    let text = decode(Path::new(&rel), bytes)?;
+    let (front, body, body_line) = split_front_matter(&text, &rel)?;
+    Ok(Source { rel, title, front, body: body.to_string(), body_line })
+}
+
+/// Split `---` front matter from the body. Returns (front, body, body line).
+pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, &'a str, usize), LoadError> {
+    let mut fm = FrontMatter { published: true, ..Default::default() };
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Ok((fm, text, 1));
+    }
+    // Find the closing `---` (or `...`) line.
+    let mut offset = first.len() + 1;
+    let mut line_no = 2;
+    let mut close = None;
+    for line in text.get(offset..).unwrap_or("").split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            close = Some((offset, offset + line.len(), line_no));
+            break;
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    let Some((yaml_end, body_start, close_line)) = close else {
+        return Err(LoadError::new(rel, "front matter opened with `---` is never closed", "end the front matter with a line holding only `---`").at(1, None));
+    };
+    let yaml = &text[first.len() + 1..yaml_end];
+    let value: serde_yaml::Value = if yaml.trim().is_empty() {
+        serde_yaml::Value::Null
+    } else {
+        serde_yaml::from_str(yaml).map_err(|e| yaml_error(Path::new(rel), &e, 1, "front matter is YAML: `key: value` lines between two `---` lines"))?
+    };
+    match value {
+        serde_yaml::Value::Mapping(m) => {
+            for (k, v) in m {
+                let key = scalar(&k).unwrap_or_default();
+                let val = scalar(&v);
+                match key.as_str() {
+                    "title" => fm.title = val,
+                    "date" => fm.date = val.map(|d| ChapterDate::parse(&d)),
+                    "published" => fm.published = !matches!(v, serde_yaml::Value::Bool(false)) && val.as_deref() != Some("false"),
+                    "lang" | "language" => fm.lang = val,
+                    "category" => fm.category = val,
+                    _ => fm.extra.push((key, val.unwrap_or_default())),
+                }
+            }
+        }
+        serde_yaml::Value::Null => {}
+        _ => return Err(LoadError::new(rel, "front matter must be a list of `key: value` lines", "").at(2, None)),
+    }
+    Ok((fm, &text[body_start.min(text.len())..], close_line + 1))
+}
+
+/// A YAML scalar as text (numbers, booleans and dates included).
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        serde_yaml::Value::Tagged(t) => scalar(&t.value),
+        _ => None,
+    }
+}
+
+fn scalar_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = serde_yaml::Value::deserialize(d)?;
+    Ok(scalar(&v))
+}
+
+fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize, hint: &str) -> LoadError {
+    let mut err = LoadError::new(path, format!("invalid YAML: {e}"), hint);
+    if let Some(loc) = e.location() {
+        err = err.at(loc.line() + line_offset, Some(loc.column()));
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_dates_are_read_not_rejected() {
+        let d = ChapterDate::parse("2015-04-21 18:48 CEST");
+        assert_eq!(d.iso_date().as_deref(), Some("2015-04-21"));
+        assert_eq!(d.key, (2015, 4, 21, 18, 48, 0));
+        assert_eq!(ChapterDate::parse("someday").iso_date(), None);
+    }
+
+    #[test]
+    fn front_matter_is_split_with_line_numbers() {
+        let text = "---\ntitle: Jour 4\ndate: 2015-04-21 18:48 CEST\npublished: false\nfoo: bar\n---\n\nBody\n";
+        let (fm, body, line) = split_front_matter(text, "x.md").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("Jour 4"));
+        assert!(!fm.published);
+        assert_eq!(fm.extra, vec![("foo".to_string(), "bar".to_string())]);
+        assert_eq!(body, "\nBody\n");
+        assert_eq!(line, 7);
+    }
+
+    #[test]
+    fn unterminated_front_matter_is_an_error() {
+        let e = split_front_matter("---\ntitle: x\n\nBody\n", "x.md").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn bad_front_matter_yaml_names_the_file_line() {
+        let e = split_front_matter("---\ntitle: x\n  bad: [\n---\nBody", "x.md").unwrap_err();
+        assert!(e.line.unwrap() >= 2, "{e}");
+    }
+
+    #[test]
+    fn decode_reports_offset_and_strips_bom_and_crlf() {
+        let e = decode(Path::new("c.md"), b"ab\ncd\xE9f".to_vec()).unwrap_err();
+        assert!(e.message.contains("byte offset 5"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+        assert_eq!(decode(Path::new("c.md"), b"\xEF\xBB\xBFa\r\nb".to_vec()).unwrap(), "a\nb");
+    }
+}

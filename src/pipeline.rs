@@ -1,0 +1,234 @@
+//! The pipeline's front half: manuscript → normalise → chapter objects.
+//! What comes out (a `Book`, a `Style`, a report) is all a backend gets.
+
+use crate::book::{self, Asset, Book, Chapter};
+use crate::manuscript::{LoadError, Manuscript, Source};
+use crate::normalise::{self, Change, Vocabulary};
+use crate::style::{Style, StyleError};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A message about the manuscript that does not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+/// Everything the normaliser changed, file by file, with file line numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub changes: Vec<(String, Change)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrepareOptions {
+    /// Leave out chapters whose front matter says `published: false`.
+    pub no_drafts: bool,
+    /// A style sheet that overrides the one book.yaml names.
+    pub style: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub enum PrepareError {
+    Load(LoadError),
+    Style(StyleError),
+}
+
+impl fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrepareError::Load(e) => e.fmt(f),
+            PrepareError::Style(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PrepareError {}
+
+impl From<LoadError> for PrepareError {
+    fn from(e: LoadError) -> Self {
+        PrepareError::Load(e)
+    }
+}
+
+impl From<StyleError> for PrepareError {
+    fn from(e: StyleError) -> Self {
+        PrepareError::Style(e)
+    }
+}
+
+/// A book ready for the backends.
+pub struct Prepared {
+    pub book: Book,
+    /// Newest modification time of the manuscript's files (Unix seconds).
+    pub newest_source: i64,
+    pub style: Style,
+    pub report: Report,
+}
+
+/// Normalisation options for one source, from book.yaml and its language.
+pub fn normalise_options(ms: &Manuscript, src: &Source) -> normalise::Options {
+    let t = &ms.meta.typography;
+    let mut o = normalise::Options::all(src.front.lang.as_deref().unwrap_or(&ms.meta.language));
+    o.hyphenation = t.dehyphenate;
+    o.kramdown = t.kramdown;
+    o.typography = t.typography;
+    o.colon_full_space = t.colon_full_space;
+    o
+}
+
+/// The vocabulary of the whole manuscript: evidence for de-hyphenation.
+pub fn vocabulary(ms: &Manuscript) -> Vocabulary {
+    Vocabulary::from_texts(ms.sources.iter().map(|s| s.body.as_str()))
+}
+
+/// Load, normalise and parse the manuscript in `dir`.
+pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareError> {
+    let ms = Manuscript::load(dir)?;
+    let style = match opts.style.as_ref().or(ms.style.as_ref()) {
+        Some(p) => Style::load(p)?,
+        None => Style::builtin(),
+    };
+    let vocab = vocabulary(&ms);
+    let mut report = Report::default();
+    let mut assets: Vec<Asset> = Vec::new();
+    let mut asset_index: HashMap<String, usize> = HashMap::new();
+    let mut chapters: Vec<Chapter> = Vec::new();
+    let mut drafts = Vec::new();
+
+    for src in &ms.sources {
+        let nopts = normalise_options(&ms, src);
+        let n = normalise::normalise(&src.body, &nopts, &vocab);
+        let offset = src.body_line - 1;
+        for mut c in n.changes {
+            c.line += offset;
+            report.changes.push((src.rel.clone(), c));
+        }
+        for w in n.warnings {
+            report.warnings.push(Diagnostic { file: src.rel.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
+        }
+        let chapter_dir = Path::new(&src.rel).parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut resolve = |url: &str, line: usize| -> Result<Option<usize>, LoadError> {
+            if url.contains("://") || url.starts_with("data:") {
+                return Ok(None);
+            }
+            let rel = join_rel(&chapter_dir, url);
+            if let Some(&i) = asset_index.get(&rel) {
+                return Ok(Some(i));
+            }
+            let asset = read_image(&ms, &rel, &src.rel, line, &format!("images/img{:03}", assets.len() + 1))?;
+            assets.push(asset);
+            asset_index.insert(rel, assets.len() - 1);
+            Ok(Some(assets.len() - 1))
+        };
+        let parsed = book::parse_chapters(&n.text, src.body_line, &mut resolve)?;
+        for (line, message) in parsed.warnings {
+            report.warnings.push(Diagnostic { file: src.rel.clone(), line, message });
+        }
+        let draft = !src.front.published;
+        if draft {
+            drafts.push(src.rel.clone());
+            if opts.no_drafts {
+                continue;
+            }
+        }
+        let lang = src.front.lang.clone().unwrap_or_else(|| ms.meta.language.clone());
+        for (k, mut section) in parsed.sections.into_iter().enumerate() {
+            // book.yaml's title, then front matter, then the first `#` heading;
+            // they name the file's first chapter only.
+            let given = if k == 0 { src.title.clone().or_else(|| src.front.title.clone()) } else { None };
+            let title = match (given, section.heading.take()) {
+                (Some(t), Some(h)) => {
+                    if h.trim() != t.trim() {
+                        // Keep the heading's words rather than lose them.
+                        let content = vec![book::Inline::Text(h)];
+                        section.blocks.insert(0, book::Block::Heading { level: 2, content, attrs: Default::default() });
+                    }
+                    t
+                }
+                (Some(t), None) | (None, Some(t)) => t,
+                (None, None) => Path::new(&src.rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            };
+            chapters.push(Chapter {
+                id: format!("ch{:03}", chapters.len() + 1),
+                title,
+                lang: lang.clone(),
+                date: src.front.date.as_ref().and_then(|d| d.iso_date()),
+                draft,
+                source: src.rel.clone(),
+                blocks: section.blocks,
+                notes: section.notes,
+            });
+        }
+    }
+    if !drafts.is_empty() {
+        let what = if opts.no_drafts { "left out (--no-drafts)" } else { "built; --no-drafts leaves them out" };
+        report.warnings.push(Diagnostic { file: "book.yaml".into(), line: 0, message: format!("drafts (published: false) {what}: {}", drafts.join(", ")) });
+    }
+    if chapters.is_empty() {
+        return Err(LoadError {
+            path: ms.root.join("book.yaml").display().to_string(),
+            line: None,
+            column: None,
+            message: "no chapter left to build".into(),
+            hint: "every chapter is a draft: build without --no-drafts, or set `published: true`".into(),
+        }
+        .into());
+    }
+    let cover = match &ms.cover {
+        Some(c) => Some(read_image(&ms, c, "book.yaml", 0, "images/cover")?),
+        None => None,
+    };
+    Ok(Prepared { newest_source: ms.newest, book: Book { meta: ms.meta, chapters, assets, cover }, style, report })
+}
+
+fn read_image(ms: &Manuscript, rel: &str, referrer: &str, line: usize, stem: &str) -> Result<Asset, LoadError> {
+    let (path, bytes) = ms.read_asset(rel, referrer, line)?;
+    let Some(media_type) = book::media_type(&bytes) else {
+        return Err(LoadError {
+            path: ms.root.join(referrer).display().to_string(),
+            line: (line > 0).then_some(line),
+            column: None,
+            message: format!("{} is not an image folio can embed", path.display()),
+            hint: "use a PNG, JPEG, GIF or SVG file".into(),
+        });
+    };
+    let ext = match media_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        _ => "svg",
+    };
+    let size = book::pixel_size(&bytes);
+    Ok(Asset { href: format!("{stem}.{ext}"), media_type, bytes: bytes.into(), size })
+}
+
+/// `dir/url` with `./` and percent-encoded spaces resolved, as a relative path.
+fn join_rel(dir: &Path, url: &str) -> String {
+    let url = url.split(['#', '?']).next().unwrap_or(url).replace("%20", " ");
+    let joined = dir.join(url);
+    let mut parts: Vec<String> = Vec::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            // Kept, so that Manuscript::read_asset refuses it with a clear message.
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    parts.join("/")
+}

@@ -1,0 +1,443 @@
+//! The one style sheet both backends read: `styles/book.yaml`.
+//!
+//! The EPUB backend turns it into CSS, the PDF backend lays out from the same
+//! values. The default sheet and its fonts are compiled into the binary so a
+//! manuscript that names no style builds from anywhere.
+
+use rustybuzz::ttf_parser;
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const DEFAULT_SHEET: &str = include_str!("../styles/book.yaml");
+const DEFAULT_SHEET_NAME: &str = "styles/book.yaml (built in)";
+
+/// (file name in the default sheet, bytes) for the fonts compiled in.
+const DEFAULT_FONTS: [(&str, &[u8]); 4] = [
+    ("Vollkorn-Regular.ttf", include_bytes!("../fonts/Vollkorn-Regular.ttf")),
+    ("Vollkorn-Italic.ttf", include_bytes!("../fonts/Vollkorn-Italic.ttf")),
+    ("Vollkorn-Bold.ttf", include_bytes!("../fonts/Vollkorn-Bold.ttf")),
+    ("Vollkorn-BoldItalic.ttf", include_bytes!("../fonts/Vollkorn-BoldItalic.ttf")),
+];
+
+/// An error in the style sheet or its fonts, with the file and, for YAML, the line.
+#[derive(Debug)]
+pub struct StyleError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+impl fmt::Display for StyleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StyleError {}
+
+/// A length as written in the sheet. `em` is relative to the body size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    Pt(f32),
+    Em(f32),
+}
+
+impl Length {
+    /// In points, with `em` the given size.
+    pub fn pt(self, em: f32) -> f32 {
+        match self {
+            Length::Pt(v) => v,
+            Length::Em(v) => v * em,
+        }
+    }
+
+    /// As CSS: points stay points, `em` stays relative.
+    pub fn css(self) -> String {
+        match self {
+            Length::Pt(v) => format!("{}pt", trim(v)),
+            Length::Em(v) => format!("{}em", trim(v)),
+        }
+    }
+
+    fn parse(s: &str) -> Result<Length, String> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .unwrap_or(s.len());
+        let (num, unit) = s.split_at(split);
+        let v: f32 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a length (write e.g. 11pt, 15mm, 1.2em)"))?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!("`{s}`: a length must be a positive number"));
+        }
+        Ok(match unit.trim() {
+            "" | "pt" => Length::Pt(v),
+            "mm" => Length::Pt(v * 72.0 / 25.4),
+            "cm" => Length::Pt(v * 72.0 / 2.54),
+            "in" => Length::Pt(v * 72.0),
+            "em" => Length::Em(v),
+            u => return Err(format!("`{s}`: unknown unit `{u}` (use pt, mm, cm, in or em)")),
+        })
+    }
+}
+
+fn trim(v: f32) -> String {
+    let s = format!("{:.3}", v);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl<'de> Deserialize<'de> for Length {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(f32),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(v) => Length::parse(&v.to_string()),
+            Raw::S(s) => Length::parse(&s),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    #[default]
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+impl Align {
+    pub fn css(self) -> &'static str {
+        match self {
+            Align::Justify => "justify",
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFiles {
+    pub regular: String,
+    pub italic: String,
+    pub bold: String,
+    pub bold_italic: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    pub size: Length,
+    pub leading: Length,
+    pub indent: Length,
+    #[serde(default = "zero")]
+    pub paragraph_spacing: Length,
+    #[serde(default)]
+    pub align: Align,
+    #[serde(default = "yes")]
+    pub hyphenate: bool,
+    #[serde(default = "two")]
+    pub hyphenate_before: usize,
+    #[serde(default = "three")]
+    pub hyphenate_after: usize,
+    #[serde(default = "two")]
+    pub widows: usize,
+    #[serde(default = "two")]
+    pub orphans: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadingStyle {
+    pub size: Length,
+    #[serde(default = "center")]
+    pub align: Align,
+    #[serde(default)]
+    pub italic: bool,
+    #[serde(default)]
+    pub bold: bool,
+    #[serde(default = "zero")]
+    pub space_before: Length,
+    #[serde(default = "zero")]
+    pub space_after: Length,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headings {
+    pub chapter: HeadingStyle,
+    pub h2: HeadingStyle,
+    pub h3: HeadingStyle,
+    pub h4: HeadingStyle,
+}
+
+impl Headings {
+    /// Style of a heading level inside a chapter; 5 and 6 look like 4.
+    pub fn level(&self, level: u8) -> &HeadingStyle {
+        match level {
+            0 | 1 => &self.chapter,
+            2 => &self.h2,
+            3 => &self.h3,
+            _ => &self.h4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassStyle {
+    #[serde(default)]
+    pub align: Option<Align>,
+    #[serde(default)]
+    pub indent: Option<Length>,
+    #[serde(default)]
+    pub italic: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneBreak {
+    pub ornament: String,
+    pub space: Length,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockQuote {
+    pub indent: Length,
+    pub size: Length,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footnotes {
+    pub size: Length,
+    pub leading: Length,
+}
+
+/// The printed page: used by the PDF backend only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub width: Length,
+    pub height: Length,
+    pub margin_top: Length,
+    pub margin_bottom: Length,
+    pub margin_inner: Length,
+    pub margin_outer: Length,
+    pub running_head_size: Length,
+    pub folio_size: Length,
+}
+
+/// `styles/book.yaml`, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleSheet {
+    pub fonts: FontFiles,
+    pub body: Body,
+    pub headings: Headings,
+    #[serde(default)]
+    pub classes: std::collections::BTreeMap<String, ClassStyle>,
+    pub scene_break: SceneBreak,
+    pub blockquote: BlockQuote,
+    pub footnotes: Footnotes,
+    pub page: Page,
+}
+
+fn zero() -> Length {
+    Length::Pt(0.0)
+}
+fn yes() -> bool {
+    true
+}
+fn two() -> usize {
+    2
+}
+fn three() -> usize {
+    3
+}
+fn center() -> Align {
+    Align::Center
+}
+
+/// Which face of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
+}
+
+impl Face {
+    pub const ALL: [Face; 4] = [Face::Regular, Face::Italic, Face::Bold, Face::BoldItalic];
+
+    pub fn new(italic: bool, bold: bool) -> Face {
+        match (italic, bold) {
+            (false, false) => Face::Regular,
+            (true, false) => Face::Italic,
+            (false, true) => Face::Bold,
+            (true, true) => Face::BoldItalic,
+        }
+    }
+    pub fn is_italic(self) -> bool {
+        matches!(self, Face::Italic | Face::BoldItalic)
+    }
+    pub fn is_bold(self) -> bool {
+        matches!(self, Face::Bold | Face::BoldItalic)
+    }
+}
+
+/// A font file, read and checked.
+#[derive(Debug, Clone)]
+pub struct FontData {
+    /// The file name, e.g. `Vollkorn-Regular.ttf`.
+    pub file_name: String,
+    pub bytes: Arc<[u8]>,
+    /// The family name from the font's `name` table.
+    pub family: String,
+}
+
+/// A style sheet with its fonts loaded: what the backends receive.
+#[derive(Debug, Clone)]
+pub struct Style {
+    pub sheet: StyleSheet,
+    pub fonts: [FontData; 4],
+    /// Where it came from, for messages.
+    pub source: String,
+}
+
+impl Style {
+    pub fn font(&self, face: Face) -> &FontData {
+        &self.fonts[face as usize]
+    }
+
+    /// The body size in points (what `em` means).
+    pub fn em(&self) -> f32 {
+        self.sheet.body.size.pt(12.0)
+    }
+
+    /// The built-in default sheet with its compiled-in fonts.
+    pub fn builtin() -> Style {
+        let sheet = parse_sheet(DEFAULT_SHEET, DEFAULT_SHEET_NAME).expect("the built-in style sheet parses");
+        let fonts = DEFAULT_FONTS.map(|(name, bytes)| {
+            font_data(name.to_string(), Arc::from(bytes), DEFAULT_SHEET_NAME).expect("the built-in fonts are fonts")
+        });
+        Style { sheet, fonts, source: DEFAULT_SHEET_NAME.into() }
+    }
+
+    /// A sheet from disk; its font paths are relative to the sheet's folder.
+    pub fn load(path: &Path) -> Result<Style, StyleError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| StyleError {
+            path: shown.clone(),
+            line: None,
+            column: None,
+            message: format!("cannot read the style sheet: {e}"),
+            hint: "check the `style` path in book.yaml or the --style option",
+        })?;
+        let sheet = parse_sheet(&text, &shown)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let files = [&sheet.fonts.regular, &sheet.fonts.italic, &sheet.fonts.bold, &sheet.fonts.bold_italic];
+        let mut fonts = Vec::with_capacity(4);
+        for f in files {
+            let p: PathBuf = dir.join(f);
+            let bytes = std::fs::read(&p).map_err(|e| StyleError {
+                path: shown.clone(),
+                line: None,
+                column: None,
+                message: format!("font file {} cannot be read: {e}", p.display()),
+                hint: "font paths in the style sheet are relative to the sheet's folder",
+            })?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            fonts.push(font_data(name, Arc::from(bytes), &shown)?);
+        }
+        let fonts: [FontData; 4] = fonts.try_into().expect("four fonts");
+        Ok(Style { sheet, fonts, source: shown })
+    }
+}
+
+fn parse_sheet(text: &str, shown: &str) -> Result<StyleSheet, StyleError> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let loc = e.location();
+        StyleError {
+            path: shown.to_string(),
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            message: e.to_string(),
+            hint: "see styles/book.yaml in the folio repository for every key the sheet accepts",
+        }
+    })
+}
+
+fn font_data(file_name: String, bytes: Arc<[u8]>, sheet: &str) -> Result<FontData, StyleError> {
+    let face = ttf_parser::Face::parse(&bytes, 0).map_err(|e| StyleError {
+        path: sheet.to_string(),
+        line: None,
+        column: None,
+        message: format!("{file_name} is not a usable font ({e})"),
+        hint: "give a TrueType (.ttf) or OpenType (.otf) file",
+    })?;
+    let family = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+        .find_map(|n| n.to_string())
+        .unwrap_or_else(|| file_name.trim_end_matches(".ttf").trim_end_matches(".otf").to_string());
+    Ok(FontData { file_name, bytes, family })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_convert_units() {
+        assert_eq!(Length::parse("72").unwrap(), Length::Pt(72.0));
+        assert!((Length::parse("25.4mm").unwrap().pt(10.0) - 72.0).abs() < 1e-3);
+        assert_eq!(Length::parse("1.5em").unwrap().pt(10.0), 15.0);
+        assert!(Length::parse("3furlongs").is_err());
+        assert!(Length::parse("big").is_err());
+    }
+
+    #[test]
+    fn builtin_sheet_and_fonts_load() {
+        let s = Style::builtin();
+        assert_eq!(s.font(Face::Italic).file_name, "Vollkorn-Italic.ttf");
+        assert_eq!(s.font(Face::Regular).family, "Vollkorn");
+        assert!(s.sheet.classes.contains_key("text-center"));
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let text = DEFAULT_SHEET.replace("  widows: 2\n", "  widows: 2\n  widdows: 3\n");
+        let e = parse_sheet(&text, "x.yaml").unwrap_err();
+        assert!(e.message.contains("widdows"), "{}", e.message);
+        let line = text.lines().position(|l| l.contains("widdows")).unwrap() + 1;
+        assert_eq!(e.line, Some(line));
+    }
+}
