@@ -45,13 +45,14 @@ struct Labels {
     contents: &'static str,
     cover: &'static str,
     title_page: &'static str,
+    landmarks: &'static str,
 }
 
 fn labels(lang: &str) -> Labels {
     if lang.starts_with("fr") {
-        Labels { contents: "Table des matières", cover: "Couverture", title_page: "Page de titre" }
+        Labels { contents: "Table des matières", cover: "Couverture", title_page: "Page de titre", landmarks: "Repères" }
     } else {
-        Labels { contents: "Contents", cover: "Cover", title_page: "Title page" }
+        Labels { contents: "Contents", cover: "Cover", title_page: "Title page", landmarks: "Landmarks" }
     }
 }
 
@@ -115,7 +116,7 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     }
     let mut raw = Vec::new();
     b.generate(&mut raw)?;
-    package::finish(&raw, &package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone() }).map_err(EpubError)
+    package::finish(&raw, &package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks }).map_err(EpubError)
 }
 
 fn parse_day(d: &str) -> Option<chrono::DateTime<chrono::Utc>> {

@@ -11,6 +11,8 @@ pub struct Fixes {
     pub modified: i64,
     /// An identifier of the author's own (ISBN, URN) instead of the uuid.
     pub identifier: Option<String>,
+    /// The name of the landmarks navigation, in the book's language.
+    pub landmarks_label: &'static str,
 }
 
 pub fn finish(raw: &[u8], fx: &Fixes) -> Result<Vec<u8>, String> {
@@ -51,6 +53,8 @@ fn patch(name: &str, text: &str, fx: &Fixes, uuid: Option<&str>) -> String {
         // epub-builder numbers languages and creators alike: two
         // `id="epub-creator-0"` make the package invalid.
         t = t.replace("<dc:language id=\"epub-creator-", "<dc:language id=\"lang-");
+        // The package's own language, which Ace requires.
+        t = t.replacen("<package version=\"3.0\"", &format!("<package xml:lang=\"{lang}\" version=\"3.0\""), 1);
     }
     if name.ends_with("nav.xhtml") {
         t = t.replacen(
@@ -58,6 +62,10 @@ fn patch(name: &str, text: &str, fx: &Fixes, uuid: Option<&str>) -> String {
             &format!("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
             1,
         );
+        // Accessibility: the toc nav has the matching ARIA role, and the two
+        // navs need distinct labels to be told apart as landmarks.
+        t = t.replacen("<nav epub:type = \"toc\" id=\"toc\">", "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">", 1);
+        t = t.replacen("<nav epub:type = \"landmarks\">", &format!("<nav epub:type=\"landmarks\" aria-label=\"{}\" hidden=\"hidden\">", fx.landmarks_label), 1);
     }
     if let (Some(id), Some(uuid)) = (&fx.identifier, uuid) {
         t = t.replace(uuid, &super::xhtml::escape(id));

