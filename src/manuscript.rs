@@ -163,6 +163,8 @@ impl ChapterDate {
 pub struct Source {
     /// Path relative to the manuscript folder, as shown in messages.
     pub rel: String,
+    /// The path as the user would open it (manuscript folder included).
+    pub shown: String,
     /// Title given in book.yaml, which wins over everything else.
     pub title: Option<String>,
     pub front: FrontMatter,
@@ -338,9 +340,10 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
 
 fn read_source(path: &Path, rel: String, title: Option<String>) -> Result<Source, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::new(path, format!("cannot read the chapter: {e}"), "check that the file listed in book.yaml exists"))?;
-    let text = decode(Path::new(&rel), bytes)?;
-    let (front, body, body_line) = split_front_matter(&text, &rel)?;
-    Ok(Source { rel, title, front, body: body.to_string(), body_line })
+    let shown = path.display().to_string();
+    let text = decode(path, bytes)?;
+    let (front, body, body_line) = split_front_matter(&text, &shown)?;
+    Ok(Source { rel, shown, title, front, body: body.to_string(), body_line })
 }
 
 /// Split `---` front matter from the body. Returns (front, body, body line).

@@ -116,10 +116,10 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         let offset = src.body_line - 1;
         for mut c in n.changes {
             c.line += offset;
-            report.changes.push((src.rel.clone(), c));
+            report.changes.push((src.shown.clone(), c));
         }
         for w in n.warnings {
-            report.warnings.push(Diagnostic { file: src.rel.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
+            report.warnings.push(Diagnostic { file: src.shown.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
         }
         let chapter_dir = Path::new(&src.rel).parent().map(Path::to_path_buf).unwrap_or_default();
         let mut resolve = |url: &str, line: usize| -> Result<Option<usize>, LoadError> {
@@ -137,7 +137,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         };
         let parsed = book::parse_chapters(&n.text, src.body_line, &mut resolve)?;
         for (line, message) in parsed.warnings {
-            report.warnings.push(Diagnostic { file: src.rel.clone(), line, message });
+            report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
         }
         let draft = !src.front.published;
         if draft {
@@ -177,7 +177,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     }
     if !drafts.is_empty() {
         let what = if opts.no_drafts { "left out (--no-drafts)" } else { "built; --no-drafts leaves them out" };
-        report.warnings.push(Diagnostic { file: "book.yaml".into(), line: 0, message: format!("drafts (published: false) {what}: {}", drafts.join(", ")) });
+        report.warnings.push(Diagnostic { file: ms.root.join("book.yaml").display().to_string(), line: 0, message: format!("drafts (published: false) {what}: {}", drafts.join(", ")) });
     }
     if chapters.is_empty() {
         return Err(LoadError {

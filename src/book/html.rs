@@ -136,7 +136,7 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = rest.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i);
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
@@ -225,6 +225,7 @@ mod tests {
     #[test]
     fn entities() {
         assert_eq!(decode_entities("a &amp; b &#233;&#xE9; &bogus; &"), "a & b éé &bogus; &");
+        assert_eq!(decode_entities("&éééééééé;"), "&éééééééé;");
     }
 
     #[test]

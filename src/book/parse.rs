@@ -224,6 +224,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
     let kind = std::mem::replace(&mut f.kind, Kind::Loose);
     match kind {
         Kind::Para => {
+            merge_text(&mut f.inlines);
             let ial = take_trailing_ial(&mut f.inlines);
             let content = inline(f.inlines);
             if let Some(a) = ial.clone().filter(|_| content.is_empty()) {
@@ -334,9 +335,9 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
 
 /// Merge adjacent text, turn soft breaks into spaces, trim paragraph ends.
 fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
-    for i in v {
-        let i = match i {
+    let mut out: Vec<Inline> = v
+        .into_iter()
+        .map(|i| match i {
             Inline::Text(t) => Inline::Text(t.replace('\n', " ")),
             Inline::Emph(c) => Inline::Emph(finish_inlines(c)),
             Inline::Strong(c) => Inline::Strong(finish_inlines(c)),
@@ -345,12 +346,9 @@ fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
             Inline::Sub(c) => Inline::Sub(finish_inlines(c)),
             Inline::Link { url, content } => Inline::Link { url, content: finish_inlines(content) },
             other => other,
-        };
-        match (out.last_mut(), i) {
-            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
-            (_, i) => out.push(i),
-        }
-    }
+        })
+        .collect();
+    merge_text(&mut out);
     if let Some(Inline::Text(t)) = out.first_mut() {
         *t = t.trim_start().to_string();
     }
@@ -359,6 +357,18 @@ fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
     }
     out.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
     out
+}
+
+/// Join adjacent text inlines (pulldown-cmark splits text at soft breaks).
+fn merge_text(v: &mut Vec<Inline>) {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v.drain(..) {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    *v = out;
 }
 
 /// A kramdown inline attribute list: `{:.a #b}`, `{: .a}`, `{.a}`.

