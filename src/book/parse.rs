@@ -335,20 +335,8 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
 
 /// Merge adjacent text, turn soft breaks into spaces, trim paragraph ends.
 fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = v
-        .into_iter()
-        .map(|i| match i {
-            Inline::Text(t) => Inline::Text(t.replace('\n', " ")),
-            Inline::Emph(c) => Inline::Emph(finish_inlines(c)),
-            Inline::Strong(c) => Inline::Strong(finish_inlines(c)),
-            Inline::Strike(c) => Inline::Strike(finish_inlines(c)),
-            Inline::Sup(c) => Inline::Sup(finish_inlines(c)),
-            Inline::Sub(c) => Inline::Sub(finish_inlines(c)),
-            Inline::Link { url, content } => Inline::Link { url, content: finish_inlines(content) },
-            other => other,
-        })
-        .collect();
-    merge_text(&mut out);
+    let mut out = soft_breaks(v);
+    // Only the paragraph's own ends are trimmed: inside emphasis a space is text.
     if let Some(Inline::Text(t)) = out.first_mut() {
         *t = t.trim_start().to_string();
     }
@@ -356,6 +344,25 @@ fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
         *t = t.trim_end().to_string();
     }
     out.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+    out
+}
+
+/// Soft breaks become spaces, at every depth; adjacent text is joined.
+fn soft_breaks(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = v
+        .into_iter()
+        .map(|i| match i {
+            Inline::Text(t) => Inline::Text(t.replace('\n', " ")),
+            Inline::Emph(c) => Inline::Emph(soft_breaks(c)),
+            Inline::Strong(c) => Inline::Strong(soft_breaks(c)),
+            Inline::Strike(c) => Inline::Strike(soft_breaks(c)),
+            Inline::Sup(c) => Inline::Sup(soft_breaks(c)),
+            Inline::Sub(c) => Inline::Sub(soft_breaks(c)),
+            Inline::Link { url, content } => Inline::Link { url, content: soft_breaks(content) },
+            other => other,
+        })
+        .collect();
+    merge_text(&mut out);
     out
 }
 
