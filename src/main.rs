@@ -43,6 +43,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Print a chapter's normalised Markdown (or, with --diff, the change log).
     Normalise {
@@ -127,7 +130,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet } => build(format, &manuscript, style, &out, no_drafts, dump_layout, quiet),
+        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings }),
         Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
         Command::Check { manuscript, strict } => check(&manuscript, strict),
     }
@@ -145,8 +148,17 @@ fn prepare(dir: &Path, style: Option<PathBuf>, no_drafts: bool) -> Result<Prepar
     pipeline::prepare(dir, &PrepareOptions { no_drafts, style }).map_err(Failure::input)
 }
 
-fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, no_drafts: bool, dump_layout: bool, quiet: bool) -> Result<(), Failure> {
-    let p = prepare(dir, style, no_drafts)?;
+struct BuildFlags {
+    no_drafts: bool,
+    dump_layout: bool,
+    quiet: bool,
+    timings: bool,
+}
+
+fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: BuildFlags) -> Result<(), Failure> {
+    let BuildFlags { no_drafts, dump_layout, quiet, timings } = flags;
+    let started = std::time::Instant::now();
+    let mut p = prepare(dir, style, no_drafts)?;
     if !quiet {
         for w in &p.report.warnings {
             eprintln!("warning: {w}");
@@ -165,15 +177,21 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, no_draf
         Ok(())
     };
     if matches!(format, Format::Epub | Format::All) {
-        let bytes = epub::write(&p.book, &p.style, &epub::EpubOptions { modified, generator: generator.clone() }).map_err(Failure::input)?;
+        let bytes = p.timings.time("epub write", || epub::write(&p.book, &p.style, &epub::EpubOptions { modified, generator: generator.clone() })).map_err(Failure::input)?;
         write(format!("{slug}.epub"), &bytes)?;
     }
     if matches!(format, Format::Pdf | Format::All) {
-        let pdf = pdf::write(&p.book, &p.style, &pdf::PdfOptions { modified, generator }).map_err(Failure::input)?;
+        let pdf = p.timings.time("pdf", || pdf::write(&p.book, &p.style, &pdf::PdfOptions { modified, generator })).map_err(Failure::input)?;
         write(format!("{slug}.pdf"), &pdf.bytes)?;
         if dump_layout {
             write(format!("{slug}.layout.txt"), pdf.layout.as_bytes())?;
         }
+    }
+    if timings {
+        for (stage, d) in &p.timings.0 {
+            eprintln!("timing: {stage:<12} {:8.2} ms", d.as_secs_f64() * 1e3);
+        }
+        eprintln!("timing: {:<12} {:8.2} ms", "total", started.elapsed().as_secs_f64() * 1e3);
     }
     Ok(())
 }

@@ -71,8 +71,30 @@ impl From<StyleError> for PrepareError {
     }
 }
 
+/// Wall time spent in each stage, in pipeline order (for `--timings`).
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, std::time::Duration)>);
+
+impl Timings {
+    /// Add `d` to `stage`, keeping first-seen order.
+    pub fn add(&mut self, stage: &'static str, d: std::time::Duration) {
+        match self.0.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, t)) => *t += d,
+            None => self.0.push((stage, d)),
+        }
+    }
+    /// Run `f`, counting its time to `stage`.
+    pub fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let t0 = std::time::Instant::now();
+        let r = f();
+        self.add(stage, t0.elapsed());
+        r
+    }
+}
+
 /// A book ready for the backends.
 pub struct Prepared {
+    pub timings: Timings,
     pub book: Book,
     /// Newest modification time of the manuscript's files (Unix seconds).
     pub newest_source: i64,
@@ -98,12 +120,13 @@ pub fn vocabulary(ms: &Manuscript) -> Vocabulary {
 
 /// Load, normalise and parse the manuscript in `dir`.
 pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareError> {
-    let ms = Manuscript::load(dir)?;
+    let mut timings = Timings::default();
+    let ms = timings.time("load", || Manuscript::load(dir))?;
     let style = match opts.style.as_ref().or(ms.style.as_ref()) {
         Some(p) => Style::load(p)?,
         None => Style::builtin(),
     };
-    let vocab = vocabulary(&ms);
+    let vocab = timings.time("normalise", || vocabulary(&ms));
     let mut report = Report::default();
     let mut assets: Vec<Asset> = Vec::new();
     let mut asset_index: HashMap<String, usize> = HashMap::new();
@@ -112,7 +135,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
 
     for src in &ms.sources {
         let nopts = normalise_options(&ms, src);
-        let n = normalise::normalise(&src.body, &nopts, &vocab);
+        let n = timings.time("normalise", || normalise::normalise(&src.body, &nopts, &vocab));
         let offset = src.body_line - 1;
         for mut c in n.changes {
             c.line += offset;
@@ -135,7 +158,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             asset_index.insert(rel, assets.len() - 1);
             Ok(Some(assets.len() - 1))
         };
-        let parsed = book::parse_chapters(&n.text, src.body_line, &mut resolve)?;
+        let parsed = timings.time("parse", || book::parse_chapters(&n.text, src.body_line, &mut resolve))?;
         for (line, message) in parsed.warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
         }
@@ -193,7 +216,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         Some(c) => Some(read_image(&ms, c, "book.yaml", 0, "images/cover")?),
         None => None,
     };
-    Ok(Prepared { newest_source: ms.newest, book: Book { meta: ms.meta, chapters, assets, cover }, style, report })
+    Ok(Prepared { timings, newest_source: ms.newest, book: Book { meta: ms.meta, chapters, assets, cover }, style, report })
 }
 
 fn read_image(ms: &Manuscript, rel: &str, referrer: &str, line: usize, stem: &str) -> Result<Asset, LoadError> {
