@@ -42,5 +42,9 @@ release: folio
 	cd dist && sha256sum -- *.epub *.pdf > SHA256SUMS
 	cat dist/SHA256SUMS
 
+# Build time and memory on the benchmark book, and the peers' if installed.
+bench: folio
+	FOLIO=$(FOLIO) python3 benches/bench.py
+
 clean:
 	rm -rf $(OUT) dist
