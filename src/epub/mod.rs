@@ -94,9 +94,13 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     }
 
     b.stylesheet(css::stylesheet(style).as_bytes())?;
+    // Fonts are most of the book's bytes: epub-builder only lists them (an
+    // empty entry), and the package pass writes them with fast compression.
+    let mut fonts = Vec::new();
     for face in Face::ALL {
-        let f = style.font(face);
-        b.add_resource(css::font_href(style, face), &f.bytes[..], "font/ttf")?;
+        let href = css::font_href(style, face);
+        b.add_resource(&href, &[][..], "font/ttf")?;
+        fonts.push((format!("OEBPS/{href}"), style.font(face).bytes.clone()));
     }
     for a in &book.assets {
         b.add_resource(&a.href, &a.bytes[..], a.media_type)?;
@@ -120,7 +124,7 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     }
     let mut raw = Vec::new();
     b.generate(&mut raw)?;
-    package::finish(&raw, &package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks }).map_err(EpubError)
+    package::finish(&raw, &package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks, fonts }).map_err(EpubError)
 }
 
 fn parse_day(d: &str) -> Option<chrono::DateTime<chrono::Utc>> {
