@@ -2,21 +2,67 @@
 //! so that the reader's font-size setting still works; the CSS stays
 //! conservative (no flex, no grid) because Kobo and Apple Books break on more.
 
+use crate::book::{Block, Book, Inline};
 use crate::style::{Face, HeadingStyle, Style};
 use std::fmt::Write;
+
+/// The faces the book's text can use: the others are not embedded (a reader
+/// that needed one would synthesise it, which only unknown CSS could cause).
+pub fn faces_used(book: &Book, style: &Style) -> Vec<Face> {
+    let mut used = [false; 4];
+    used[Face::Regular as usize] = true;
+    let s = &style.sheet;
+    let headings = [&s.headings.chapter, &s.headings.h2, &s.headings.h3, &s.headings.h4];
+    for h in headings {
+        used[Face::new(h.italic, h.bold) as usize] = true;
+    }
+    for c in s.classes.values() {
+        if c.italic == Some(true) {
+            used[Face::Italic as usize] = true;
+        }
+    }
+    fn inlines(v: &[Inline], italic: bool, bold: bool, used: &mut [bool; 4]) {
+        for i in v {
+            match i {
+                Inline::Text(_) | Inline::Code(_) => used[Face::new(italic, bold) as usize] = true,
+                Inline::Emph(c) => inlines(c, !italic, bold, used),
+                Inline::Strong(c) => inlines(c, italic, true, used),
+                Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => inlines(c, italic, bold, used),
+                Inline::Image { .. } | Inline::NoteRef(_) | Inline::LineBreak => {}
+            }
+        }
+    }
+    fn blocks(v: &[Block], italic: bool, used: &mut [bool; 4]) {
+        for b in v {
+            match b {
+                Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, italic, false, used),
+                Block::Quote(v) => blocks(v, italic, used),
+                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, italic, used)),
+                Block::Code { .. } | Block::SceneBreak | Block::Figure { .. } => {}
+            }
+        }
+    }
+    for c in &book.chapters {
+        blocks(&c.blocks, false, &mut used);
+        c.notes.iter().for_each(|n| blocks(&n.blocks, false, &mut used));
+    }
+    // Italic headings with emphasis inside switch back to roman, and bold
+    // headings may hold italic: cover both by the heading faces above.
+    Face::ALL.into_iter().filter(|f| used[*f as usize]).collect()
+}
 
 /// Font files as they are stored in the EPUB.
 pub fn font_href(style: &Style, face: Face) -> String {
     format!("fonts/{}", style.font(face).file_name)
 }
 
-pub fn stylesheet(style: &Style) -> String {
+pub fn stylesheet(style: &Style, faces: &[Face]) -> String {
     let s = &style.sheet;
     let em = style.em();
     let rel = |pt: f32| format!("{}em", trim(pt / em));
     let family = &style.font(Face::Regular).family;
     let mut css = String::new();
-    for face in Face::ALL {
+    for &face in faces {
         let _ = writeln!(
             css,
             "@font-face {{ font-family: \"{family}\"; font-style: {}; font-weight: {}; src: url(\"{}\"); }}",
@@ -110,10 +156,11 @@ mod tests {
     #[test]
     fn css_follows_the_sheet() {
         let mut style = Style::builtin();
-        let css = stylesheet(&style);
+        let css = stylesheet(&style, &Face::ALL);
         assert!(css.contains("text-align: justify"));
         assert!(css.contains(".text-center { text-align: center; text-indent: 0em; }"), "{css}");
         style.sheet.body.align = crate::style::Align::Left;
-        assert!(stylesheet(&style).contains("text-align: left"));
+        assert!(stylesheet(&style, &[Face::Regular]).contains("text-align: left"));
+        assert!(!stylesheet(&style, &[Face::Regular]).contains("font-style: italic; font-weight: bold"));
     }
 }

@@ -7,7 +7,7 @@ mod package;
 pub mod xhtml;
 
 use crate::book::Book;
-use crate::style::{Face, Style};
+use crate::style::Style;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary};
 use std::fmt;
 
@@ -93,11 +93,12 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.to_string(), xhtml::escape(&content))));
     }
 
-    b.stylesheet(css::stylesheet(style).as_bytes())?;
+    let faces = css::faces_used(book, style);
+    b.stylesheet(css::stylesheet(style, &faces).as_bytes())?;
     // Fonts are most of the book's bytes: epub-builder only lists them (an
     // empty entry), and the package pass writes them with fast compression.
     let mut fonts = Vec::new();
-    for face in Face::ALL {
+    for &face in &faces {
         let href = css::font_href(style, face);
         b.add_resource(&href, &[][..], "font/ttf")?;
         fonts.push((format!("OEBPS/{href}"), style.font(face).bytes.clone()));
