@@ -1,0 +1,82 @@
+//! The manuscript format, end to end: chapter order, titles, drafts, a whole
+//! book in one file, Jekyll dates.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn book(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let m = scratch(name).join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    for (p, t) in files {
+        std::fs::write(m.join(p), t).unwrap();
+    }
+    m
+}
+
+/// (title, text) of each chapter of the EPUB built from `m` with `args`.
+fn chapters(m: &Path, args: &[&str]) -> (Vec<(String, String)>, String) {
+    let out = m.parent().unwrap().join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = folio().args(["build", "--manuscript"]).arg(m).arg("--out").arg(&out).args(args).env("SOURCE_DATE_EPOCH", "1700000000").output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    let v = epub_chapters(&only_file(&out, "epub"))
+        .into_iter()
+        .map(|(_, x)| {
+            let title = x.split("class=\"chapter-title\">").nth(1).and_then(|t| t.split('<').next()).unwrap_or("").to_string();
+            (title, xhtml_text(&x))
+        })
+        .collect();
+    (v, err)
+}
+
+#[test]
+fn without_a_list_chapters_follow_front_matter_dates_then_names() {
+    let m = book("order", &[
+        ("book.yaml", "title: T\nlanguage: fr\n"),
+        ("b.md", "---\ndate: 2015-04-21 18:48 CEST\n---\n# Deux\n\nx\n"),
+        ("a.md", "---\ndate: 2015-05-01\n---\n# Trois\n\nx\n"),
+        ("c.md", "---\ndate: 2014-12-31 23:00 +0100\n---\n# Un\n\nx\n"),
+        ("z.md", "# Zéro\n\nundated files come first\n"),
+    ]);
+    let titles: Vec<String> = chapters(&m, &[]).0.into_iter().map(|c| c.0).collect();
+    assert_eq!(titles, ["Zéro", "Un", "Deux", "Trois"]);
+}
+
+#[test]
+fn title_comes_from_book_yaml_then_front_matter_then_heading() {
+    let m = book("titles", &[
+        ("book.yaml", "title: T\nlanguage: fr\nchapters:\n  - file: a.md\n    title: Donné\n  - b.md\n  - c.md\n"),
+        ("a.md", "---\ntitle: Ignoré\n---\n# Titre du fichier\n\nTexte a.\n"),
+        ("b.md", "---\ntitle: Du front matter\n---\nTexte b.\n"),
+        ("c.md", "Titre Setext\n============\n\nTexte c.\n"),
+    ]);
+    let (c, _) = chapters(&m, &[]);
+    assert_eq!(c[0].0, "Donné");
+    assert!(c[0].1.contains("Titre du fichier"), "a heading that differs from the given title is kept as text");
+    assert_eq!(c[1].0, "Du front matter");
+    assert_eq!(c[2].0, "Titre Setext");
+}
+
+#[test]
+fn a_whole_book_in_one_file_splits_at_level_one_headings() {
+    let m = book("single", &[("book.yaml", "title: T\nlanguage: en\n"), ("book.md", "Foreword text.\n\n# One\n\nFirst.[^a]\n\n# Two\n\nSecond.[^b]\n\n## Part\n\nMore.\n\n[^a]: Note a.\n[^b]: Note b.\n")]);
+    let (c, _) = chapters(&m, &[]);
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0].0, "One");
+    assert!(c[0].1.contains("Foreword text.") && c[0].1.contains("First.") && c[0].1.contains("Note a."));
+    assert!(!c[0].1.contains("Note b."), "each chapter carries its own notes");
+    assert_eq!(c[1].0, "Two");
+    assert!(c[1].1.contains("Part") && c[1].1.contains("Note b."));
+}
+
+#[test]
+fn drafts_are_built_with_a_warning_or_left_out() {
+    let m = book("drafts", &[("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, b.md]\n"), ("a.md", "---\ntitle: Publié\n---\nx\n"), ("b.md", "---\ntitle: Brouillon\npublished: false\n---\ny\n")]);
+    let (c, err) = chapters(&m, &[]);
+    assert_eq!(c.len(), 2);
+    assert!(err.contains("drafts") && err.contains("b.md"), "{err}");
+    let (c, _) = chapters(&m, &["--no-drafts"]);
+    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["Publié"]);
+}
