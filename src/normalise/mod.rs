@@ -4,6 +4,15 @@
 //! Steps, in order: Unicode NFC, line-break hyphenation, kramdown habits,
 //! language typography. Each step sees the output of the one before.
 
+mod hyphenation;
+mod kramdown;
+mod lint;
+pub mod protect;
+mod typography;
+mod vocab;
+
+pub use hyphenation::{decide, Decision, Evidence};
+pub use vocab::Vocabulary;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// One step of the normaliser.
@@ -80,24 +89,37 @@ pub struct Normalised {
     pub warnings: Vec<Warning>,
 }
 
-/// Words seen across the whole manuscript: evidence for the hyphenation step.
-#[derive(Debug, Clone, Default)]
-pub struct Vocabulary {}
-
-impl Vocabulary {
-    pub fn from_texts<'a>(_texts: impl IntoIterator<Item = &'a str>) -> Vocabulary {
-        Vocabulary {}
-    }
-}
-
 /// Run the enabled steps over `text`.
-pub fn normalise(text: &str, opts: &Options, _vocab: &Vocabulary) -> Normalised {
+pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
     if opts.unicode && !is_nfc(text) {
         let line = text.lines().position(|l| !is_nfc(l)).map_or(1, |i| i + 1);
         let n = text.chars().filter(|c| unicode_normalization::char::is_combining_mark(*c)).count();
         out.text = text.nfc().collect();
         out.changes.push(Change { line, step: Step::Unicode, before: format!("{n} decomposed characters"), after: "NFC".into() });
+    }
+    // Later steps log lines of their own input: map them back.
+    let mut line_map: Option<Vec<usize>> = None;
+    if opts.hyphenation {
+        let d = hyphenation::run(&out.text, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
+        out.text = d.text;
+        if d.line_map.iter().enumerate().any(|(i, &l)| l != i + 1) {
+            line_map = Some(d.line_map);
+        }
+    }
+    let first_later = out.changes.len();
+    let first_warning = out.warnings.len();
+    if opts.kramdown {
+        out.text = kramdown::run(&out.text, &mut out.changes);
+    }
+    if opts.typography {
+        out.text = typography::run(&out.text, opts, &mut out.changes);
+    }
+    lint::run(&out.text, &mut out.warnings);
+    if let Some(map) = line_map {
+        let at = |l: usize| map.get(l - 1).copied().unwrap_or(l);
+        out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));
+        out.warnings[first_warning..].iter_mut().for_each(|w| w.line = at(w.line));
     }
     out
 }
