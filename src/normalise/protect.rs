@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(prot("p\n\n    code-\n    x\n\nq"), "p\n\n#########\n#####\n\nq");
         assert_eq!(prot("see https://ex.org/a-b c"), "see ################## c");
         assert_eq!(prot("a <span class=\"x\">b</span>"), "a ################b#######");
-        assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t################### c");
+        assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################### c");
         assert_eq!(prot("a[^4] b"), "a#### b");
         assert_eq!(prot("T\n---\n"), "T\n###\n");
         assert_eq!(prot("{:.text-center}"), "###############");
