@@ -150,7 +150,7 @@ pub fn generate(texts: &[String], rng: &mut Rng, lang: &str) -> Set {
                 let fits = |b: &usize| tok[..*b].chars().count() + 1 <= room;
                 let brk = if !cb.is_empty() && col > 0 && (len > room || rng.chance(35)) {
                     cb.iter().copied().filter(fits).last().map(|b| (b, Kind::Keep))
-                } else if len > room && col > 0 && cb.is_empty() && rng.chance(45) {
+                } else if len > room && col > 0 && cb.is_empty() && rng.chance(80) {
                     word_breaks(&h, &tok).into_iter().filter(|b| tok[..*b].chars().count() + 1 <= room).last().map(|b| (b, Kind::Join))
                 } else {
                     None

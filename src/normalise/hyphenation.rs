@@ -4,8 +4,9 @@
 //!
 //! Evidence, strongest first: how the book itself writes the word (joined
 //! or hyphenated, book-wide vocabulary); the language's compounding habits
-//! (French inversions `-t-il`, `-elle`, `-je`, `-là`...; a capital after the
-//! hyphen); compound elements the book uses elsewhere; words standing
+//! a list of the language's hyphenated words (French: Dicollecte's); its
+//! compounding habits (French inversions `-t-il`, `-elle`, `-je`, `-là`...;
+//! a capital after the hyphen); compound elements the book uses elsewhere; words standing
 //! alone on both sides; last, the hyphenation patterns as a hint (a break
 //! the patterns would not make is probably a compound's own hyphen).
 
@@ -27,6 +28,7 @@ pub enum Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evidence {
     Book,
+    Dictionary,
     Habit,
     Elements,
     BothWords,
@@ -88,6 +90,18 @@ fn pattern_allows(lang: Lang, joined: &str, at: usize) -> Option<bool> {
     Some(p.hyphenate(&lower[start..end]).breaks.contains(&(at - start)))
 }
 
+/// French hyphenated words (Dicollecte, MPL-2.0: see `data/README.md`).
+fn fr_compounds() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| include_str!("data/fr-compounds.txt").lines().collect())
+}
+
+/// English words (SCOWL: see `data/README.md`).
+fn en_words() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| include_str!("data/en-words.txt").lines().collect())
+}
+
 /// French words that follow a hyphen in inversions and demonstratives.
 const FR_HABITS: &[&str] = &[
     "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "moi", "toi", "lui", "leur", "leurs", "le", "la", "les", "y", "en", "là", "ci", "même", "mêmes", "ce",
@@ -113,6 +127,9 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if j != h {
         return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
     }
+    if lang == Lang::French && fr_compounds().contains(hyphened.to_lowercase().as_str()) {
+        return (Decision::Keep, Evidence::Dictionary);
+    }
     let l_el = left.rsplit('-').next().unwrap_or(left);
     let r_el = right.split('-').next().unwrap_or(right);
     if first_upper_then_lower(right) || left.ends_with("-t") || right.to_lowercase().starts_with("t-") {
@@ -121,10 +138,26 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if lang == Lang::French && FR_HABITS.contains(&rl.as_str()) {
         return (Decision::Keep, Evidence::Habit);
     }
-    if vocab.head(l_el) > 0 && (vocab.tail(r_el) > 0 || vocab.count(r_el) > 0) {
+    // Prefixes that always take a hyphen before a word (`demi-heure`,
+    // `ex-président`), and reduplications (`chien-chien`).
+    let heads: &[&str] = match lang {
+        Lang::French => &["demi", "semi", "ex", "vice", "non"],
+        Lang::English => &["ex", "self", "non"],
+        Lang::Other => &[],
+    };
+    let l_low = l_el.to_lowercase();
+    if (heads.contains(&l_low.as_str()) && r_el.chars().count() >= 3 && vocab.count(r_el) > 0) || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase()) {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    if vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
         return (Decision::Keep, Evidence::Elements);
     }
-    let both_words = l_el.chars().count() >= 2 && vocab.count(l_el) > 0 && vocab.count(r_el) > 0;
+    let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
+    if listed(&joined) {
+        return (Decision::Join, Evidence::Dictionary);
+    }
+    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
+    let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
     if lang == Lang::English && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
@@ -324,6 +357,10 @@ mod tests {
         fix("il peut- être", "peut-être, peut-être", "fr");
         assert_eq!(fix("il peut- être", "peut-être, peut-être", "fr"), "il peut-être");
         assert_eq!(fix("a well- known fact", "well, known", "en"), "a well-known fact");
+        assert_eq!(fix("les ex- collègues", "des collègues", "fr"), "les ex-collègues");
+        assert_eq!(fr("un chien- chien"), "un chien-chien");
+        assert_eq!(fr("une chauve- souris"), "une chauve-souris");
+        assert_eq!(fix("an ex- ample", "", "en"), "an example");
     }
 
     #[test]
