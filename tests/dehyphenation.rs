@@ -50,7 +50,7 @@ fn nfc(s: &str) -> String {
 }
 
 #[test]
-fn dehyphenation_french_corpus_score() {
+fn normalise_dehyphenation_french_corpus() {
     let Some(root) = corpus() else {
         eprintln!("skipped: ../shared/corpus not found");
         return;
@@ -83,7 +83,7 @@ fn dehyphenation_french_corpus_score() {
 }
 
 #[test]
-fn dehyphenation_novels_untouched() {
+fn normalise_dehyphenation_novels_untouched() {
     let Some(root) = corpus() else {
         eprintln!("skipped: ../shared/corpus not found");
         return;
@@ -99,7 +99,7 @@ fn dehyphenation_novels_untouched() {
 
 /// A smaller English check on sentences written for this test.
 #[test]
-fn dehyphenation_english_score() {
+fn normalise_dehyphenation_english() {
     const SENTENCES: &[&str] = &[
         "This is an example of a well-known problem that everyone has met at least once.",
         "The committee published its recommendations after a long and difficult investigation.",

@@ -138,6 +138,11 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if lang == Lang::French && FR_HABITS.contains(&rl.as_str()) {
         return (Decision::Keep, Evidence::Habit);
     }
+    let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
+    if listed(&joined) {
+        return (Decision::Join, Evidence::Dictionary);
+    }
+    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
     // Prefixes that always take a hyphen before a word (`demi-heure`,
     // `ex-président`), and reduplications (`chien-chien`).
     let heads: &[&str] = match lang {
@@ -146,17 +151,12 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
         Lang::Other => &[],
     };
     let l_low = l_el.to_lowercase();
-    if (heads.contains(&l_low.as_str()) && r_el.chars().count() >= 3 && vocab.count(r_el) > 0) || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase()) {
+    if (heads.contains(&l_low.as_str()) && r_el.chars().count() >= 3 && known(r_el)) || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase()) {
         return (Decision::Keep, Evidence::Habit);
     }
     if vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
         return (Decision::Keep, Evidence::Elements);
     }
-    let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
-    if listed(&joined) {
-        return (Decision::Join, Evidence::Dictionary);
-    }
-    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
     let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
     if lang == Lang::English && both_words {
         return (Decision::Keep, Evidence::BothWords);

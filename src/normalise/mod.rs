@@ -123,3 +123,65 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chapter the project was made for, end to end.
+    #[test]
+    fn seed_chapter_jour_4() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/jour-4.md");
+        let Ok(raw) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} not found");
+            return;
+        };
+        let (_, body, _) = crate::manuscript::split_front_matter(&raw, "jour-4.md").unwrap();
+        let vocab = Vocabulary::from_texts([body]);
+        let n = normalise(body, &Options::all("fr"), &vocab);
+        assert!(is_nfc(&n.text));
+        let mut want: String = body.nfc().collect();
+        for (a, b) in [
+            ("ter- rible", "terrible"),
+            ("super- calculateur", "supercalculateur"),
+            ("ordina- teurs", "ordinateurs"),
+            ("mu- tualiser", "mutualiser"),
+            ("ap- prit", "apprit"),
+            ("####Histoire", "#### Histoire"),
+            (" :", "\u{a0}:"),
+            ("Un:", "Un\u{a0}:"),
+            (" ?", "\u{202f}?"),
+            ("...", "…"),
+            ("4,5 millions", "4,5\u{a0}millions"),
+        ] {
+            assert!(want.contains(a), "{a}");
+            want = want.replace(a, b);
+        }
+        assert_eq!(n.text, want);
+        for w in ["Etats-Unis", "ordinateurs personnel", "#### Histoire 1\n{:.text-center}"] {
+            assert!(n.text.contains(w), "{w}");
+        }
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Hyphenation).count(), 5);
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Kramdown).count(), 3);
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Unicode).count(), 1);
+        assert_eq!(n.warnings.len(), 1, "{:?}", n.warnings);
+        assert_eq!((n.warnings[0].line, n.warnings[0].suggestion.as_str()), (2, "promené[^4]"));
+        // Idempotent: a second run changes nothing.
+        let again = normalise(&n.text, &Options::all("fr"), &vocab);
+        assert_eq!(again.text, n.text);
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn switches_and_line_numbers() {
+        let v = Vocabulary::default();
+        let only = normalise("####T\nun ter- rible : x", &Options::only("fr", Step::Hyphenation), &v);
+        assert_eq!(only.text, "####T\nun terrible : x");
+        let all = normalise("un ter-\nrible\nfin :", &Options::all("fr"), &v);
+        assert_eq!(all.text, "un\nterrible\nfin\u{a0}:");
+        assert_eq!(all.changes.last().unwrap().line, 3);
+        let merged = normalise("ter-\nrible\nfin :", &Options::all("fr"), &v);
+        assert_eq!(merged.text, "terrible\nfin\u{a0}:");
+        assert_eq!(merged.changes.last().unwrap().line, 3);
+    }
+}
