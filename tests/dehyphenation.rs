@@ -71,6 +71,7 @@ fn normalise_dehyphenation_french_corpus() {
         s.add(&score(&set.tokens, &folio_normalise("fr", &set.text)));
     }
     println!("{}", s.line("fr corpus"));
+    println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
     for e in s.errors.iter().take(40) {
         println!("  {e}");
     }
@@ -80,6 +81,24 @@ fn normalise_dehyphenation_french_corpus() {
     assert!(s.keep_ok as f64 >= 0.99 * s.keep_total as f64, "kept hyphens {}/{}", s.keep_ok, s.keep_total);
     assert_eq!(s.collateral, 0, "collateral changes");
     assert_eq!(s.distractors_ok, s.distractors, "distractors changed");
+}
+
+/// Each novel alone is the book: less evidence from elsewhere.
+#[test]
+fn normalise_dehyphenation_each_novel_alone() {
+    let Some(root) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found");
+        return;
+    };
+    for book in ["noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
+        let texts: Vec<String> = novel(&root.join(book)).iter().map(|t| nfc(t)).collect();
+        let set = generate(&texts, &mut Rng::new(7), "fr");
+        let s = score(&set.tokens, &folio_normalise("fr", &set.text));
+        println!("{}", s.line(book));
+        assert!(s.overall() >= 0.99, "{book}: overall {:.4}", s.overall());
+        assert_eq!(s.collateral, 0);
+        assert_eq!(s.distractors_ok, s.distractors);
+    }
 }
 
 #[test]

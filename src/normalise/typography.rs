@@ -206,8 +206,7 @@ fn apply(text: &str, mut edits: Vec<Edit>, changes: &mut Vec<Change>) -> String 
         let ls = text[..e.start].rfind(['\n', ' ']).map_or(0, |p| p + 1);
         let ctx = if e.start - ls > 24 { e.start } else { ls };
         let ctx = if text.is_char_boundary(ctx) { ctx } else { e.start };
-        let tail_end = e.end + text[e.end..].chars().next().map_or(0, char::len_utf8);
-        let tail_end = if text[e.end..tail_end].starts_with('\n') { e.end } else { tail_end };
+        let tail_end = e.end + text[e.end..].char_indices().take(12).take_while(|&(_, c)| !c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
         changes.push(Change { line, step: Step::Typography, before: text[ctx..tail_end].to_string(), after: format!("{}{}{}", &text[ctx..e.start], e.with, &text[e.end..tail_end]) });
         cur = e.end;
     }
@@ -279,5 +278,8 @@ mod tests {
         let mut c = Vec::new();
         run("a\nQuoi?", &Options::all("fr"), &mut c);
         assert_eq!(c, vec![Change { line: 2, step: Step::Typography, before: "Quoi?".into(), after: "Quoi\u{202f}?".into() }]);
+        let mut c = Vec::new();
+        run("4,5 millions de", &Options::all("fr"), &mut c);
+        assert_eq!((c[0].before.as_str(), c[0].after.as_str()), ("4,5 millions", "4,5\u{a0}millions"));
     }
 }
