@@ -110,7 +110,8 @@ fn distractor(rng: &mut Rng, words: &[String], lang: &str) -> String {
     let p2 = pre[rng.below(pre.len() as u64) as usize];
     let cj = conj[rng.below(2) as usize];
     match rng.below(9) {
-        0 => format!("Les {p1}- {cj} {p2}-{a} du {b}."),
+        // A fixed tail: a corpus word here would become false evidence.
+        0 => format!("Les {p1}- {cj} {p2}-{} du {b}.", if lang == "fr" { "opératoires" } else { "operative" }),
         1 => format!("{} - {} - {}", cap(&a), cap(&b), cap(&c)),
         2 => format!("— {}, {a} {b}.\n— {} ?", cap(&c), cap(&a)),
         3 => format!("- {a}-\n- {b}\n- {c}"),

@@ -8,7 +8,8 @@
 //! compounding habits (French inversions `-t-il`, `-elle`, `-je`, `-là`...;
 //! a capital after the hyphen); compound elements the book uses elsewhere; words standing
 //! alone on both sides; last, the hyphenation patterns as a hint (a break
-//! the patterns would not make is probably a compound's own hyphen).
+//! the patterns would not make, between two known words, is probably a
+//! compound's own hyphen). Weak evidence gives a warning.
 
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
@@ -117,6 +118,11 @@ fn first_upper_then_lower(w: &str) -> bool {
 /// elision; `right`: the word after it, compounds included).
 pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
     let lang = lang_of(lang_tag);
+    // An elision (`c’est- à-dire`) counts for the word list only.
+    let (elision, left) = match left.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
+        Some((i, c)) => left.split_at(i + c.len_utf8()),
+        None => ("", left),
+    };
     let rl = right.to_lowercase();
     if CONJUNCTIONS.contains(&rl.as_str()) {
         return (Decision::Leave, Evidence::Habit);
@@ -127,7 +133,8 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if j != h {
         return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
     }
-    if lang == Lang::French && fr_compounds().contains(hyphened.to_lowercase().as_str()) {
+    let listed_compound = |w: String| fr_compounds().contains(w.to_lowercase().replace('’', "'").as_str());
+    if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
         return (Decision::Keep, Evidence::Dictionary);
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
@@ -145,13 +152,19 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
     // Prefixes that always take a hyphen before a word (`demi-heure`,
     // `ex-président`), and reduplications (`chien-chien`).
-    let heads: &[&str] = match lang {
-        Lang::French => &["demi", "semi", "ex", "vice", "non"],
-        Lang::English => &["ex", "self", "non"],
-        Lang::Other => &[],
+    // `always`: never joined to a word; `before_words`: hyphenated before
+    // a word the book knows (`ex-collègues`, not `exemple`).
+    let (always, before_words): (&[&str], &[&str]) = match lang {
+        Lang::French => (&["demi", "semi", "vice"], &["ex", "non"]),
+        Lang::English => (&[], &["ex", "self", "non"]),
+        Lang::Other => (&[], &[]),
     };
     let l_low = l_el.to_lowercase();
-    if (heads.contains(&l_low.as_str()) && r_el.chars().count() >= 3 && known(r_el)) || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase()) {
+    let long_r = r_el.chars().count() >= 3;
+    if (always.contains(&l_low.as_str()) && long_r)
+        || (before_words.contains(&l_low.as_str()) && long_r && known(r_el))
+        || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase())
+    {
         return (Decision::Keep, Evidence::Habit);
     }
     if vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
@@ -161,10 +174,13 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if lang == Lang::English && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
-    if pattern_allows(lang, &joined, left.len()) == Some(false) {
+    // The patterns are only a hint: a break they would not make keeps its
+    // hyphen only when both sides are words too; alone, each is a warning.
+    let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
+    if patterns_refuse && both_words {
         return (Decision::Keep, Evidence::Patterns);
     }
-    (Decision::Join, if both_words { Evidence::BothWords } else { Evidence::Default })
+    (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
 }
 
 /// Result of the step: the text, and for each output line its input line.
@@ -248,8 +264,15 @@ pub fn run(text: &str, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>
                 continue;
             }
             let r_end = word_end(text, r0);
-            let l_start = word_start(text, h);
-            // After an elision (`c’est- à-dire`), the word is what follows it.
+            let mut l_start = word_start(text, h);
+            // Take an elision along (`c’est- à-dire`): `decide` knows it.
+            if let Some(c) = text[..l_start].chars().next_back().filter(|&c| c == '\'' || c == '’') {
+                let e = l_start - c.len_utf8();
+                let s = word_start(text, e);
+                if s < e && !text[s..e].contains('-') {
+                    l_start = s;
+                }
+            }
             let left = &text[l_start..h];
             let right = &text[r0..r_end];
             let (d, ev) = decide(left, right, lang, vocab);
@@ -359,6 +382,9 @@ mod tests {
         assert_eq!(fix("a well- known fact", "well, known", "en"), "a well-known fact");
         assert_eq!(fix("les ex- collègues", "des collègues", "fr"), "les ex-collègues");
         assert_eq!(fr("un chien- chien"), "un chien-chien");
+        assert_eq!(fr("un demi- mensonge"), "un demi-mensonge");
+        assert_eq!(fr("par exem- ple"), "par exemple");
+        assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
     }

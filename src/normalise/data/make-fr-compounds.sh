@@ -8,10 +8,14 @@ for f in *.deb; do dpkg-deb -x "$f" x; done
 x/usr/bin/unmunch x/usr/share/hunspell/fr.dic x/usr/share/hunspell/fr.aff 2>/dev/null |
   python3 -c '
 import re, sys
-ok = re.compile(r"^[a-zàâäéèêëîïôöùûüÿçœæ]+(-[a-zàâäéèêëîïôöùûüÿçœæ]+)+$")
+L = "a-zàâäéèêëîïôöùûüÿçœæ"
+ok = re.compile(rf"^([{L}]+\x27)?[{L}]+(-[{L}]+)+$")
 ws = set()
 for line in sys.stdin:
     w = line.split("/")[0].split()
-    if w and ok.match(w[0].lower()) and len(w[0]) >= 4:
-        ws.add(w[0].lower())
-print("\n".join(sorted(ws)))' > "$OLDPWD/fr-compounds.txt"
+    w = w[0].lower().replace("\u2019", "\x27") if w else ""
+    if len(w) >= 4 and ok.match(w):
+        ws.add(w)
+# An elided form only when the elision is part of the word (c\x27est-à-dire).
+ws = sorted(w for w in ws if "\x27" not in w or w.split("\x27", 1)[1] not in ws)
+print("\n".join(ws))' > "$OLDPWD/fr-compounds.txt"
