@@ -72,6 +72,14 @@ fn normalise_dehyphenation_french_corpus() {
     }
     println!("{}", s.line("fr corpus"));
     println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
+    // Ablation, in process: no book vocabulary at all (text never seen).
+    let set = generate(&texts, &mut Rng::new(0x5eed_f011_0 + 1), "fr");
+    let blind = folio::normalise::normalise(&set.text, &folio::normalise::Options::only("fr", folio::normalise::Step::Hyphenation), &folio::normalise::Vocabulary::default());
+    let b = score(&set.tokens, &blind.text);
+    println!("{}", b.line("fr corpus, no book vocabulary"));
+    for e in b.errors.iter().take(25) {
+        println!("  {e}");
+    }
     for e in s.errors.iter().take(40) {
         println!("  {e}");
     }

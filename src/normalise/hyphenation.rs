@@ -103,10 +103,14 @@ fn en_words() -> &'static std::collections::HashSet<&'static str> {
     SET.get_or_init(|| include_str!("data/en-words.txt").lines().collect())
 }
 
-/// French words that follow a hyphen in inversions and demonstratives.
-const FR_HABITS: &[&str] = &[
-    "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "moi", "toi", "lui", "leur", "leurs", "le", "la", "les", "y", "en", "là", "ci", "même", "mêmes", "ce",
-];
+/// French words that follow a hyphen in inversions, imperatives and
+/// demonstratives (`ai-je`, `dis-moi`, `celle-ci`). Not `les`, `leur`: too
+/// many words end so (`cel-les`, `dou-leur`).
+const FR_HABITS: &[&str] = &["je", "tu", "nous", "vous", "moi", "toi", "lui", "le", "la", "y", "en", "là", "ci", "même", "mêmes", "ce"];
+/// Subject pronouns: inverted after a verb ending in `t` or `d` (`dit-elle`,
+/// `prend-il`); after a vowel French inserts `-t-` (`a-t-elle`), so
+/// `ru- elle` is a break of `ruelle`.
+const FR_SUBJECTS: &[&str] = &["il", "ils", "elle", "elles", "on"];
 /// A bare conjunction after the hyphen: a suspended hyphen (`pré- et post-`).
 const CONJUNCTIONS: &[&str] = &["et", "ou", "ni", "and", "or", "nor", "to", "und", "oder"];
 
@@ -142,7 +146,10 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if first_upper_then_lower(right) || left.ends_with("-t") || right.to_lowercase().starts_with("t-") {
         return (Decision::Keep, Evidence::Habit);
     }
-    if lang == Lang::French && FR_HABITS.contains(&rl.as_str()) {
+    let after_t_or_d = left.ends_with(['t', 'd']);
+    // Imperatives end in `e`, `s`, `z` (`garde-les`, `montre-leur`).
+    let imperative = left.ends_with(['e', 's', 'z']) && matches!(rl.as_str(), "les" | "leur" | "leurs");
+    if lang == Lang::French && (FR_HABITS.contains(&rl.as_str()) || (FR_SUBJECTS.contains(&rl.as_str()) && after_t_or_d) || imperative) {
         return (Decision::Keep, Evidence::Habit);
     }
     let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
@@ -377,6 +384,9 @@ mod tests {
         assert_eq!(fr("c'est- à-dire"), "c'est-à-dire");
         assert_eq!(fr("Que fait- il ?"), "Que fait-il ?");
         assert_eq!(fr("celle- ci"), "celle-ci");
+        assert_eq!(fr("dit- elle, prend- il"), "dit-elle, prend-il");
+        assert_eq!(fr("la ru- elle, la dou- leur, cel- les"), "la ruelle, la douleur, celles");
+        assert_eq!(fr("Garde- les, montre- leur"), "Garde-les, montre-leur");
         fix("il peut- être", "peut-être, peut-être", "fr");
         assert_eq!(fix("il peut- être", "peut-être, peut-être", "fr"), "il peut-être");
         assert_eq!(fix("a well- known fact", "well, known", "en"), "a well-known fact");
