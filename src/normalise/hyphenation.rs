@@ -157,10 +157,9 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
         return (Decision::Join, Evidence::Dictionary);
     }
     let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
-    // Prefixes that always take a hyphen before a word (`demi-heure`,
-    // `ex-président`), and reduplications (`chien-chien`).
-    // `always`: never joined to a word; `before_words`: hyphenated before
-    // a word the book knows (`ex-collègues`, not `exemple`).
+    // Prefixes hyphenated before a word (`always`: `demi-heure`;
+    // `before_words`: only before a word the book knows, `ex-collègues` but
+    // `exemple`), and reduplications (`chien-chien`).
     let (always, before_words): (&[&str], &[&str]) = match lang {
         Lang::French => (&["demi", "semi", "vice"], &["ex", "non"]),
         Lang::English => (&[], &["ex", "self", "non"]),
@@ -244,7 +243,6 @@ struct Edit {
 pub fn run(text: &str, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>, warnings: &mut Vec<Warning>) -> Dehyphenated {
     let mask: Mask = protect::protect(text);
     let lines = protect::line_spans(text);
-    let bytes = text.as_bytes();
     let mut edits: Vec<Edit> = Vec::new();
     for (li, &(ls, le)) in lines.iter().enumerate() {
         let mut p = ls;
@@ -322,7 +320,6 @@ pub fn run(text: &str, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>
             edits.push(edit);
         }
     }
-    let _ = bytes;
     // Apply, tracking which input line each output line comes from.
     let mut out = String::with_capacity(text.len());
     let mut line_map = Vec::with_capacity(lines.len());
