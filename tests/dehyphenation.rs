@@ -72,9 +72,14 @@ fn normalise_dehyphenation_french_corpus() {
     }
     println!("{}", s.line("fr corpus"));
     println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
-    // Ablation, in process: no book vocabulary at all (text never seen).
+    // In process, same first set: how many unsure-break warnings a user sees.
     let set = generate(&texts, &mut Rng::new(0x5eed_f011_0 + 1), "fr");
-    let blind = folio::normalise::normalise(&set.text, &folio::normalise::Options::only("fr", folio::normalise::Step::Hyphenation), &folio::normalise::Vocabulary::default());
+    let only = folio::normalise::Options::only("fr", folio::normalise::Step::Hyphenation);
+    let n = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::from_texts([set.text.as_str()]));
+    let unsure = n.warnings.iter().filter(|w| w.message.starts_with("unsure hyphen")).count();
+    println!("dehyphenation fr corpus: {unsure} unsure-break warnings for {} breaks", n.changes.len());
+    // Ablation: no book vocabulary at all (text never seen).
+    let blind = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::default());
     let b = score(&set.tokens, &blind.text);
     println!("{}", b.line("fr corpus, no book vocabulary"));
     for e in b.errors.iter().take(25) {
