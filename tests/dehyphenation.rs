@@ -64,7 +64,7 @@ fn normalise_dehyphenation_french_corpus() {
     let mut s = dehyphenation_set::Score::default();
     let (mut keep_cases, mut cases) = (0, 0);
     for seed in 1..=3u64 {
-        let mut rng = Rng::new(0x5eed_f011_0 + seed);
+        let mut rng = Rng::new(0x5_eedf_0110 + seed);
         let set = generate(&texts, &mut rng, "fr");
         keep_cases += set.tokens.iter().filter(|t| t.kind == Kind::Keep).count();
         cases += set.tokens.iter().filter(|t| matches!(t.kind, Kind::Join | Kind::Keep)).count();
@@ -73,7 +73,7 @@ fn normalise_dehyphenation_french_corpus() {
     println!("{}", s.line("fr corpus"));
     println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
     // In process, same first set: how many unsure-break warnings a user sees.
-    let set = generate(&texts, &mut Rng::new(0x5eed_f011_0 + 1), "fr");
+    let set = generate(&texts, &mut Rng::new(0x5_eedf_0110 + 1), "fr");
     let only = folio::normalise::Options::only("fr", folio::normalise::Step::Hyphenation);
     let n = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::from_texts([set.text.as_str()]));
     let unsure = n.warnings.iter().filter(|w| w.message.starts_with("unsure hyphen")).count();

@@ -11,14 +11,14 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
     pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -126,7 +126,8 @@ fn distractor(rng: &mut Rng, words: &[String], lang: &str) -> String {
 /// Re-wrap the prose of `texts` with breaks, plus distractors.
 pub fn generate(texts: &[String], rng: &mut Rng, lang: &str) -> Set {
     let mut h = Standard::from_embedded(if lang == "fr" { Language::French } else { Language::EnglishUS }).expect("patterns");
-    h.minima = if lang == "fr" { (2, 3) } else { (2, 3) };
+    // TeX's minima for both languages: what a PDF copy shows.
+    h.minima = (2, 3);
     let mut text = String::new();
     let mut tokens = Vec::new();
     let mut n_par = 0;
@@ -148,11 +149,11 @@ pub fn generate(texts: &[String], rng: &mut Rng, lang: &str) -> Set {
                 let len = tok.chars().count();
                 let room = width.saturating_sub(col + 1);
                 let cb = compound_breaks(&tok);
-                let fits = |b: &usize| tok[..*b].chars().count() + 1 <= room;
+                let fits = |b: &usize| tok[..*b].chars().count() < room;
                 let brk = if !cb.is_empty() && col > 0 && (len > room || rng.chance(35)) {
-                    cb.iter().copied().filter(fits).last().map(|b| (b, Kind::Keep))
+                    cb.iter().copied().rfind(fits).map(|b| (b, Kind::Keep))
                 } else if len > room && col > 0 && cb.is_empty() && rng.chance(80) {
-                    word_breaks(&h, &tok).into_iter().filter(|b| tok[..*b].chars().count() + 1 <= room).last().map(|b| (b, Kind::Join))
+                    word_breaks(&h, &tok).into_iter().rfind(|b| tok[..*b].chars().count() < room).map(|b| (b, Kind::Join))
                 } else {
                     None
                 };

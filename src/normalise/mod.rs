@@ -1,8 +1,12 @@
 //! Normalisation: Markdown text in, Markdown text out, with a log of every
-//! change. Pure: no file access, no global state.
+//! change and warnings. Pure: no file access; the only global state is
+//! read-only language data (patterns, word lists), loaded once.
 //!
-//! Steps, in order: Unicode NFC, line-break hyphenation, kramdown habits,
-//! language typography. Each step sees the output of the one before.
+//! Steps, in order: Unicode NFC, line-break hyphenation (`hyphenation`,
+//! evidence from `vocab`), kramdown habits (`kramdown`), language
+//! typography (`typography`); then `lint` warns. Each step sees the output
+//! of the one before, and none touches what `protect` marks (code, URLs,
+//! HTML, link targets...). All linear in the text's length.
 
 mod hyphenation;
 mod kramdown;

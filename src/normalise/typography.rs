@@ -261,7 +261,7 @@ mod tests {
             "?\n: définition",
             "«\ntexte",
         ] {
-            assert_eq!(fr(s), s.replace("!![", "!![").replace(" ... ", " … "), "{s}");
+            assert_eq!(fr(s), s.replace(" ... ", " … "), "{s}");
         }
     }
 
