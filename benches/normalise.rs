@@ -49,4 +49,6 @@ fn main() {
     let one = run(1_000_000, &text);
     let two = run(2_000_000, &text);
     println!("time per MB, 2 MB vs 1 MB: {:.2}x (1.0 = linear)", two / one);
+    // One long line of unclosed openers: must not go quadratic.
+    run(1_000_000, "<a {:x [^y `z ");
 }

@@ -65,6 +65,29 @@ pub fn is_rule_line(line: &str) -> bool {
     matches!(c, b'-' | b'*' | b'_' | b'=') && t.bytes().filter(|&b| b == c).count() >= 3 && t.bytes().all(|b| b == c || b == b' ')
 }
 
+/// The next of two bytes at or after a position, remembered: the scan
+/// never reads a byte twice, so stray `<` or `{:` cannot make it quadratic.
+struct NextOf {
+    bytes: [u8; 2],
+    /// For any position in `from..=at`, the answer is `at` (`None`: none
+    /// up to the end).
+    from: usize,
+    at: Option<usize>,
+}
+
+impl NextOf {
+    fn new(a: u8, b: u8) -> NextOf {
+        NextOf { bytes: [a, b], from: usize::MAX, at: None }
+    }
+    fn next(&mut self, text: &str, k: usize) -> Option<usize> {
+        if k < self.from || self.at.is_some_and(|a| a < k) {
+            self.at = text.as_bytes()[k..].iter().position(|b| self.bytes.contains(b)).map(|e| k + e);
+            self.from = k;
+        }
+        self.at
+    }
+}
+
 pub fn protect(text: &str) -> Mask {
     let bytes = text.as_bytes();
     let mut m = vec![false; text.len()];
@@ -157,6 +180,7 @@ pub fn protect(text: &str) -> Mask {
         }
     }
 
+    let (mut gt, mut bracket, mut brace) = (NextOf::new(b'>', b'\n'), NextOf::new(b']', b'\n'), NextOf::new(b'}', b'\n'));
     let mut k = 0;
     while k < bytes.len() {
         if m[k] || !text.is_char_boundary(k) {
@@ -168,8 +192,8 @@ pub fn protect(text: &str) -> Mask {
             rest.find("-->").map_or(text.len(), |e| k + e + 3)
         } else if bytes[k] == b'<' && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
             // A tag or an autolink: up to `>` on the same line.
-            match rest.find(['>', '\n']) {
-                Some(e) if bytes[k + e] == b'>' => k + e + 1,
+            match gt.next(text, k) {
+                Some(e) if bytes[e] == b'>' => e + 1,
                 _ => k + 1,
             }
         } else if (bytes[k] == b'h' || bytes[k] == b'f' || bytes[k] == b'w' || bytes[k] == b'm')
@@ -196,11 +220,11 @@ pub fn protect(text: &str) -> Mask {
             }
             (e + 1).min(bytes.len())
         } else if rest.starts_with("[^") {
-            k + rest.find([']', '\n']).map_or(2, |e| e + 1)
+            bracket.next(text, k).map_or(k + 2, |e| e + 1)
         } else if bytes[k] == b'{' && (rest[1..].starts_with([':', '.', '#'])) {
             // kramdown IAL / attribute list.
-            match rest.find(['}', '\n']) {
-                Some(e) if bytes[k + e] == b'}' => k + e + 1,
+            match brace.next(text, k) {
+                Some(e) if bytes[e] == b'}' => e + 1,
                 _ => k + 1,
             }
         } else if bytes[k] == b'[' && (k == 0 || bytes[k - 1] == b'\n') {
