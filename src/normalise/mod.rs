@@ -125,6 +125,9 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));
         out.warnings[first_warning..].iter_mut().for_each(|w| w.line = at(w.line));
     }
+    // In text order (stable: steps stay in order on a line).
+    out.changes.sort_by_key(|c| c.line);
+    out.warnings.sort_by_key(|w| w.line);
     out
 }
 
