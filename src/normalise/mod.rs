@@ -1,9 +1,22 @@
 //! Normalisation: Markdown text in, Markdown text out, with a log of every
-//! change. Pure: no file access, no global state.
+//! change and warnings. Pure: no file access; the only global state is
+//! read-only language data (patterns, word lists), loaded once.
 //!
-//! Steps, in order: Unicode NFC, line-break hyphenation, kramdown habits,
-//! language typography. Each step sees the output of the one before.
+//! Steps, in order: Unicode NFC, line-break hyphenation (`hyphenation`,
+//! evidence from `vocab`), kramdown habits (`kramdown`), language
+//! typography (`typography`); then `lint` warns. Each step sees the output
+//! of the one before, and none touches what `protect` marks (code, URLs,
+//! HTML, link targets...). All linear in the text's length.
 
+mod hyphenation;
+mod kramdown;
+mod lint;
+pub mod protect;
+mod typography;
+mod vocab;
+
+pub use hyphenation::{decide, Decision, Evidence};
+pub use vocab::Vocabulary;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// One step of the normaliser.
@@ -80,18 +93,8 @@ pub struct Normalised {
     pub warnings: Vec<Warning>,
 }
 
-/// Words seen across the whole manuscript: evidence for the hyphenation step.
-#[derive(Debug, Clone, Default)]
-pub struct Vocabulary {}
-
-impl Vocabulary {
-    pub fn from_texts<'a>(_texts: impl IntoIterator<Item = &'a str>) -> Vocabulary {
-        Vocabulary {}
-    }
-}
-
 /// Run the enabled steps over `text`.
-pub fn normalise(text: &str, opts: &Options, _vocab: &Vocabulary) -> Normalised {
+pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
     if opts.unicode && !is_nfc(text) {
         let line = text.lines().position(|l| !is_nfc(l)).map_or(1, |i| i + 1);
@@ -99,5 +102,93 @@ pub fn normalise(text: &str, opts: &Options, _vocab: &Vocabulary) -> Normalised 
         out.text = text.nfc().collect();
         out.changes.push(Change { line, step: Step::Unicode, before: format!("{n} decomposed characters"), after: "NFC".into() });
     }
+    // Later steps log lines of their own input: map them back.
+    let mut line_map: Option<Vec<usize>> = None;
+    if opts.hyphenation {
+        let d = hyphenation::run(&out.text, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
+        out.text = d.text;
+        if d.line_map.iter().enumerate().any(|(i, &l)| l != i + 1) {
+            line_map = Some(d.line_map);
+        }
+    }
+    let first_later = out.changes.len();
+    let first_warning = out.warnings.len();
+    if opts.kramdown {
+        out.text = kramdown::run(&out.text, &mut out.changes);
+    }
+    if opts.typography {
+        out.text = typography::run(&out.text, opts, &mut out.changes);
+    }
+    lint::run(&out.text, &mut out.warnings);
+    if let Some(map) = line_map {
+        let at = |l: usize| map.get(l - 1).copied().unwrap_or(l);
+        out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));
+        out.warnings[first_warning..].iter_mut().for_each(|w| w.line = at(w.line));
+    }
+    // In text order (stable: steps stay in order on a line).
+    out.changes.sort_by_key(|c| c.line);
+    out.warnings.sort_by_key(|w| w.line);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chapter the project was made for, end to end.
+    #[test]
+    fn seed_chapter_jour_4() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/jour-4.md");
+        let Ok(raw) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} not found");
+            return;
+        };
+        let (_, body, _) = crate::manuscript::split_front_matter(&raw, "jour-4.md").unwrap();
+        let vocab = Vocabulary::from_texts([body]);
+        let n = normalise(body, &Options::all("fr"), &vocab);
+        assert!(is_nfc(&n.text));
+        let mut want: String = body.nfc().collect();
+        for (a, b) in [
+            ("ter- rible", "terrible"),
+            ("super- calculateur", "supercalculateur"),
+            ("ordina- teurs", "ordinateurs"),
+            ("mu- tualiser", "mutualiser"),
+            ("ap- prit", "apprit"),
+            ("####Histoire", "#### Histoire"),
+            (" :", "\u{a0}:"),
+            ("Un:", "Un\u{a0}:"),
+            (" ?", "\u{202f}?"),
+            ("...", "…"),
+            ("4,5 millions", "4,5\u{a0}millions"),
+        ] {
+            assert!(want.contains(a), "{a}");
+            want = want.replace(a, b);
+        }
+        assert_eq!(n.text, want);
+        for w in ["Etats-Unis", "ordinateurs personnel", "#### Histoire 1\n{:.text-center}"] {
+            assert!(n.text.contains(w), "{w}");
+        }
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Hyphenation).count(), 5);
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Kramdown).count(), 3);
+        assert_eq!(n.changes.iter().filter(|c| c.step == Step::Unicode).count(), 1);
+        assert_eq!(n.warnings.len(), 1, "{:?}", n.warnings);
+        assert_eq!((n.warnings[0].line, n.warnings[0].suggestion.as_str()), (2, "promené[^4]"));
+        // Idempotent: a second run changes nothing.
+        let again = normalise(&n.text, &Options::all("fr"), &vocab);
+        assert_eq!(again.text, n.text);
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn switches_and_line_numbers() {
+        let v = Vocabulary::default();
+        let only = normalise("####T\nun ter- rible : x", &Options::only("fr", Step::Hyphenation), &v);
+        assert_eq!(only.text, "####T\nun terrible : x");
+        let all = normalise("un ter-\nrible\nfin :", &Options::all("fr"), &v);
+        assert_eq!(all.text, "un\nterrible\nfin\u{a0}:");
+        assert_eq!(all.changes.last().unwrap().line, 3);
+        let merged = normalise("ter-\nrible\nfin :", &Options::all("fr"), &v);
+        assert_eq!(merged.text, "terrible\nfin\u{a0}:");
+        assert_eq!(merged.changes.last().unwrap().line, 3);
+    }
 }

@@ -1,0 +1,445 @@
+//! Undo line-break hyphenation left by copying from a PDF: `ter- rible` and
+//! `ter-⏎rible` become `terrible`, while a compound broken at its own
+//! hyphen keeps it (`Etats- Unis` → `Etats-Unis`).
+//!
+//! Evidence, strongest first: how the book itself writes the word (joined
+//! or hyphenated, book-wide vocabulary); the language's compounding habits
+//! a list of the language's hyphenated words (French: Dicollecte's); its
+//! compounding habits (French inversions `-t-il`, `-elle`, `-je`, `-là`...;
+//! a capital after the hyphen); compound elements the book uses elsewhere; words standing
+//! alone on both sides; last, the hyphenation patterns as a hint (a break
+//! the patterns would not make, between two known words, is probably a
+//! compound's own hyphen). Weak evidence gives a warning.
+
+use super::protect::{self, Mask};
+use super::vocab::Vocabulary;
+use super::{Change, Step, Warning};
+use hyphenation::{Hyphenator, Language, Load, Standard};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Join,
+    Keep,
+    /// Not a line-break hyphen (a suspended one: `pré- et post-`).
+    Leave,
+}
+
+/// Why a decision was taken; the weak ones are reported as warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    Book,
+    Dictionary,
+    Habit,
+    Elements,
+    BothWords,
+    Patterns,
+    Default,
+}
+
+impl Evidence {
+    fn unsure(self) -> bool {
+        matches!(self, Evidence::Elements | Evidence::BothWords | Evidence::Patterns)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    French,
+    English,
+    Other,
+}
+
+fn lang_of(tag: &str) -> Lang {
+    let t = tag.to_ascii_lowercase();
+    if t == "fr" || t.starts_with("fr-") || t.starts_with("fr_") {
+        Lang::French
+    } else if t == "en" || t.starts_with("en-") || t.starts_with("en_") {
+        Lang::English
+    } else {
+        Lang::Other
+    }
+}
+
+fn patterns(lang: Lang) -> Option<&'static Standard> {
+    static FR: OnceLock<Option<Standard>> = OnceLock::new();
+    static EN: OnceLock<Option<Standard>> = OnceLock::new();
+    let load = |l: Language| {
+        Standard::from_embedded(l).ok().map(|mut s| {
+            // Real PDFs break as short as `aus- si`.
+            s.minima = (2, 2);
+            s
+        })
+    };
+    match lang {
+        Lang::French => FR.get_or_init(|| load(Language::French)).as_ref(),
+        Lang::English => EN.get_or_init(|| load(Language::EnglishUS)).as_ref(),
+        Lang::Other => None,
+    }
+}
+
+/// Would the patterns break `joined` after `at` bytes?
+fn pattern_allows(lang: Lang, joined: &str, at: usize) -> Option<bool> {
+    let p = patterns(lang)?;
+    let lower = joined.to_lowercase();
+    if lower.len() != joined.len() {
+        return None;
+    }
+    // Only the last element of a compound is hyphenated by the patterns.
+    let start = lower[..at].rfind('-').map_or(0, |i| i + 1);
+    let end = lower[at..].find('-').map_or(lower.len(), |i| at + i);
+    Some(p.hyphenate(&lower[start..end]).breaks.contains(&(at - start)))
+}
+
+/// French hyphenated words (Dicollecte, MPL-2.0: see `data/README.md`).
+fn fr_compounds() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| include_str!("data/fr-compounds.txt").lines().collect())
+}
+
+/// English words (SCOWL: see `data/README.md`).
+fn en_words() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| include_str!("data/en-words.txt").lines().collect())
+}
+
+/// French words that follow a hyphen in inversions, imperatives and
+/// demonstratives (`ai-je`, `dis-moi`, `celle-ci`). Not `les`, `leur`: too
+/// many words end so (`cel-les`, `dou-leur`).
+const FR_HABITS: &[&str] = &["je", "tu", "nous", "vous", "moi", "toi", "lui", "le", "la", "y", "en", "là", "ci", "même", "mêmes", "ce"];
+/// Subject pronouns: inverted after a verb ending in `t` or `d` (`dit-elle`,
+/// `prend-il`); after a vowel French inserts `-t-` (`a-t-elle`), so
+/// `ru- elle` is a break of `ruelle`.
+const FR_SUBJECTS: &[&str] = &["il", "ils", "elle", "elles", "on"];
+/// A bare conjunction after the hyphen: a suspended hyphen (`pré- et post-`).
+const CONJUNCTIONS: &[&str] = &["et", "ou", "ni", "and", "or", "nor", "to", "und", "oder"];
+
+fn first_upper_then_lower(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
+}
+
+/// Decide for `left- right` (`left`: the word before the hyphen, after any
+/// elision; `right`: the word after it, compounds included).
+pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
+    let lang = lang_of(lang_tag);
+    // An elision (`c’est- à-dire`) counts for the word list only.
+    let (elision, left) = match left.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
+        Some((i, c)) => left.split_at(i + c.len_utf8()),
+        None => ("", left),
+    };
+    let rl = right.to_lowercase();
+    if CONJUNCTIONS.contains(&rl.as_str()) {
+        return (Decision::Leave, Evidence::Habit);
+    }
+    let joined = format!("{left}{right}");
+    let hyphened = format!("{left}-{right}");
+    let (j, h) = (vocab.count(&joined), vocab.count(&hyphened));
+    if j != h {
+        return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
+    }
+    let listed_compound = |w: String| fr_compounds().contains(w.to_lowercase().replace('’', "'").as_str());
+    if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
+        return (Decision::Keep, Evidence::Dictionary);
+    }
+    let l_el = left.rsplit('-').next().unwrap_or(left);
+    let r_el = right.split('-').next().unwrap_or(right);
+    if first_upper_then_lower(right) || left.ends_with("-t") || right.to_lowercase().starts_with("t-") {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    let after_t_or_d = left.ends_with(['t', 'd']);
+    // Imperatives end in `e`, `s`, `z` (`garde-les`, `montre-leur`).
+    let imperative = left.ends_with(['e', 's', 'z']) && matches!(rl.as_str(), "les" | "leur" | "leurs");
+    if lang == Lang::French && (FR_HABITS.contains(&rl.as_str()) || (FR_SUBJECTS.contains(&rl.as_str()) && after_t_or_d) || imperative) {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
+    if listed(&joined) {
+        return (Decision::Join, Evidence::Dictionary);
+    }
+    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
+    // Prefixes hyphenated before a word (`always`: `demi-heure`;
+    // `before_words`: only before a word the book knows, `ex-collègues` but
+    // `exemple`), and reduplications (`chien-chien`).
+    let (always, before_words): (&[&str], &[&str]) = match lang {
+        Lang::French => (&["demi", "semi", "vice"], &["ex", "non"]),
+        Lang::English => (&[], &["ex", "self", "non"]),
+        Lang::Other => (&[], &[]),
+    };
+    let l_low = l_el.to_lowercase();
+    let long_r = r_el.chars().count() >= 3;
+    if (always.contains(&l_low.as_str()) && long_r)
+        || (before_words.contains(&l_low.as_str()) && long_r && known(r_el))
+        || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase())
+    {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    if vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
+        return (Decision::Keep, Evidence::Elements);
+    }
+    let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
+    if lang == Lang::English && both_words {
+        return (Decision::Keep, Evidence::BothWords);
+    }
+    // The patterns are only a hint: a break they would not make keeps its
+    // hyphen only when both sides are words too; alone, each is a warning.
+    let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
+    if patterns_refuse && both_words {
+        return (Decision::Keep, Evidence::Patterns);
+    }
+    (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// Result of the step: the text, and for each output line its input line.
+pub struct Dehyphenated {
+    pub text: String,
+    pub line_map: Vec<usize>,
+}
+
+fn is_block_start(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with(['#', '>', '|', '<', '`', '~', '{', '[', '!']) || t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || protect::is_rule_line(line)
+}
+
+/// Letters with hyphens between letters, from `start` forward.
+fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut it = text[start..].char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_alphabetic() {
+            end = start + i + c.len_utf8();
+        } else if c == '-' && it.peek().is_some_and(|&(_, d)| d.is_alphabetic()) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Letters with hyphens between letters, back from `end`.
+fn word_start(text: &str, end: usize) -> usize {
+    let mut start = end;
+    let mut prev_letter = false;
+    for (i, c) in text[..end].char_indices().rev() {
+        if c.is_alphabetic() {
+            start = i;
+            prev_letter = true;
+        } else if c == '-' && prev_letter && text[..i].chars().next_back().is_some_and(char::is_alphabetic) {
+            prev_letter = false;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    with: String,
+    merges_line: bool,
+}
+
+pub fn run(text: &str, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>, warnings: &mut Vec<Warning>) -> Dehyphenated {
+    let mask: Mask = protect::protect(text);
+    let lines = protect::line_spans(text);
+    let mut edits: Vec<Edit> = Vec::new();
+    for (li, &(ls, le)) in lines.iter().enumerate() {
+        let mut p = ls;
+        while let Some(off) = text[p..le].find('-') {
+            let h = p + off;
+            p = h + 1;
+            if mask.get(h) || h == ls || !text[..h].chars().next_back().is_some_and(char::is_alphabetic) {
+                continue;
+            }
+            let after = text[h + 1..le].len() - text[h + 1..le].trim_start_matches([' ', '\t']).len();
+            let mut r0 = h + 1 + after;
+            let line_end = r0 == le;
+            if line_end {
+                let Some(&(ns, ne)) = lines.get(li + 1) else { continue };
+                let next = &text[ns..ne];
+                if next.trim().is_empty() || is_block_start(next) {
+                    continue;
+                }
+                r0 = ns + (next.len() - next.trim_start().len());
+            } else if after == 0 {
+                continue;
+            }
+            if mask.get(r0) || !text[r0..].starts_with(char::is_alphabetic) {
+                continue;
+            }
+            let r_end = word_end(text, r0);
+            let mut l_start = word_start(text, h);
+            // Take an elision along (`c’est- à-dire`): `decide` knows it.
+            if let Some(c) = text[..l_start].chars().next_back().filter(|&c| c == '\'' || c == '’') {
+                let e = l_start - c.len_utf8();
+                let s = word_start(text, e);
+                if s < e && !text[s..e].contains('-') {
+                    l_start = s;
+                }
+            }
+            let left = &text[l_start..h];
+            let right = &text[r0..r_end];
+            let (d, ev) = decide(left, right, lang, vocab);
+            let before = format!("{}{}", &text[l_start..r0], right);
+            let line = li + 1;
+            if ev.unsure() {
+                let guess = if d == Decision::Keep { format!("{left}-{right}") } else { format!("{left}{right}") };
+                warnings.push(Warning { line, message: format!("unsure hyphen break {:?} made {:?}", before, guess), suggestion: format!("check it; write `{left}-{right}` or `{left}{right}` on one line") });
+            }
+            let joiner = match d {
+                Decision::Leave => continue,
+                Decision::Join => "",
+                Decision::Keep => "-",
+            };
+            let edit = if !line_end {
+                Edit { start: h, end: r0, with: joiner.into(), merges_line: false }
+            } else {
+                let (ns, ne) = lines[li + 1];
+                let tok_end = r0 + text[r0..ne].find([' ', '\t']).unwrap_or(ne - r0);
+                let rest = tok_end + (text[tok_end..ne].len() - text[tok_end..ne].trim_start().len());
+                let indent = &text[ns..r0];
+                if rest < ne {
+                    // Move the word's end up: `ter-⏎rible, la` → `terrible,⏎la`.
+                    Edit { start: h, end: rest, with: format!("{joiner}{}\n{indent}", &text[r0..tok_end]), merges_line: false }
+                } else {
+                    let tok_start = text[ls..h].rfind([' ', '\t']).map(|i| ls + i + 1).unwrap_or(ls);
+                    let sp = text[ls..tok_start].trim_end_matches([' ', '\t']).len() + ls;
+                    if sp > ls {
+                        // Move the word's start down instead.
+                        Edit { start: sp, end: r0, with: format!("\n{indent}{}{joiner}", &text[tok_start..h]), merges_line: false }
+                    } else {
+                        Edit { start: h, end: r0, with: joiner.into(), merges_line: true }
+                    }
+                }
+            };
+            if edits.last().is_some_and(|e| e.end > edit.start) {
+                continue;
+            }
+            changes.push(Change { line, step: Step::Hyphenation, before, after: format!("{left}{joiner}{right}") });
+            edits.push(edit);
+        }
+    }
+    // Apply, tracking which input line each output line comes from.
+    let mut out = String::with_capacity(text.len());
+    let mut line_map = Vec::with_capacity(lines.len());
+    let mut cur = 0;
+    let mut in_line = 1;
+    line_map.push(1);
+    let copy = |out: &mut String, line_map: &mut Vec<usize>, s: &str, in_line: &mut usize| {
+        for c in s.chars() {
+            out.push(c);
+            if c == '\n' {
+                *in_line += 1;
+                line_map.push(*in_line);
+            }
+        }
+    };
+    for e in &edits {
+        copy(&mut out, &mut line_map, &text[cur..e.start], &mut in_line);
+        out.push_str(&e.with);
+        let removed_nl = text[e.start..e.end].matches('\n').count();
+        let added_nl = e.with.matches('\n').count();
+        in_line += removed_nl;
+        for _ in 0..added_nl {
+            line_map.push(in_line);
+        }
+        debug_assert!(e.merges_line || removed_nl == added_nl);
+        cur = e.end;
+    }
+    copy(&mut out, &mut line_map, &text[cur..], &mut in_line);
+    Dehyphenated { text: out, line_map }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(text: &str, book: &str, lang: &str) -> String {
+        let v = Vocabulary::from_texts([text, book]);
+        run(text, lang, &v, &mut Vec::new(), &mut Vec::new()).text
+    }
+    fn fr(text: &str) -> String {
+        fix(text, "", "fr")
+    }
+
+    #[test]
+    fn joins_true_breaks() {
+        assert_eq!(fr("un ter- rible séisme"), "un terrible séisme");
+        assert_eq!(fr("nos ordina- teurs"), "nos ordinateurs");
+        assert_eq!(fr("à mu- tualiser leur"), "à mutualiser leur");
+        assert_eq!(fr("il leur ap- prit à"), "il leur apprit à");
+        assert_eq!(fr("le super- calculateur, un supercalculateur"), "le supercalculateur, un supercalculateur");
+    }
+
+    #[test]
+    fn keeps_compound_hyphens() {
+        assert_eq!(fr("les Etats- Unis"), "les Etats-Unis");
+        assert_eq!(fr("Saint- Germain"), "Saint-Germain");
+        assert_eq!(fr("a-t- elle dit"), "a-t-elle dit");
+        assert_eq!(fr("a- t-elle dit"), "a-t-elle dit");
+        assert_eq!(fr("c'est- à-dire"), "c'est-à-dire");
+        assert_eq!(fr("Que fait- il ?"), "Que fait-il ?");
+        assert_eq!(fr("celle- ci"), "celle-ci");
+        assert_eq!(fr("dit- elle, prend- il"), "dit-elle, prend-il");
+        assert_eq!(fr("la ru- elle, la dou- leur, cel- les"), "la ruelle, la douleur, celles");
+        assert_eq!(fr("Garde- les, montre- leur"), "Garde-les, montre-leur");
+        fix("il peut- être", "peut-être, peut-être", "fr");
+        assert_eq!(fix("il peut- être", "peut-être, peut-être", "fr"), "il peut-être");
+        assert_eq!(fix("a well- known fact", "well, known", "en"), "a well-known fact");
+        assert_eq!(fix("les ex- collègues", "des collègues", "fr"), "les ex-collègues");
+        assert_eq!(fr("un chien- chien"), "un chien-chien");
+        assert_eq!(fr("un demi- mensonge"), "un demi-mensonge");
+        assert_eq!(fr("par exem- ple"), "par exemple");
+        assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
+        assert_eq!(fr("une chauve- souris"), "une chauve-souris");
+        assert_eq!(fix("an ex- ample", "", "en"), "an example");
+    }
+
+    #[test]
+    fn line_end_breaks_move_the_word() {
+        assert_eq!(fr("un ter-\nrible séisme"), "un terrible\nséisme");
+        assert_eq!(fr("un ter-  \n  rible, séisme"), "un terrible,\n  séisme");
+        assert_eq!(fr("un grand ter-\nrible."), "un grand\nterrible.");
+        assert_eq!(fr("ter-\nrible"), "terrible");
+        assert_eq!(fr("les Etats-\nUnis et"), "les Etats-Unis\net");
+    }
+
+    #[test]
+    fn line_map_follows_merges() {
+        let v = Vocabulary::default();
+        let d = run("a\nter-\nrible\nb", "fr", &v, &mut Vec::new(), &mut Vec::new());
+        assert_eq!(d.text, "a\nterrible\nb");
+        assert_eq!(d.line_map, vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn leaves_what_is_not_a_break() {
+        for s in [
+            "pré- et post-opératoire",
+            "pre- and post-war",
+            "A - B",
+            "— Oui, dit-il",
+            "- item\n- other",
+            "un `ter- rible` code",
+            "```\nter-\nrible\n```",
+            "voir https://ex.org/ter- rible",
+            "Titre\n---\n",
+            "a -- b",
+            "mot-\n\nsuite",
+            "mot-\n- item",
+            "<a title=\"ter- rible\">x</a>",
+            "[lien](http://x.org/ter- \"t\")",
+        ] {
+            assert_eq!(fr(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn logs_and_warns() {
+        let v = Vocabulary::default();
+        let (mut c, mut w) = (Vec::new(), Vec::new());
+        run("x\nun ter- rible", "fr", &v, &mut c, &mut w);
+        assert_eq!(c, vec![Change { line: 2, step: Step::Hyphenation, before: "ter- rible".into(), after: "terrible".into() }]);
+    }
+}

@@ -1,0 +1,155 @@
+//! Warnings for what a PDF copy leaves behind and must not be fixed
+//! silently: a footnote call glued to a word (`promené4`), page numbers
+//! and running heads, unbalanced quotes.
+
+use super::protect::{self, Mask};
+use super::Warning;
+use std::collections::HashMap;
+
+pub fn run(text: &str, warnings: &mut Vec<Warning>) {
+    let mask = protect::protect(text);
+    let lines = protect::line_spans(text);
+    glued_numbers(text, &lines, &mask, warnings);
+    page_furniture(text, &lines, &mask, warnings);
+    quotes(text, &lines, &mask, warnings);
+}
+
+/// `promené4`: letters then 1–3 digits at a word's end. Not `H2O`, `mp3`,
+/// `1er`, `XVIe`, `2e` (digits first, or capitals inside, or too short).
+fn glued_numbers(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        let mut word_start: Option<usize> = None;
+        let mut letters = 0;
+        let mut caps_inside = false;
+        let mut digits_at: Option<usize> = None;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (n, &(k, c)) in chars.iter().enumerate() {
+            let next = chars.get(n + 1).map_or(' ', |x| x.1);
+            if c.is_alphabetic() && digits_at.is_none() {
+                if word_start.is_none() {
+                    word_start = Some(k);
+                    letters = 0;
+                    caps_inside = false;
+                } else if c.is_uppercase() {
+                    caps_inside = true;
+                }
+                letters += 1;
+            } else if c.is_ascii_digit() && word_start.is_some() {
+                digits_at.get_or_insert(k);
+                if !next.is_alphanumeric() {
+                    let (s, d) = (word_start.unwrap(), digits_at.unwrap());
+                    if letters >= 3 && !caps_inside && k + 1 - d <= 3 && !mask.any(a + s, a + k + 1) {
+                        let word = &line[s..d];
+                        warnings.push(Warning {
+                            line: li + 1,
+                            message: format!("number glued to a word: {:?} (a lost footnote call?)", &line[s..k + 1]),
+                            suggestion: format!("{word}[^{}]", &line[d..k + 1]),
+                        });
+                    }
+                }
+            } else {
+                word_start = None;
+                digits_at = None;
+            }
+        }
+    }
+}
+
+fn is_markup(t: &str) -> bool {
+    t.starts_with(['#', '-', '*', '>', '|', '[', '`', '{', '<', '+', '=', '!'])
+}
+
+/// A page number alone on a line; a short line with a number, repeated in
+/// the chapter (digits aside) in the middle of paragraphs: a running head.
+fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    let key = |t: &str| t.chars().filter(|c| !c.is_ascii_digit()).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+    let candidate = |i: usize| {
+        let (a, b) = lines[i];
+        let t = text[a..b].trim();
+        let inside = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_some_and(|&(x, y)| !text[x..y].trim().is_empty());
+        !t.is_empty()
+            && t.chars().count() <= 60
+            && !is_markup(t)
+            && !mask.get(a)
+            && t.chars().any(char::is_alphabetic)
+            && t.chars().any(|c| c.is_ascii_digit())
+            && !t.ends_with(['.', '!', '?', ':', ';', ',', '»', '…', '"', '”'])
+            && (inside(i.checked_sub(1)) || inside(Some(i + 1)))
+    };
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for i in 0..lines.len() {
+        if candidate(i) {
+            *counts.entry(key(&text[lines[i].0..lines[i].1])).or_default() += 1;
+        }
+    }
+    for (i, &(a, b)) in lines.iter().enumerate() {
+        let t = text[a..b].trim();
+        let digits = t.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | ' '));
+        if !t.is_empty() && !mask.get(a) && digits.len() <= 4 && !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+            warnings.push(Warning { line: i + 1, message: format!("a page number alone on a line: {t:?}"), suggestion: "delete the line".into() });
+        } else if candidate(i) && counts.get(&key(t)).is_some_and(|&n| n >= 3) {
+            warnings.push(Warning { line: i + 1, message: format!("a running head inside the text: {t:?}"), suggestion: "delete the line".into() });
+        }
+    }
+}
+
+/// `« »` and `“ ”` must pair up across the chapter (a French exchange may
+/// run over several paragraphs).
+fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    for (open, close) in [('«', '»'), ('“', '”')] {
+        let mut stack: Vec<usize> = Vec::new();
+        for (li, &(a, b)) in lines.iter().enumerate() {
+            for (k, c) in text[a..b].char_indices() {
+                if mask.get(a + k) {
+                    continue;
+                }
+                if c == open {
+                    stack.push(li + 1);
+                } else if c == close && stack.pop().is_none() {
+                    warnings.push(Warning { line: li + 1, message: format!("{close} without an opening {open}"), suggestion: format!("add the missing {open} or remove this {close}") });
+                }
+            }
+        }
+        for line in stack {
+            warnings.push(Warning { line, message: format!("{open} never closed"), suggestion: format!("add the missing {close}") });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(s: &str) -> Vec<(usize, String)> {
+        let mut w = Vec::new();
+        run(s, &mut w);
+        w.into_iter().map(|w| (w.line, w.suggestion)).collect()
+    }
+
+    #[test]
+    fn glued_footnote_calls() {
+        assert_eq!(lint("Je me suis promené4 dans"), vec![(1, "promené[^4]".to_string())]);
+        assert_eq!(lint("a\nla fin12."), vec![(2, "fin[^12]".to_string())]);
+        for s in ["H2O et mp3", "le 1er et le XVIe, 2e", "`code4`", "le MP3 et CO2", "l’an 2004", "Version3b"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
+    }
+
+    #[test]
+    fn page_numbers_and_running_heads() {
+        assert_eq!(lint("texte\n\n127\n\nsuite"), vec![(3, "delete the line".to_string())]);
+        let s = "un texte\nJour 4 — 12\ncontinue\n\nun texte\nJour 4 — 13\nsuite\n\nun texte\nJour 4 — 14\nfin.";
+        assert_eq!(lint(s).iter().map(|w| w.0).collect::<Vec<_>>(), vec![2, 6, 10]);
+        assert!(lint("— Oui\n\n— Oui\n\n— Oui").is_empty());
+        assert!(lint("1. liste\n2. deux").is_empty());
+    }
+
+    #[test]
+    fn unbalanced_quotes() {
+        assert!(lint("« Oui », dit-il.\n\n« Non,\n\n— Si. »").is_empty());
+        assert_eq!(lint("« Oui, dit-il.\n\nFin."), vec![(1, "add the missing »".to_string())]);
+        assert_eq!(lint("Oui » dit-il."), vec![(1, "add the missing « or remove this »".to_string())]);
+        assert_eq!(lint("“Yes,” he said. ”"), vec![(1, "add the missing “ or remove this ”".to_string())]);
+    }
+}

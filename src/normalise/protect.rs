@@ -1,0 +1,279 @@
+//! What no step may touch: code (blocks and spans), URLs, raw HTML tags and
+//! comments, link destinations and reference definitions, attribute lists,
+//! footnote labels, a leading YAML block, thematic breaks and setext
+//! underlines. One linear pass gives a byte mask.
+
+/// `mask[i]` is true when byte `i` of the text is protected.
+pub struct Mask(Vec<bool>);
+
+impl Mask {
+    pub fn get(&self, i: usize) -> bool {
+        self.0.get(i).copied().unwrap_or(false)
+    }
+    /// True when any byte of `range` is protected.
+    pub fn any(&self, start: usize, end: usize) -> bool {
+        self.0[start.min(self.0.len())..end.min(self.0.len())].iter().any(|&b| b)
+    }
+}
+
+/// Byte ranges of the lines of `text` (without their `\n`).
+pub fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            v.push((start, i));
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        v.push((start, text.len()));
+    }
+    v
+}
+
+fn indent(line: &str) -> usize {
+    let mut n = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => n += 1,
+            b'\t' => n += 4,
+            _ => break,
+        }
+    }
+    n
+}
+
+/// A fence opener/closer: (char, run length).
+fn fence(line: &str) -> Option<(u8, usize)> {
+    if indent(line) > 3 {
+        return None;
+    }
+    let t = line.trim_start();
+    let c = *t.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = t.bytes().take_while(|&b| b == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// `---`, `***`, `===`, `___` lines (rules and setext underlines).
+pub fn is_rule_line(line: &str) -> bool {
+    let t = line.trim();
+    let Some(c) = t.bytes().next() else { return false };
+    matches!(c, b'-' | b'*' | b'_' | b'=') && t.bytes().filter(|&b| b == c).count() >= 3 && t.bytes().all(|b| b == c || b == b' ')
+}
+
+/// The next of two bytes at or after a position, remembered: the scan
+/// never reads a byte twice, so stray `<` or `{:` cannot make it quadratic.
+struct NextOf {
+    bytes: [u8; 2],
+    /// For any position in `from..=at`, the answer is `at` (`None`: none
+    /// up to the end).
+    from: usize,
+    at: Option<usize>,
+}
+
+impl NextOf {
+    fn new(a: u8, b: u8) -> NextOf {
+        NextOf { bytes: [a, b], from: usize::MAX, at: None }
+    }
+    fn next(&mut self, text: &str, k: usize) -> Option<usize> {
+        if k < self.from || self.at.is_some_and(|a| a < k) {
+            self.at = text.as_bytes()[k..].iter().position(|b| self.bytes.contains(b)).map(|e| k + e);
+            self.from = k;
+        }
+        self.at
+    }
+}
+
+pub fn protect(text: &str) -> Mask {
+    let bytes = text.as_bytes();
+    let mut m = vec![false; text.len()];
+    let lines = line_spans(text);
+    let set = |m: &mut Vec<bool>, a: usize, b: usize| m[a..b].iter_mut().for_each(|x| *x = true);
+
+    // Block level: YAML at the top, fenced and indented code, rules.
+    let mut i = 0;
+    if text.starts_with("---\n") {
+        if let Some(end) = lines.iter().skip(1).position(|&(a, b)| matches!(&text[a..b], "---" | "...")) {
+            set(&mut m, 0, lines[end + 1].1);
+            i = end + 2;
+        }
+    }
+    let mut prev_blank = true;
+    let mut in_indented = false;
+    // Paragraph number of each line, so that code spans stay in one.
+    let mut para = vec![0usize; lines.len()];
+    let mut p = 0;
+    while i < lines.len() {
+        let (a, b) = lines[i];
+        let line = &text[a..b];
+        let blank = line.trim().is_empty();
+        if let Some((c, n)) = fence(line) {
+            let mut j = i + 1;
+            while j < lines.len() && !fence(&text[lines[j].0..lines[j].1]).is_some_and(|(c2, n2)| c2 == c && n2 >= n && text[lines[j].0..lines[j].1].trim().bytes().all(|x| x == c)) {
+                j += 1;
+            }
+            let last = j.min(lines.len() - 1);
+            set(&mut m, a, lines[last].1);
+            i = last + 1;
+            prev_blank = false;
+            p += 1;
+            continue;
+        }
+        if !blank && indent(line) >= 4 && (prev_blank || in_indented) {
+            in_indented = true;
+            set(&mut m, a, b);
+        } else if !blank {
+            in_indented = false;
+            if is_rule_line(line) {
+                set(&mut m, a, b);
+            }
+        }
+        if blank {
+            p += 1;
+        }
+        para[i] = p;
+        prev_blank = blank;
+        i += 1;
+    }
+
+    // Inline: code spans (matched by equal backtick runs, linear via a
+    // next-run-of-same-length table), then HTML, URLs, link targets.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (start, len, paragraph)
+    let mut li = 0;
+    let mut k = 0;
+    while k < bytes.len() {
+        if bytes[k] == b'`' && !m[k] {
+            let n = bytes[k..].iter().take_while(|&&b| b == b'`').count();
+            while li + 1 < lines.len() && lines[li].1 < k {
+                li += 1;
+            }
+            runs.push((k, n, para.get(li).copied().unwrap_or(0)));
+            k += n;
+        } else {
+            k += 1;
+        }
+    }
+    let mut next_same = vec![usize::MAX; runs.len()];
+    let mut last_of_len: std::collections::HashMap<usize, usize> = Default::default();
+    for r in (0..runs.len()).rev() {
+        if let Some(&j) = last_of_len.get(&runs[r].1) {
+            next_same[r] = j;
+        }
+        last_of_len.insert(runs[r].1, r);
+    }
+    let mut r = 0;
+    while r < runs.len() {
+        let j = next_same[r];
+        if j != usize::MAX && runs[j].2 == runs[r].2 {
+            set(&mut m, runs[r].0, runs[j].0 + runs[j].1);
+            r = j + 1;
+            while r < runs.len() && runs[r].0 < runs[j].0 + runs[j].1 {
+                r += 1;
+            }
+        } else {
+            set(&mut m, runs[r].0, runs[r].0 + runs[r].1);
+            r += 1;
+        }
+    }
+
+    let (mut gt, mut bracket, mut brace) = (NextOf::new(b'>', b'\n'), NextOf::new(b']', b'\n'), NextOf::new(b'}', b'\n'));
+    let mut k = 0;
+    while k < bytes.len() {
+        if m[k] || !text.is_char_boundary(k) {
+            k += 1;
+            continue;
+        }
+        let rest = &text[k..];
+        let end = if rest.starts_with("<!--") {
+            rest.find("-->").map_or(text.len(), |e| k + e + 3)
+        } else if bytes[k] == b'<' && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
+            // A tag or an autolink: up to `>` on the same line.
+            match gt.next(text, k) {
+                Some(e) if bytes[e] == b'>' => e + 1,
+                _ => k + 1,
+            }
+        } else if (bytes[k] == b'h' || bytes[k] == b'f' || bytes[k] == b'w' || bytes[k] == b'm')
+            && (k == 0 || !bytes[k - 1].is_ascii_alphanumeric())
+            && (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("ftp://") || rest.starts_with("www.") || rest.starts_with("mailto:"))
+        {
+            k + rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"')).unwrap_or(rest.len())
+        } else if rest.starts_with("](") {
+            // Link or image destination (and title), parentheses balanced.
+            let mut depth = 0;
+            let mut e = k + 1;
+            while e < bytes.len() && bytes[e] != b'\n' {
+                match bytes[e] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                e += 1;
+            }
+            (e + 1).min(bytes.len())
+        } else if rest.starts_with("[^") {
+            bracket.next(text, k).map_or(k + 2, |e| e + 1)
+        } else if bytes[k] == b'{' && (rest[1..].starts_with([':', '.', '#'])) {
+            // kramdown IAL / attribute list.
+            match brace.next(text, k) {
+                Some(e) if bytes[e] == b'}' => e + 1,
+                _ => k + 1,
+            }
+        } else if bytes[k] == b'[' && (k == 0 || bytes[k - 1] == b'\n') {
+            // Reference definition `[label]: url "title"`: the whole line.
+            let line_end = rest.find('\n').map_or(text.len(), |e| k + e);
+            match text[k..line_end].find("]:") {
+                Some(_) => line_end,
+                None => k + 1,
+            }
+        } else {
+            k + 1
+        };
+        if end > k + 1 {
+            set(&mut m, k, end);
+        }
+        k = end.max(k + 1);
+    }
+    Mask(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prot(text: &str) -> String {
+        let m = protect(text);
+        text.char_indices().map(|(i, c)| if m.get(i) && c != '\n' { '#' } else { c }).collect()
+    }
+
+    #[test]
+    fn code_spans_blocks_urls_html() {
+        assert_eq!(prot("a `b-c` d"), "a ##### d");
+        assert_eq!(prot("a ``x ` y`` z"), "a ######### z");
+        assert_eq!(prot("a ` b"), "a # b");
+        assert_eq!(prot("x\n```\nter-\nrible\n```\ny"), "x\n###\n####\n#####\n###\ny");
+        assert_eq!(prot("p\n\n    code-\n    x\n\nq"), "p\n\n#########\n#####\n\nq");
+        assert_eq!(prot("see https://ex.org/a-b c"), "see ################## c");
+        assert_eq!(prot("a <span class=\"x\">b</span>"), "a ################b#######");
+        assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################### c");
+        assert_eq!(prot("a[^4] b"), "a#### b");
+        assert_eq!(prot("T\n---\n"), "T\n###\n");
+        assert_eq!(prot("{:.text-center}"), "###############");
+        assert_eq!(prot("---\na: b\n---\nx"), "###\n####\n###\nx");
+        assert_eq!(prot("[id]: http://x \"t\"\nz"), "##################\nz");
+        assert_eq!(prot("a < b > c"), "a < b > c");
+    }
+
+    #[test]
+    fn code_span_does_not_cross_paragraphs() {
+        assert_eq!(prot("a ` b\n\nc ` d"), "a # b\n\nc # d");
+    }
+}

@@ -1,0 +1,285 @@
+//! Language typography, outside protected text. Idempotent: correct text
+//! is left alone, and every rule only moves text towards its fixed point.
+//!
+//! French: U+202F before `; ! ?` and inside `« »`, U+00A0 (or U+202F)
+//! before `:`, `’`, `…`, a no-break space after a dialogue dash and between
+//! a number and its unit. English: curly quotes and apostrophes, `--`/`---`
+//! dashes, `…`.
+
+use super::protect::{self, Mask};
+use super::{Change, Options, Step};
+
+const NBSP: char = '\u{a0}';
+const NNBSP: char = '\u{202f}';
+
+/// Words after a number that must not be separated from it.
+const UNITS: &[&str] = &[
+    "millions", "million", "milliards", "milliard", "milliers", "%", "‰", "€", "$", "£", "km", "m", "cm", "mm", "kg", "mg", "ml", "cl", "h", "min", "°C", "°", "Mo", "Go", "ko", "To", "km/h",
+];
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t' || c == NBSP || c == NNBSP
+}
+
+/// Text a French punctuation space may follow.
+fn is_content(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ')' | ']' | '»' | '”' | '’' | '*' | '_' | '…' | '"' | '\'' | '`' | '%' | '.')
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    with: String,
+}
+
+pub fn run(text: &str, opts: &Options, changes: &mut Vec<Change>) -> String {
+    let lang = opts.lang.to_ascii_lowercase();
+    let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
+    let english = lang == "en" || lang.starts_with("en-") || lang.starts_with("en_");
+    if !french && !english {
+        return text.to_string();
+    }
+    let mask = protect::protect(text);
+    let mut edits = Vec::new();
+    for &(a, b) in &protect::line_spans(text) {
+        if french {
+            french_line(text, a, b, &mask, opts.colon_full_space, &mut edits);
+        } else {
+            english_line(text, a, b, &mask, &mut edits);
+        }
+    }
+    apply(text, edits, changes)
+}
+
+/// The whitespace run ending at `i` (within the line starting at `a`).
+fn space_before(text: &str, a: usize, i: usize) -> usize {
+    let mut j = i;
+    for (k, c) in text[a..i].char_indices().rev() {
+        if is_space(c) {
+            j = a + k;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+fn space_after(text: &str, i: usize, b: usize) -> usize {
+    i + (text[i..b].len() - text[i..b].trim_start_matches(is_space).len())
+}
+
+fn set_space(text: &str, start: usize, end: usize, want: char, edits: &mut Vec<Edit>) {
+    let cur = &text[start..end];
+    if cur.chars().count() != 1 || !cur.starts_with(want) {
+        edits.push(Edit { start, end, with: want.to_string() });
+    }
+}
+
+fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, edits: &mut Vec<Edit>) {
+    let line = &text[a..b];
+    // Dialogue dash opening the line.
+    let lead = line.len() - line.trim_start_matches([' ', '>']).len();
+    let rest = &line[lead..];
+    if (rest.starts_with('—') || rest.starts_with('–')) && !mask.get(a + lead) {
+        let d = a + lead + 3;
+        let e = space_after(text, d, b);
+        if e < b && !text[d..].starts_with(['—', '–']) {
+            set_space(text, d, e, NBSP, edits);
+        }
+    }
+    let mut it = line.char_indices().peekable();
+    let mut prev = '\n';
+    while let Some((k, c)) = it.next() {
+        let i = a + k;
+        let next = it.peek().map_or('\n', |&(_, n)| n);
+        if mask.get(i) {
+            prev = c;
+            continue;
+        }
+        match c {
+            '\'' if prev.is_alphabetic() && next.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
+            '.' if prev != '.' && line[k..].starts_with("...") && !line[k..].starts_with("....") => {
+                edits.push(Edit { start: i, end: i + 3, with: "…".into() });
+                it.next();
+                it.next();
+                prev = '.';
+                continue;
+            }
+            ';' | '!' | '?' | ':' => {
+                let j = space_before(text, a, i);
+                let before = text[a..j].chars().next_back().unwrap_or('\n');
+                let skip = j == a
+                    || !is_content(before)
+                    || (c == '!' && next == '[')
+                    || (c == ':' && (next.is_ascii_digit() && prev.is_ascii_digit() || line[k..].starts_with("://")))
+                    || (c == ';' && text[a..i].rsplit(char::is_whitespace).next().is_some_and(|w| w.starts_with('&')))
+                    || next == c;
+                if !skip && !mask.any(j, i) {
+                    set_space(text, j, i, if c == ':' && colon_full { NBSP } else { NNBSP }, edits);
+                }
+            }
+            '«' => {
+                let e = space_after(text, i + 2, b);
+                if e < b && !mask.any(i + 2, e + 1) {
+                    set_space(text, i + 2, e, NNBSP, edits);
+                }
+            }
+            '»' => {
+                let j = space_before(text, a, i);
+                if j > a && !mask.any(j, i) {
+                    set_space(text, j, i, NNBSP, edits);
+                }
+            }
+            d if d.is_ascii_digit() && !next.is_ascii_digit() && next != ',' && next != '.' => {
+                // `4,5 millions`, `30 km`: the space after a number.
+                let after = &line[k + 1..];
+                if let Some(unit) = after.strip_prefix(' ') {
+                    let word_end = unit.find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '.' | ')' | '!' | '?' | ':')).unwrap_or(unit.len());
+                    if UNITS.contains(&&unit[..word_end]) && !mask.get(i + 1) {
+                        edits.push(Edit { start: i + 1, end: i + 2, with: NBSP.to_string() });
+                    }
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+}
+
+fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
+    let line = &text[a..b];
+    let mut prev = '\n';
+    let mut it = line.char_indices().peekable();
+    while let Some((k, c)) = it.next() {
+        let i = a + k;
+        let next = it.peek().map_or('\n', |&(_, n)| n);
+        if mask.get(i) {
+            prev = c;
+            continue;
+        }
+        let opening = prev.is_whitespace() || matches!(prev, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '*' | '_' | '\n');
+        match c {
+            '\'' => {
+                let q = if opening && next.is_alphabetic() { "‘" } else { "’" };
+                edits.push(Edit { start: i, end: i + 1, with: q.into() });
+            }
+            '"' => edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() }),
+            '.' if prev != '.' && line[k..].starts_with("...") && !line[k..].starts_with("....") => {
+                edits.push(Edit { start: i, end: i + 3, with: "…".into() });
+                it.next();
+                it.next();
+                prev = '.';
+                continue;
+            }
+            '-' if prev != '-' && line[k..].starts_with("--") => {
+                let n = line[k..].bytes().take_while(|&x| x == b'-').count();
+                if n <= 3 && k > 0 {
+                    edits.push(Edit { start: i, end: i + n, with: if n == 3 { "—" } else { "–" }.into() });
+                }
+                for _ in 1..n {
+                    it.next();
+                }
+                prev = '-';
+                continue;
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+}
+
+fn apply(text: &str, mut edits: Vec<Edit>, changes: &mut Vec<Change>) -> String {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(text.len() + edits.len() * 3);
+    let mut cur = 0;
+    let mut line = 1;
+    let mut counted = 0;
+    for e in edits {
+        if e.start < cur {
+            continue;
+        }
+        line += text[counted..e.start].matches('\n').count();
+        counted = e.start;
+        out.push_str(&text[cur..e.start]);
+        out.push_str(&e.with);
+        // Context for the log: the word before the change.
+        let ls = text[..e.start].rfind(['\n', ' ']).map_or(0, |p| p + 1);
+        let ctx = if e.start - ls > 24 { e.start } else { ls };
+        let ctx = if text.is_char_boundary(ctx) { ctx } else { e.start };
+        let tail_end = e.end + text[e.end..].char_indices().take(12).take_while(|&(_, c)| !c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
+        changes.push(Change { line, step: Step::Typography, before: text[ctx..tail_end].to_string(), after: format!("{}{}{}", &text[ctx..e.start], e.with, &text[e.end..tail_end]) });
+        cur = e.end;
+    }
+    out.push_str(&text[cur..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(s: &str) -> String {
+        run(s, &Options::all("fr"), &mut Vec::new())
+    }
+    fn en(s: &str) -> String {
+        run(s, &Options::all("en"), &mut Vec::new())
+    }
+
+    #[test]
+    fn french_spaces() {
+        assert_eq!(fr("Quoi ? Oui! Non ; si:"), "Quoi\u{202f}? Oui\u{202f}! Non\u{202f}; si\u{a0}:");
+        assert_eq!(fr("**Un:** et **Deux :** x"), "**Un\u{a0}:** et **Deux\u{a0}:** x");
+        assert_eq!(fr("«Bonjour» et «  toi  »"), "«\u{202f}Bonjour\u{202f}» et «\u{202f}toi\u{202f}»");
+        assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
+        let mut o = Options::all("fr");
+        o.colon_full_space = false;
+        assert_eq!(run("a : b", &o, &mut Vec::new()), "a\u{202f}: b");
+        assert_eq!(fr("a\u{202f}: b"), "a\u{a0}: b");
+    }
+
+    #[test]
+    fn french_other_rules() {
+        assert_eq!(fr("l'été..."), "l’été…");
+        assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
+        assert_eq!(fr("4,5 millions et 30 km et 40 personnes"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes");
+    }
+
+    #[test]
+    fn french_idempotent_and_untouched() {
+        let once = fr("« Quoi ? » dit-il : l'homme... — Oui ; 4,5 millions !");
+        assert_eq!(fr(&once), once);
+        for s in [
+            "`a:b` et `l'x ?`",
+            "```\nif x ? y : z;\n```",
+            "https://ex.org/a?b=c;d",
+            "[lien](http://x.org/?q=1 \"t:t\")",
+            "<a href=\"x?y\">z</a>",
+            "18:48",
+            "!![image](x.png)",
+            "?! ... ....",
+            "&amp; et &#233;",
+            "?\n: définition",
+            "«\ntexte",
+        ] {
+            assert_eq!(fr(s), s.replace(" ... ", " … "), "{s}");
+        }
+    }
+
+    #[test]
+    fn english() {
+        assert_eq!(en("\"It's 'fine',\" she said -- really --- now..."), "“It’s ‘fine’,” she said – really — now…");
+        assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
+        let once = en("\"Don't\" -- ok...");
+        assert_eq!(en(&once), once);
+    }
+
+    #[test]
+    fn logs_line_and_context() {
+        let mut c = Vec::new();
+        run("a\nQuoi?", &Options::all("fr"), &mut c);
+        assert_eq!(c, vec![Change { line: 2, step: Step::Typography, before: "Quoi?".into(), after: "Quoi\u{202f}?".into() }]);
+        let mut c = Vec::new();
+        run("4,5 millions de", &Options::all("fr"), &mut c);
+        assert_eq!((c[0].before.as_str(), c[0].after.as_str()), ("4,5 millions", "4,5\u{a0}millions"));
+    }
+}

@@ -1,0 +1,110 @@
+//! Book-wide word counts: the main evidence for de-hyphenation.
+
+use std::collections::HashMap;
+
+/// Words seen across the whole manuscript (lower-cased), hyphenated
+/// compounds included, plus how often a word is seen as a compound's
+/// first or last element.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    words: HashMap<String, u32>,
+    heads: HashMap<String, u32>,
+    tails: HashMap<String, u32>,
+}
+
+/// Calls `f(word, start, end)` for each word of `text`: letters, with
+/// hyphens only between letters; an apostrophe ends a word (`l’été` gives
+/// `l`, `été`). A piece cut by a line-break hyphen (`ter- rible`) is not a
+/// word: it would be false evidence.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    let b = text.as_bytes();
+    let mut it = text.char_indices().peekable();
+    let mut after_break = false;
+    while let Some((i, c)) = it.next() {
+        if !c.is_alphabetic() {
+            if !c.is_whitespace() && c != '-' {
+                after_break = false;
+            }
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphabetic() || d.is_combining_mark_like() {
+                end = j + d.len_utf8();
+                it.next();
+            } else if d == '-' && text[j + 1..].starts_with(char::is_alphabetic) {
+                it.next();
+            } else {
+                break;
+            }
+        }
+        let breaks = b.get(end) == Some(&b'-') && b.get(end + 1).is_some_and(|x| x.is_ascii_whitespace());
+        if !breaks && !after_break {
+            f(&text[start..end], start, end);
+        }
+        after_break = breaks;
+    }
+}
+
+trait MarkLike {
+    fn is_combining_mark_like(&self) -> bool;
+}
+impl MarkLike for char {
+    fn is_combining_mark_like(&self) -> bool {
+        unicode_normalization::char::is_combining_mark(*self)
+    }
+}
+
+impl Vocabulary {
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for t in texts {
+            for_each_word(t, |w, _, _| v.add(w));
+        }
+        v
+    }
+
+    fn add(&mut self, w: &str) {
+        let lw = w.to_lowercase();
+        if let Some((h, _)) = lw.split_once('-') {
+            *self.heads.entry(h.to_string()).or_default() += 1;
+            let t = lw.rsplit('-').next().unwrap_or_default();
+            *self.tails.entry(t.to_string()).or_default() += 1;
+        }
+        *self.words.entry(lw).or_default() += 1;
+    }
+
+    /// How often `w` (any case) was seen.
+    pub fn count(&self, w: &str) -> u32 {
+        self.words.get(&w.to_lowercase()).copied().unwrap_or(0)
+    }
+    /// How often `w` began a hyphenated compound.
+    pub fn head(&self, w: &str) -> u32 {
+        self.heads.get(&w.to_lowercase()).copied().unwrap_or(0)
+    }
+    /// How often `w` ended a hyphenated compound.
+    pub fn tail(&self, w: &str) -> u32 {
+        self.tails.get(&w.to_lowercase()).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_compounds_and_fragments() {
+        let v = Vocabulary::from_texts(["L’été, peut-être un ter- rible ordina-\nteurs. Etats-Unis", "Été"]);
+        assert_eq!(v.count("été"), 2);
+        assert_eq!(v.count("peut-être"), 1);
+        assert_eq!(v.count("l"), 1);
+        assert_eq!(v.count("ter"), 0);
+        assert_eq!(v.count("rible"), 0);
+        assert_eq!(v.count("teurs"), 0);
+        assert_eq!(v.count("un"), 1);
+        assert_eq!(v.head("peut"), 1);
+        assert_eq!(v.tail("unis"), 1);
+        assert_eq!(v.count("etats-unis"), 1);
+    }
+}

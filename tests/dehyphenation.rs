@@ -1,0 +1,178 @@
+//! Measured evaluation of de-hyphenation through the real CLI
+//! (`folio normalise --only hyphenation -`).
+//!
+//! The French set is generated from the two corpus novels (Lizzie
+//! Crowdagger, CC BY-SA 4.0, read from `../shared/corpus`, never copied
+//! here): prose re-wrapped at 60–70 columns, words broken at legal
+//! hyphenation points (`ter- rible` and `ter-⏎rible`), compounds broken at
+//! their own hyphen, and distractors that must not change. Deterministic
+//! (fixed seed). Scored token by token against the original prose.
+
+mod dehyphenation_set;
+
+use dehyphenation_set::{generate, score, Kind, Rng};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn corpus() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    p.is_dir().then_some(p)
+}
+
+fn folio_normalise(lang: &str, input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["normalise", "--lang", lang, "--only", "hyphenation", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("run folio");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("folio output");
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "folio normalise failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The chapter bodies of one novel, in book order.
+fn novel(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
+    files.sort();
+    files.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+#[test]
+fn normalise_dehyphenation_french_corpus() {
+    let Some(root) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found");
+        return;
+    };
+    let mut texts = Vec::new();
+    for book in ["noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
+        texts.extend(novel(&root.join(book)));
+    }
+    let texts: Vec<String> = texts.iter().map(|t| nfc(t)).collect();
+    // Three wrappings of the corpus, one CLI run each.
+    let mut s = dehyphenation_set::Score::default();
+    let (mut keep_cases, mut cases) = (0, 0);
+    for seed in 1..=3u64 {
+        let mut rng = Rng::new(0x5_eedf_0110 + seed);
+        let set = generate(&texts, &mut rng, "fr");
+        keep_cases += set.tokens.iter().filter(|t| t.kind == Kind::Keep).count();
+        cases += set.tokens.iter().filter(|t| matches!(t.kind, Kind::Join | Kind::Keep)).count();
+        s.add(&score(&set.tokens, &folio_normalise("fr", &set.text)));
+    }
+    println!("{}", s.line("fr corpus"));
+    println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
+    // In process, same first set: how many unsure-break warnings a user sees.
+    let set = generate(&texts, &mut Rng::new(0x5_eedf_0110 + 1), "fr");
+    let only = folio::normalise::Options::only("fr", folio::normalise::Step::Hyphenation);
+    let n = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::from_texts([set.text.as_str()]));
+    let unsure = n.warnings.iter().filter(|w| w.message.starts_with("unsure hyphen")).count();
+    println!("dehyphenation fr corpus: {unsure} unsure-break warnings for {} breaks", n.changes.len());
+    // Ablation: no book vocabulary at all (text never seen).
+    let blind = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::default());
+    let b = score(&set.tokens, &blind.text);
+    println!("{}", b.line("fr corpus, no book vocabulary"));
+    for e in b.errors.iter().take(25) {
+        println!("  {e}");
+    }
+    for e in s.errors.iter().take(40) {
+        println!("  {e}");
+    }
+    assert!(keep_cases * 100 >= cases * 15, "compounds are {keep_cases} of {cases} cases: under 15%");
+    assert!(s.distractors > 0 && s.join_total > 1000);
+    assert!(s.overall() >= 0.995, "overall {:.4}", s.overall());
+    assert!(s.keep_ok as f64 >= 0.99 * s.keep_total as f64, "kept hyphens {}/{}", s.keep_ok, s.keep_total);
+    assert_eq!(s.collateral, 0, "collateral changes");
+    assert_eq!(s.distractors_ok, s.distractors, "distractors changed");
+}
+
+/// Each novel alone is the book: less evidence from elsewhere.
+#[test]
+fn normalise_dehyphenation_each_novel_alone() {
+    let Some(root) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found");
+        return;
+    };
+    for book in ["noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
+        let texts: Vec<String> = novel(&root.join(book)).iter().map(|t| nfc(t)).collect();
+        let set = generate(&texts, &mut Rng::new(7), "fr");
+        let s = score(&set.tokens, &folio_normalise("fr", &set.text));
+        println!("{}", s.line(book));
+        assert!(s.overall() >= 0.99, "{book}: overall {:.4}", s.overall());
+        assert_eq!(s.collateral, 0);
+        assert_eq!(s.distractors_ok, s.distractors);
+    }
+}
+
+#[test]
+fn normalise_dehyphenation_novels_untouched() {
+    let Some(root) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found");
+        return;
+    };
+    for book in ["noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
+        let text = nfc(&novel(&root.join(book)).join("\n\n"));
+        let out = folio_normalise("fr", &text);
+        let changed = text.lines().zip(out.lines()).filter(|(a, b)| a != b).count() + text.lines().count().abs_diff(out.lines().count());
+        println!("dehyphenation {book}: {changed} collateral lines");
+        assert_eq!(changed, 0, "{book}: the hard-wrapped novel was changed");
+    }
+}
+
+/// A smaller English check on sentences written for this test.
+#[test]
+fn normalise_dehyphenation_english() {
+    const SENTENCES: &[&str] = &[
+        "This is an example of a well-known problem that everyone has met at least once.",
+        "The committee published its recommendations after a long and difficult investigation.",
+        "She was a self-taught engineer who understood the machinery better than anyone.",
+        "Their mother-in-law arrived unexpectedly on a Sunday afternoon in the middle of winter.",
+        "A state-of-the-art laboratory was built next to the old railway station.",
+        "The documentation explains the configuration options and their default values.",
+        "He gave a straightforward answer, but the explanation remained unsatisfactory.",
+        "It was a long-term project with a twenty-five year budget and several up-to-date plans.",
+        "The children played together in the garden while their parents prepared dinner.",
+        "Everybody agreed that the presentation had been extraordinarily well prepared.",
+        "The so-called experts disagreed about the consequences of the proposed regulation.",
+        "A well-known author wrote a short introduction to the second edition of the book.",
+        "Information about the organisation is available from the secretary of the association.",
+        "The new government promised to reduce unemployment and to improve public transport.",
+        "Her brother-in-law was a part-time teacher and a full-time musician.",
+        "The mathematical demonstration was surprisingly elegant and remarkably short.",
+        "They walked through the neighbourhood looking for a comfortable place to stay.",
+        "The first-class passengers complained about the temperature of the carriages.",
+        "A twenty-one year old student discovered the manuscript in the university library.",
+        "The programme was interrupted by an announcement from the central administration.",
+        "Their relationship was complicated, affectionate and occasionally exasperating.",
+        "He remembered the conversation as if it had happened yesterday morning.",
+        "The ex-president gave a half-hearted speech about economic responsibility.",
+        "A cross-border agreement was signed after months of negotiations between neighbours.",
+        "The photographer waited patiently for the sunlight to illuminate the mountains.",
+    ];
+    let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let mut total = dehyphenation_set::Score::default();
+    for seed in 1..=8u64 {
+        let mut rng = Rng::new(seed);
+        let set = generate(&texts, &mut rng, "en");
+        let out = folio_normalise("en", &set.text);
+        total.add(&score(&set.tokens, &out));
+    }
+    println!("{}", total.line("en sentences"));
+    for e in total.errors.iter().take(20) {
+        println!("  {e}");
+    }
+    assert!(total.join_total > 20 && total.keep_total > 5);
+    assert!(total.overall() >= 0.95, "overall {:.4}", total.overall());
+    assert_eq!(total.collateral, 0);
+    assert_eq!(total.distractors_ok, total.distractors);
+}
