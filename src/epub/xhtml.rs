@@ -46,7 +46,7 @@ pub fn chapter(c: &Chapter, asset_hrefs: &[String]) -> String {
     let mut b = String::with_capacity(4096);
     let _ = writeln!(b, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}-title\">", c.id);
     let _ = writeln!(b, "<h1 id=\"{}-title\" class=\"chapter-title\">{}</h1>", c.id, escape(&c.title));
-    let mut outline = 1;
+    let mut outline = Outline::default();
     blocks(&mut b, &c.blocks, &ctx, &mut outline, true);
     b.push_str("</section>\n");
     for (i, note) in c.notes.iter().enumerate() {
@@ -56,23 +56,37 @@ pub fn chapter(c: &Chapter, asset_hrefs: &[String]) -> String {
         // notes, and the call is <sup><a>, not <a><sup>, for Apple's pop-ups.
         let n = i + 1;
         let _ = write!(b, "<aside id=\"{id}-note{n}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"note-number\"><a href=\"#{id}-ref{n}\" role=\"doc-backlink\">{n}.</a></p>\n", id = c.id);
-        let mut o = outline;
+        let mut o = outline.clone();
         blocks(&mut b, &note.blocks, &ctx, &mut o, false);
         b.push_str("</aside>\n");
     }
     document(&c.lang, &c.title, "bodymatter", &b)
 }
 
-/// Write blocks. `outline` is the last heading level written: levels may
-/// not skip (h1 then h4), so the element level follows the outline while a
-/// class keeps the author's level for the style sheet.
-fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut u8, first_after_heading: bool) {
+/// Open headings as (author's level, element level). Element levels may not
+/// skip (h1 then h4 fails accessibility checks), so they follow the outline
+/// while a class keeps the author's level for the style sheet.
+#[derive(Clone, Default)]
+struct Outline(Vec<(u8, u8)>);
+
+impl Outline {
+    /// The element level for a heading the author wrote at `level`.
+    fn enter(&mut self, level: u8) -> u8 {
+        while self.0.last().is_some_and(|&(l, _)| l >= level) {
+            self.0.pop();
+        }
+        let el = (self.0.last().map_or(1, |&(_, e)| e) + 1).min(6);
+        self.0.push((level, el));
+        el
+    }
+}
+
+fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first_after_heading: bool) {
     let mut after_heading = first_after_heading;
     for b in v {
         match b {
             Block::Heading { level, content, attrs } => {
-                let el = (*level).clamp(2, 6).min(*outline + 1);
-                *outline = el;
+                let el = outline.enter(*level);
                 let _ = write!(out, "<h{el}");
                 let mut classes = vec![format!("h{}", (*level).clamp(2, 6))];
                 classes.extend(attrs.classes.iter().cloned());
@@ -211,6 +225,15 @@ mod tests {
         let x = chapter(&c, &[]);
         assert!(x.contains("<h2 class=\"h4 text-center\">H</h2>"), "{x}");
         assert!(x.contains("A &lt; B &amp; &quot;C&quot;"));
+    }
+
+    #[test]
+    fn sibling_headings_share_a_level() {
+        let h = |level: u8, t: &str| Block::Heading { level, content: vec![Inline::Text(t.into())], attrs: Attrs::default() };
+        let x = chapter(&chapter_of(vec![h(4, "a"), h(4, "b"), h(5, "c"), h(3, "d"), h(4, "e")]), &[]);
+        for want in ["<h2 class=\"h4\">a</h2>", "<h2 class=\"h4\">b</h2>", "<h3 class=\"h5\">c</h3>", "<h2 class=\"h3\">d</h2>", "<h3 class=\"h4\">e</h3>"] {
+            assert!(x.contains(want), "{want} in {x}");
+        }
     }
 
     #[test]
