@@ -64,8 +64,8 @@ pub fn tokens(raw: &str) -> Vec<HtmlTag> {
             let end = rest.find('>').map_or(rest.len(), |e| e + 1);
             rest = &rest[end..];
         } else {
-            let end = tag_end(rest);
-            let tag = &rest[1..end.saturating_sub(1).max(1)];
+            let (content_end, end) = tag_end(rest);
+            let tag = &rest[1..content_end];
             let closing = tag.starts_with('/');
             let name: String = tag
                 .trim_start_matches('/')
@@ -105,19 +105,20 @@ fn has_event_attr(tag: &str) -> bool {
     tag.split_whitespace().skip(1).any(|a| a.to_ascii_lowercase().starts_with("on"))
 }
 
-/// Index just past the `>` closing the tag at the start of `s`, quotes respected.
-fn tag_end(s: &str) -> usize {
+/// For the tag at the start of `s`: (end of its content, bytes it takes).
+/// Quotes are respected; an unclosed tag stops before the next `<`.
+fn tag_end(s: &str) -> (usize, usize) {
     let mut quote = None;
     for (i, c) in s.char_indices().skip(1) {
         match (quote, c) {
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i + 1,
-            (None, '<') => return i.max(1),
+            (None, '>') => return (i, i + 1),
+            (None, '<') => return (i, i),
             _ => {}
         }
     }
-    s.len()
+    (s.len(), s.len())
 }
 
 fn push_text(out: &mut Vec<HtmlTag>, s: &str) {
@@ -233,6 +234,13 @@ mod tests {
         let (v, d) = to_inlines("<div>avant<script>alert(1)</script>après <![CDATA[x<y]]></div>");
         assert_eq!(Inline::plain_text(&v), "avantaprès x<y");
         assert_eq!(d.as_deref(), Some("<div>"));
+    }
+
+    #[test]
+    fn unclosed_tag_before_multibyte_text() {
+        // Found by the markdown_xhtml fuzz target.
+        let (v, _) = to_inlines("<div onclick=\"x\"\u{87}<\u{462}iv: T <&N");
+        assert!(Inline::plain_text(&v).contains("T <&N"));
     }
 
     #[test]
