@@ -41,9 +41,6 @@ pub struct FlowLine {
     pub count: u32,
     /// A heading line: never last on a page.
     pub keep_with_next: bool,
-    /// A justified line that is not its paragraph's last (ends at the
-    /// measure).
-    pub justified: bool,
 }
 
 impl FlowLine {
@@ -173,7 +170,6 @@ impl<'s, 'a> Composer<'s, 'a> {
         self.para_id += 1;
         let count = lines.len() as u32;
         for (i, line) in lines.into_iter().enumerate() {
-            let last = i as u32 + 1 == count;
             out.push(VItem::Line(FlowLine {
                 line,
                 x: ctx.left,
@@ -183,7 +179,6 @@ impl<'s, 'a> Composer<'s, 'a> {
                 index: i as u32,
                 count,
                 keep_with_next: keep,
-                justified: align == Align::Justify && !last,
             }));
         }
     }

@@ -33,6 +33,9 @@ const FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
 const FIRST_PASS_MAX_RATIO: f32 = 1.26;
 /// At most this many hyphenated lines in a row (French usage: two).
 pub const MAX_CONSECUTIVE_HYPHENS: u8 = 2;
+/// Badness of a line with nothing to stretch (a lone word that cannot be
+/// justified), in the emergency pass: worse than any loose line.
+const EMPTY_LINE_BADNESS: f64 = 1e8;
 /// Demerits of an unavoidable overfull line (a box wider than the measure):
 /// the worst of all outcomes, but still a result.
 const OVERFULL_DEMERITS: f64 = 1e12;
@@ -208,8 +211,12 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
             if flagged && n.hyphens >= MAX_CONSECUTIVE_HYPHENS {
                 continue;
             }
-            let badness = if ratio.is_finite() { (100.0 * ratio.abs().powi(3)).min(10_000.0) } else { 10_000.0 };
-            let mut d = ((LINE_PENALTY + badness) as f64).powi(2);
+            // TeX caps badness at 10 000, which makes a line holding one
+            // word as good as a merely loose one; the emergency pass keeps
+            // them apart.
+            let raw = if ratio.is_finite() { 100.0 * (ratio.abs() as f64).powi(3) } else { EMPTY_LINE_BADNESS };
+            let badness = if max_ratio.is_some() { raw.min(10_000.0) } else { raw.min(EMPTY_LINE_BADNESS) };
+            let mut d = (LINE_PENALTY as f64 + badness).powi(2);
             if penalty > 0.0 {
                 d += (penalty as f64).powi(2);
             } else if penalty > -INFINITE_PENALTY {
@@ -263,9 +270,8 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
             nodes.push(Node { at: i, start, fitness: 1, hyphens: 0, total, prev: Some(r), ratio: -1.0, hyphenated: flagged });
             active.push(nodes.len() - 1);
         }
-        if forced {
+        if i + 1 == items.len() {
             last_end = i;
-            break;
         }
     }
     if last_end == usize::MAX {
@@ -433,6 +439,27 @@ mod tests {
             assert!(matches!(items[b.at], Item::Glue { .. } | Item::Penalty { .. }));
             assert!(!matches!(items[b.at.saturating_sub(1)], Item::Box { width } if width == 3.0));
         }
+    }
+
+    #[test]
+    fn forced_breaks_inside_a_paragraph_keep_what_follows() {
+        let mut items = Vec::new();
+        for k in 0..6 {
+            if k > 0 {
+                space(&mut items);
+            }
+            word(&mut items, 20.0);
+        }
+        finish(&mut items); // a hard line break
+        items.push(Item::Box { width: 0.0 });
+        for _ in 0..6 {
+            space(&mut items);
+            word(&mut items, 20.0);
+        }
+        finish(&mut items);
+        let breaks = break_lines(&items, &Params { line_width: 400.0, ragged_stretch: 0.0 });
+        assert_eq!(breaks.len(), 2);
+        assert_eq!(breaks[1].at, items.len() - 1);
     }
 
     #[test]

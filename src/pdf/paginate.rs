@@ -171,7 +171,6 @@ mod tests {
             index,
             count,
             keep_with_next: false,
-            justified: index + 1 < count,
         })
     }
 

@@ -65,7 +65,7 @@ enum Content {
     None,
     Piece(Piece),
     Space,
-    Hyphen(Face, f32),
+    Hyphen,
     NoteRef(usize),
 }
 
@@ -226,7 +226,7 @@ impl Builder<'_, '_, '_> {
                         let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
                         self.push(
                             Item::Penalty { width: hw, penalty: HYPHEN_PENALTY, flagged: true },
-                            Content::Hyphen(face, size),
+                            Content::Hyphen,
                         );
                     }
                 }
@@ -286,22 +286,22 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
     let mut segs: Vec<(usize, usize, Face, f32, f32)> = Vec::new();
     let mut pending_space: Option<(Face, f32)> = None;
     let mut line_start = true;
-    for t in &tokens {
+    for (ti, t) in tokens.iter().enumerate() {
         match t {
             Token::Span(s) => {
                 for chunk in split_keep(&s.text) {
                     match chunk {
                         Chunk::Space => {
-                            b.flush_word(&mut word, &mut segs, false);
+                            // the word is set once we know whether it is the
+                            // paragraph's last
                             if !line_start {
                                 pending_space = Some((s.face, s.size));
                             }
                         }
                         Chunk::Text(txt) => {
                             if let Some((f, z)) = pending_space.take() {
-                                if word.is_empty() {
-                                    b.glue(f, z);
-                                }
+                                b.flush_word(&mut word, &mut segs, false);
+                                b.glue(f, z);
                             }
                             line_start = false;
                             let start = word.len();
@@ -317,7 +317,12 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
                 line_start = false;
             }
             Token::Break => {
-                b.flush_word(&mut word, &mut segs, false);
+                // the word before a hard break ends its line: no hyphen
+                b.flush_word(&mut word, &mut segs, true);
+                if ti + 1 == tokens.len() {
+                    // a hard break ending the paragraph adds nothing
+                    continue;
+                }
                 pending_space = None;
                 line_start = true;
                 b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
@@ -404,7 +409,7 @@ fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> 
                 (Item::Penalty { .. }, _) => {}
             }
         }
-        if let (Some(Item::Penalty { width, .. }), Some(Content::Hyphen(_, _))) = (items.get(end), content.get(end)) {
+        if let (Some(Item::Penalty { width, .. }), Some(Content::Hyphen)) = (items.get(end), content.get(end)) {
             if let Some(p) = line.pieces.last_mut() {
                 p.hyphen = true;
                 line.hyphenated = true;

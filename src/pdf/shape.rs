@@ -24,7 +24,6 @@ pub struct Glyph {
 
 #[derive(Debug)]
 pub struct Shaped {
-    pub face: Face,
     pub text: String,
     pub glyphs: Vec<Glyph>,
 }
@@ -137,7 +136,7 @@ impl<'a> Shaper<'a> {
         }
         self.buffer = Some(out.clear());
         let id = WordId(self.words.len() as u32);
-        self.words.push(Shaped { face, text: text.to_string(), glyphs });
+        self.words.push(Shaped { text: text.to_string(), glyphs });
         self.cache[face as usize].insert(text.to_string(), id);
         id
     }
