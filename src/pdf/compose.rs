@@ -1,6 +1,7 @@
 //! A chapter's blocks → one vertical flow of lines and spaces (and the
 //! chapter's footnotes, set apart), ready to be cut into pages.
 
+use super::hyphenate::Hyphenator;
 use super::para::{self, Line, ParaStyle};
 use super::shape::Shaper;
 use crate::book::{Attrs, Block, Chapter, Inline};
@@ -74,7 +75,7 @@ struct Ctx {
 pub struct Composer<'s, 'a> {
     pub shaper: &'s mut Shaper<'a>,
     style: &'a Style,
-    dicts: HashMap<String, Option<Standard>>,
+    dicts: HashMap<String, Option<Hyphenator>>,
     pub warnings: Vec<String>,
     para_id: u32,
 }
@@ -122,10 +123,7 @@ impl<'s, 'a> Composer<'s, 'a> {
         let dict = if body.hyphenate {
             match language(lang) {
                 Some(l) => match Standard::from_embedded(l) {
-                    Ok(mut d) => {
-                        d.minima = (body.hyphenate_before.max(1), body.hyphenate_after.max(1));
-                        Some(d)
-                    }
+                    Ok(d) => Some(Hyphenator::new(d, body.hyphenate_before, body.hyphenate_after)),
                     Err(e) => {
                         self.warnings.push(format!("no hyphenation for `{lang}`: {e}"));
                         None
@@ -154,7 +152,6 @@ impl<'s, 'a> Composer<'s, 'a> {
         keep: bool,
     ) {
         let sheet = &self.style.sheet;
-        let body = &sheet.body;
         let hyph = hyphenate.and_then(|l| self.dicts.get(l)).and_then(|d| d.as_ref());
         let st = ParaStyle {
             face: ctx.face,
@@ -162,7 +159,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             width: ctx.width,
             indent,
             align,
-            hyphenator: hyph.map(|d| (d, body.hyphenate_before, body.hyphenate_after)),
+            hyphenator: hyph,
             sup_scale: sheet.superscript.scale,
             sup_rise: sheet.superscript.rise,
         };

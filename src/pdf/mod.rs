@@ -6,6 +6,7 @@
 
 mod compose;
 mod draw;
+mod hyphenate;
 mod linebreak;
 mod paginate;
 mod para;

@@ -5,7 +5,7 @@ use super::linebreak::{self, Item, Params, INFINITE_PENALTY};
 use super::shape::{Shaper, WordId};
 use crate::book::Inline;
 use crate::style::{Align, Face};
-use hyphenation::{Hyphenator, Standard};
+use super::hyphenate::{is_explicit_hyphen, Hyphenator};
 
 /// Cost of breaking at a hyphenation point. TeX's 50 hyphenates too eagerly
 /// (typst found the same and uses 135); French text has long words, so a bit
@@ -54,8 +54,7 @@ pub struct ParaStyle<'h> {
     pub width: f32,
     pub indent: f32,
     pub align: Align,
-    /// Hyphenation dictionary, with (before, after) minima in letters.
-    pub hyphenator: Option<(&'h Standard, usize, usize)>,
+    pub hyphenator: Option<&'h Hyphenator>,
     pub sup_scale: f32,
     pub sup_rise: f32,
 }
@@ -104,14 +103,6 @@ fn is_break_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '’')
-}
-
-fn is_explicit_hyphen(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}')
-}
-
 struct Builder<'s, 'a, 'h> {
     shaper: &'s mut Shaper<'a>,
     st: &'s ParaStyle<'h>,
@@ -138,48 +129,12 @@ impl Builder<'_, '_, '_> {
         self.push(Item::Glue { width: w, stretch, shrink, fil: false }, Content::Space);
     }
 
-    /// Byte offsets in `word` where hyphenation may break it, explicit
-    /// hyphens excluded.
-    fn hyphen_points(&self, word: &str) -> Vec<usize> {
-        let Some((dict, before, after)) = self.st.hyphenator else { return Vec::new() };
-        let mut out = Vec::new();
-        // parts between explicit hyphens and apostrophes
-        let mut part_start = 0;
-        let bounds = word
-            .char_indices()
-            .filter(|&(_, c)| is_explicit_hyphen(c) || is_apostrophe(c))
-            .map(|(i, c)| (i, i + c.len_utf8()))
-            .chain(std::iter::once((word.len(), word.len())));
-        for (end, next) in bounds {
-            let part = &word[part_start..end];
-            // the letters of the part, without surrounding punctuation
-            let core_start = part.find(char::is_alphabetic);
-            let core_end = part.rfind(char::is_alphabetic).and_then(|i| part[i..].chars().next().map(|c| i + c.len_utf8()));
-            if let (Some(cs), Some(ce)) = (core_start, core_end) {
-                let core = &part[cs..ce];
-                // all letters, and not a proper name
-                let plain = core.chars().all(char::is_alphabetic) && !core.chars().next().is_some_and(char::is_uppercase);
-                if plain {
-                    let n = core.chars().count();
-                    for b in dict.hyphenate(core).breaks {
-                        if !core.is_char_boundary(b) {
-                            continue;
-                        }
-                        let k = core[..b].chars().count();
-                        if k >= before && n - k >= after {
-                            out.push(part_start + cs + b);
-                        }
-                    }
-                }
-            }
-            part_start = next;
-        }
-        out
-    }
-
     /// One word (between breakable spaces), possibly in several spans.
     fn word(&mut self, segs: &[(usize, usize, Face, f32, f32)], text: &str, last: bool) {
-        let mut points = if last { Vec::new() } else { self.hyphen_points(text) };
+        let mut points = match self.st.hyphenator {
+            Some(h) if !last => h.points(text),
+            _ => Vec::new(),
+        };
         // after an explicit hyphen inside the word: a break adding nothing
         let explicit: Vec<usize> = text
             .char_indices()

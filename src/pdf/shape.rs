@@ -47,6 +47,7 @@ pub struct Shaper<'a> {
     cache: [HashMap<String, WordId>; 4],
     words: Vec<Shaped>,
     buffer: Option<rustybuzz::UnicodeBuffer>,
+    plans: Vec<(Face, rustybuzz::Script, rustybuzz::ShapePlan)>,
 }
 
 /// A narrow no-break space the font lacks is drawn as a space glyph this wide
@@ -67,7 +68,7 @@ impl<'a> Shaper<'a> {
             space_gid[f as usize] = face.glyph_index(' ').map(|g| g.0).unwrap_or(0);
             faces.push(face);
         }
-        Ok(Shaper { bytes, faces, upm, space_gid, cache: Default::default(), words: Vec::new(), buffer: None })
+        Ok(Shaper { bytes, faces, upm, space_gid, cache: Default::default(), words: Vec::new(), buffer: None, plans: Vec::new() })
     }
 
     pub fn font_bytes(&self, face: Face) -> &'a [u8] {
@@ -115,7 +116,19 @@ impl<'a> Shaper<'a> {
         let mut buf = self.buffer.take().unwrap_or_default();
         buf.push_str(text);
         buf.set_direction(rustybuzz::Direction::LeftToRight);
-        let out = rustybuzz::shape(&self.faces[face as usize], &[], buf);
+        buf.guess_segment_properties();
+        // building a plan reads the font's feature tables: once per script
+        let script = buf.script();
+        let rb = &self.faces[face as usize];
+        let plan = match self.plans.iter().position(|(f, s, _)| *f == face && *s == script) {
+            Some(i) => i,
+            None => {
+                let plan = rustybuzz::ShapePlan::new(rb, rustybuzz::Direction::LeftToRight, Some(script), None, &[]);
+                self.plans.push((face, script, plan));
+                self.plans.len() - 1
+            }
+        };
+        let out = rustybuzz::shape_with_plan(rb, &self.plans[plan].2, buf);
         let infos = out.glyph_infos();
         let pos = out.glyph_positions();
         let mut glyphs = Vec::with_capacity(infos.len());
