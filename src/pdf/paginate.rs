@@ -10,7 +10,7 @@ pub struct PageCut {
     pub start: usize,
     pub end: usize,
     pub notes: Vec<usize>,
-    /// Height used, notes included.
+    /// Height used down to the last line, notes included.
     pub used: f32,
 }
 
@@ -23,14 +23,19 @@ pub struct Rules {
     pub orphans: usize,
     /// Space between the text and the first note.
     pub note_gap: f32,
-    /// Two facing pages "end on the same line" within this.
+    /// The body leading: facing pages "end on the same line" when they end
+    /// within half of it.
     pub line: f32,
 }
 
 /// Height slack for float sums.
 const EPS: f32 = 0.01;
-/// Refills of a spread before accepting it unbalanced.
-const BALANCE_ROUNDS: usize = 6;
+/// A spread may be this many lines short to end both pages on the same line
+/// without a widow or orphan; past that, an unbalanced spread looks better
+/// than a half-empty one.
+const MAX_SHORT_LINES: usize = 4;
+/// An unbalanced spread is worse than a spread four lines short (cost 16).
+const UNBALANCED_COST: u32 = 30;
 
 /// The first page number (1-based) where a chapter may open: an odd,
 /// right-hand page at or after `next`.
@@ -92,28 +97,105 @@ fn fill(flow: &Flow, start: usize, capacity: f32, r: &Rules) -> Option<PageCut> 
     }
     let mut used_text = 0.0;
     let mut notes: Vec<usize> = Vec::new();
-    let mut ends: Vec<(usize, f32, usize)> = Vec::new(); // (end, used, notes.len())
+    let mut notes_h = 0.0;
+    // (end, height used down to the last line, notes.len())
+    let mut ends: Vec<(usize, f32, usize)> = Vec::new();
+    let mut to_last_line = 0.0;
     let mut i = start;
     while i < items.len() {
         let it = &items[i];
-        let mut with = notes.clone();
-        if let VItem::Line(l) = it {
-            with.extend(l.line.notes.iter().copied().filter(|n| !notes.contains(n)));
+        let called: &[usize] = match it {
+            VItem::Line(l) => &l.line.notes,
+            _ => &[],
+        };
+        let mut with_h = notes_h;
+        if called.iter().any(|n| !notes.contains(n)) {
+            let mut with = notes.clone();
+            with.extend(called.iter().copied().filter(|n| !notes.contains(n)));
+            with_h = notes_height(flow, &with, r.note_gap);
         }
-        let total = used_text + it.height() + notes_height(flow, &with, r.note_gap);
+        let total = used_text + it.height() + with_h;
         if total > capacity + EPS && i > start {
             break;
         }
+        for &n in called {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+        notes_h = with_h;
         used_text += it.height();
-        notes = with;
+        if matches!(it, VItem::Line(_)) {
+            to_last_line = total;
+        }
         i += 1;
-        ends.push((i, total, notes.len()));
+        ends.push((i, to_last_line, notes.len()));
     }
     // step back to an allowed break, keeping at least one line
     let pick = ends.iter().rev().find(|&&(e, _, _)| break_ok(flow, start, e, r)).or(ends.last()).copied();
     let (end, used, n) = pick?;
     notes.truncate(n);
     Some(PageCut { start, end, notes, used })
+}
+
+/// The spread from `s` when both pages are `short` lines short: each page
+/// ends at the last allowed break that fits.
+fn spread(flow: &Flow, s: usize, short: usize, r: &Rules) -> Option<(PageCut, Option<PageCut>)> {
+    let cap = r.height - short as f32 * r.line;
+    let left = fill(flow, s, cap, r)?;
+    let right = fill(flow, skip_space(flow, left.end), cap, r);
+    Some((left, right))
+}
+
+/// A chapter's remaining spreads, chosen together (dynamic programming over
+/// where each spread starts) so that an early choice can make later spreads
+/// balance: minimal total [`cost`].
+struct Planner<'f> {
+    flow: &'f Flow,
+    r: Rules,
+    /// Best (cost, spread) from each start.
+    memo: std::collections::HashMap<usize, (u32, Option<(PageCut, Option<PageCut>)>)>,
+}
+
+impl Planner<'_> {
+    fn best(&mut self, s: usize) -> u32 {
+        let s = skip_space(self.flow, s);
+        if s >= self.flow.items.len() {
+            return 0;
+        }
+        if let Some((c, _)) = self.memo.get(&s) {
+            return *c;
+        }
+        let mut best: (u32, Option<(PageCut, Option<PageCut>)>) = (u32::MAX, None);
+        for short in 0..=MAX_SHORT_LINES {
+            let Some((left, right)) = spread(self.flow, s, short, &self.r) else { break };
+            let end = right.as_ref().map_or(left.end, |p| p.end);
+            let last = end >= self.flow.items.len();
+            let balanced = right.as_ref().is_none_or(|p| (left.used - p.used).abs() < self.r.line / 2.0);
+            let here = if last { 0 } else { cost(short, balanced) };
+            let total = here.saturating_add(self.best(end));
+            if total < best.0 {
+                best = (total, Some((left, right)));
+            }
+            if last {
+                break;
+            }
+        }
+        self.memo.insert(s, best.clone());
+        best.0
+    }
+}
+
+/// Cost of a spread: each line short costs its square, so that two spreads
+/// one line short beat one spread two lines short; an unbalanced spread
+/// costs more than any allowed shortening.
+fn cost(short: usize, balanced: bool) -> u32 {
+    let s = (short * short) as u32;
+    if balanced {
+        s
+    } else {
+        s + UNBALANCED_COST
+    }
 }
 
 /// Cuts a chapter into pages. The chapter opens on a right-hand page; each
@@ -123,34 +205,14 @@ pub fn paginate(flow: &Flow, r: &Rules) -> Vec<PageCut> {
     let Some(first) = fill(flow, 0, r.height, r) else { return pages };
     let mut next = first.end;
     pages.push(first);
+    let mut plan = Planner { flow, r: *r, memo: Default::default() };
     loop {
+        plan.best(next);
         let s = skip_space(flow, next);
-        let Some(mut left) = fill(flow, s, r.height, r) else { break };
-        let ls = skip_space(flow, left.end);
-        let Some(mut right) = fill(flow, ls, r.height, r) else {
-            pages.push(left);
-            break;
-        };
-        // A spread ending the chapter needs no balance: its last page is short.
-        if right.end < flow.items.len() {
-            for _ in 0..BALANCE_ROUNDS {
-                if (left.used - right.used).abs() < r.line {
-                    break;
-                }
-                if left.used > right.used {
-                    let Some(l) = fill(flow, s, right.used, r) else { break };
-                    left = l;
-                    let Some(rt) = fill(flow, skip_space(flow, left.end), r.height, r) else { break };
-                    right = rt;
-                } else {
-                    let Some(rt) = fill(flow, skip_space(flow, left.end), left.used, r) else { break };
-                    right = rt;
-                }
-            }
-        }
-        next = right.end;
+        let Some((_, Some((left, right)))) = plan.memo.get(&s).cloned() else { break };
+        next = right.as_ref().map_or(left.end, |p| p.end);
         pages.push(left);
-        pages.push(right);
+        pages.extend(right);
     }
     pages
 }
