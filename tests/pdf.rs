@@ -314,7 +314,8 @@ fn check_text(name: &'static str) {
             got.push((c, None));
         }
         let want = words(&chapters[k]);
-        let bullet = folio::style::Style::builtin().sheet.lists.bullet;
+        let sheet = folio::style::Style::builtin().sheet;
+        let (bullet, ornament) = (sheet.lists.bullet, sheet.scene_break.ornament);
         let is_marker = |w: &str| w == bullet || (w.ends_with('.') && w[..w.len() - 1].parse::<u64>().is_ok());
         let (mut i, mut j) = (0, 0);
         while i < got.len() && j < want.len() {
@@ -324,6 +325,12 @@ fn check_text(name: &'static str) {
             let unhyphenated = join.map(|at| format!("{}{}", &w[..at], &w[at + 1..]));
             if *w == want[j] || unhyphenated.as_deref() == Some(want[j].as_str()) {
                 i += 1;
+                j += 1;
+            } else if w.chars().all(|c| c == '*' || c.is_whitespace()) && want[j] == ornament {
+                // the font lacks the sheet's ornament: the PDF draws asterisks
+                while got.get(i).is_some_and(|(w, _)| w.chars().all(|c| c == '*' || c.is_whitespace())) {
+                    i += 1;
+                }
                 j += 1;
             } else if is_marker(w) {
                 // list markers are drawn by the PDF, by CSS in the EPUB

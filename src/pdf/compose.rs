@@ -9,6 +9,9 @@ use crate::style::{Align, Face, HeadingStyle, Style};
 use hyphenation::{Language, Load, Standard};
 use std::collections::HashMap;
 
+/// Drawn when the font cannot draw the sheet's ornament.
+const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
+
 /// Something stacked in the text block.
 #[derive(Debug, Clone)]
 pub enum VItem {
@@ -97,6 +100,12 @@ impl<'s, 'a> Composer<'s, 'a> {
         Composer { shaper, style, dicts: HashMap::new(), warnings: Vec::new(), para_id: 0 }
     }
 
+    fn warn(&mut self, msg: String) {
+        if !self.warnings.contains(&msg) {
+            self.warnings.push(msg);
+        }
+    }
+
     pub fn measure(&self) -> f32 {
         let p = &self.style.sheet.page;
         let em = self.style.em();
@@ -125,12 +134,12 @@ impl<'s, 'a> Composer<'s, 'a> {
                 Some(l) => match Standard::from_embedded(l) {
                     Ok(d) => Some(Hyphenator::new(d, body.hyphenate_before, body.hyphenate_after)),
                     Err(e) => {
-                        self.warnings.push(format!("no hyphenation for `{lang}`: {e}"));
+                        self.warn(format!("no hyphenation for `{lang}`: {e}"));
                         None
                     }
                 },
                 None => {
-                    self.warnings.push(format!("no hyphenation patterns for language `{lang}`"));
+                    self.warn(format!("no hyphenation patterns for language `{lang}`"));
                     None
                 }
             }
@@ -309,13 +318,20 @@ impl<'s, 'a> Composer<'s, 'a> {
                 Block::SceneBreak => {
                     let space = sheet.scene_break.space.pt(em);
                     out.push(VItem::Space { height: space, discardable: true });
-                    let content = vec![Inline::Text(sheet.scene_break.ornament.clone())];
+                    let mut ornament = sheet.scene_break.ornament.clone();
+                    if !self.shaper.covers(ctx.face, &ornament) {
+                        self.warn(format!(
+                            "the font has no glyph for the scene-break ornament `{ornament}`: using `{FALLBACK_ORNAMENT}`"
+                        ));
+                        ornament = FALLBACK_ORNAMENT.into();
+                    }
+                    let content = vec![Inline::Text(ornament)];
                     self.set_lines(out, &content, ctx, 0.0, Align::Center, None, false);
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = true;
                 }
                 Block::Figure { alt, .. } => {
-                    self.warnings.push(format!(
+                    self.warn(format!(
                         "figure \"{alt}\" is not drawn in the PDF yet (images are skipped)"
                     ));
                 }

@@ -255,7 +255,11 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
                         }
                         Chunk::Text(txt) => {
                             if let Some((f, z)) = pending_space.take() {
+                                let sticky = binds(&word, txt);
                                 b.flush_word(&mut word, &mut segs, false);
+                                if sticky {
+                                    b.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false }, Content::None);
+                                }
                                 b.glue(f, z);
                             }
                             line_start = false;
@@ -294,6 +298,12 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
     lines_from(&items, &content, st)
 }
 
+
+/// French usage the manuscript may not spell with no-break spaces: no line
+/// ends before `? ! ; : »` or right after `«` or a dash opening a reply.
+fn binds(before: &str, after: &str) -> bool {
+    after.starts_with(['?', '!', ';', ':', '»', '\u{203A}']) || matches!(before, "«" | "—" | "–" | "\u{2039}")
+}
 
 enum Chunk<'t> {
     Space,

@@ -80,6 +80,12 @@ impl<'a> Shaper<'a> {
         self.cache[face as usize].get(text).copied()
     }
 
+    /// Whether the face has a glyph for every character of `text`.
+    pub fn covers(&self, face: Face, text: &str) -> bool {
+        let f = &self.faces[face as usize];
+        text.chars().all(|c| c.is_whitespace() || f.glyph_index(c).is_some())
+    }
+
     pub fn upm(&self, face: Face) -> f32 {
         self.upm[face as usize]
     }
