@@ -14,6 +14,9 @@ const HYPHEN_PENALTY: f32 = 100.0;
 /// Cost of breaking after an explicit hyphen: no glyph is added, but the
 /// reader still sees a broken word (TeX's `\exhyphenpenalty`).
 const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of cutting a word wider than the measure at an arbitrary letter:
+/// only ever chosen when nothing else fits.
+const EMERGENCY_PENALTY: f32 = 5_000.0;
 /// Spaces may stretch by half their width and shrink by a third (typst's
 /// 1.5× / 2⁄3×): wider stretch shows rivers, more shrink cramps the words.
 const SPACE_STRETCH: f32 = 0.5;
@@ -57,6 +60,17 @@ pub struct ParaStyle<'h> {
     pub hyphenator: Option<&'h Hyphenator>,
     pub sup_scale: f32,
     pub sup_rise: f32,
+}
+
+/// Kinds of break inside a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break {
+    /// Hyphenation point: adds a hyphen.
+    Hyphen,
+    /// After an explicit hyphen: adds nothing.
+    Explicit,
+    /// Inside a word too wide for any line: adds a hyphen.
+    Emergency,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -131,29 +145,38 @@ impl Builder<'_, '_, '_> {
 
     /// One word (between breakable spaces), possibly in several spans.
     fn word(&mut self, segs: &[(usize, usize, Face, f32, f32)], text: &str, last: bool) {
-        let mut points = match self.st.hyphenator {
-            Some(h) if !last => h.points(text),
+        let mut points: Vec<(usize, Break)> = match self.st.hyphenator {
+            Some(h) if !last => h.points(text).into_iter().map(|p| (p, Break::Hyphen)).collect(),
             _ => Vec::new(),
         };
         // after an explicit hyphen inside the word: a break adding nothing
-        let explicit: Vec<usize> = text
-            .char_indices()
-            .filter(|&(i, c)| is_explicit_hyphen(c) && i > 0 && i + c.len_utf8() < text.len())
-            .map(|(i, c)| i + c.len_utf8())
-            .collect();
-        points.extend(explicit.iter().copied());
-        points.sort_unstable();
-        points.dedup();
-        for &(s, e, face, size, rise) in segs {
-            let id = self.shaper.shape(face, &text[s..e]);
+        points.extend(
+            text.char_indices()
+                .filter(|&(i, c)| is_explicit_hyphen(c) && i > 0 && i + c.len_utf8() < text.len())
+                .map(|(i, c)| (i + c.len_utf8(), Break::Explicit)),
+        );
+        // A word wider than the measure may break anywhere rather than
+        // overflow the margin.
+        let shaped: Vec<_> = segs.iter().map(|&(s, e, face, ..)| self.shaper.shape(face, &text[s..e])).collect();
+        let width: f32 = segs
+            .iter()
+            .zip(&shaped)
+            .map(|(&(_, _, face, size, _), &id)| self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size))
+            .sum();
+        if width > self.st.width {
+            points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
+        }
+        points.sort_by_key(|p| p.0);
+        points.dedup_by_key(|p| p.0);
+        for (&(s, e, face, size, rise), &id) in segs.iter().zip(&shaped) {
             let mut from = 0usize;
             let n = self.shaper.word(id).glyphs.len();
-            let cuts: Vec<(usize, bool)> = points
+            let cuts: Vec<(usize, Break)> = points
                 .iter()
-                .filter(|&&p| p > s && p < e)
-                .filter_map(|&p| self.shaper.word(id).split_at(p - s).map(|g| (g, explicit.contains(&p))))
+                .filter(|p| p.0 > s && p.0 < e)
+                .filter_map(|&(p, k)| self.shaper.word(id).split_at(p - s).map(|g| (g, k)))
                 .collect();
-            for (g, is_explicit) in cuts.into_iter().chain(std::iter::once((n, false))) {
+            for (g, kind) in cuts.into_iter().chain(std::iter::once((n, Break::Explicit))) {
                 if g > from {
                     let w = self.shaper.pt(face, self.shaper.units(id, from, g), size);
                     let piece = Piece {
@@ -170,20 +193,16 @@ impl Builder<'_, '_, '_> {
                     self.push(Item::Box { width: w }, Content::Piece(piece));
                     from = g;
                 }
-                if g < n {
-                    if is_explicit {
-                        self.push(
-                            Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true },
-                            Content::None,
-                        );
-                    } else {
-                        let hy = self.shaper.shape(face, "-");
-                        let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
-                        self.push(
-                            Item::Penalty { width: hw, penalty: HYPHEN_PENALTY, flagged: true },
-                            Content::Hyphen,
-                        );
-                    }
+                if g >= n {
+                    continue;
+                }
+                if kind == Break::Explicit {
+                    self.push(Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true }, Content::None);
+                } else {
+                    let hy = self.shaper.shape(face, "-");
+                    let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
+                    let penalty = if kind == Break::Hyphen { HYPHEN_PENALTY } else { EMERGENCY_PENALTY };
+                    self.push(Item::Penalty { width: hw, penalty, flagged: true }, Content::Hyphen);
                 }
             }
         }
@@ -401,4 +420,91 @@ fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> 
         start = linebreak::next_line_start(items, end);
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::style::Style;
+    use hyphenation::{Language, Load, Standard};
+
+    fn setup(style: &Style) -> (Shaper<'_>, Hyphenator) {
+        let h = Hyphenator::new(Standard::from_embedded(Language::French).unwrap(), 2, 3);
+        (Shaper::new(style).unwrap(), h)
+    }
+
+    fn st(h: &Hyphenator, width: f32) -> ParaStyle<'_> {
+        ParaStyle {
+            face: Face::Regular,
+            size: 10.5,
+            width,
+            indent: 12.0,
+            align: Align::Justify,
+            hyphenator: Some(h),
+            sup_scale: 0.7,
+            sup_rise: 0.35,
+        }
+    }
+
+    fn text_of(shaper: &Shaper, line: &Line) -> String {
+        let mut s = String::new();
+        for p in &line.pieces {
+            let w = shaper.word(p.word);
+            for g in &w.glyphs[p.from as usize..p.to as usize] {
+                s.push_str(&w.text[g.start as usize..g.end as usize]);
+            }
+            if p.hyphen {
+                s.push('-');
+            }
+            if p.space_after {
+                s.push(' ');
+            }
+        }
+        s
+    }
+
+    const TEXT: &str = "Il était une fois, dans un pays lointain et passablement embrouillé, \
+        une administration extraordinairement méticuleuse qui numérotait les ordinateurs, \
+        les photocopieuses et les bureaucrates\u{a0}: « Qu’importe\u{202F}! » disait-on, \
+        l’imprimerie départementale fonctionnait parfaitement bien malgré tout ; \
+        personne ne s’en plaignait véritablement, pas même les contribuables.";
+
+    #[test]
+    fn lines_fit_and_justified_lines_fill_the_measure() {
+        let style = Style::builtin();
+        let (mut shaper, h) = setup(&style);
+        for width in [120.0, 160.0, 200.0, 260.0] {
+            let lines = set(&mut shaper, &[Inline::Text(TEXT.into())], &st(&h, width));
+            assert!(lines.len() > 2);
+            for (k, l) in lines.iter().enumerate() {
+                assert!(l.width <= width + 0.01, "overfull at {width}: {}", text_of(&shaper, l));
+                if k + 1 < lines.len() {
+                    assert!((l.width - width).abs() < 0.01, "not justified: {}", text_of(&shaper, l));
+                }
+            }
+            // the words come out in order, hyphens aside
+            let joined: String = lines.iter().map(|l| text_of(&shaper, l)).map(|t| {
+                if let Some(t) = t.strip_suffix('-') { t.to_string() } else { format!("{t} ") }
+            }).collect();
+            let want: String = TEXT.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            assert_eq!(joined.trim_end().replace("- ", "-"), want.replace("- ", "-"));
+        }
+    }
+
+    #[test]
+    fn no_break_at_no_break_spaces_nor_before_high_punctuation() {
+        let style = Style::builtin();
+        let (mut shaper, h) = setup(&style);
+        for width in (100..300).step_by(7) {
+            let lines = set(&mut shaper, &[Inline::Text(TEXT.into())], &st(&h, width as f32));
+            for l in &lines {
+                let t = text_of(&shaper, l);
+                assert!(!t.starts_with([':', '!', '?', ';', '»', '\u{a0}', '\u{202F}']), "{t}");
+                assert!(!t.trim_end().ends_with('«'), "{t}");
+            }
+            // the last word is whole
+            let last = text_of(&shaper, lines.last().unwrap());
+            assert!(last.ends_with("contribuables."), "{last}");
+        }
+    }
 }
