@@ -243,6 +243,11 @@ pub struct Footnotes {
     /// PDF only: space between the text and the notes at the foot of a page.
     #[serde(default = "note_space")]
     pub space_before: Length,
+    /// PDF only: the rule above the notes.
+    #[serde(default = "rule_width")]
+    pub rule_width: Length,
+    #[serde(default = "rule_thickness")]
+    pub rule_thickness: Length,
 }
 
 /// Superscripts (and footnote calls): size and raise, as fractions of the
@@ -292,6 +297,9 @@ pub struct Page {
     /// From the page's bottom edge to the page number's baseline.
     #[serde(default = "folio_position")]
     pub folio_position: Length,
+    /// Width of the page-number column of the table of contents.
+    #[serde(default = "toc_number_width")]
+    pub toc_number_width: Length,
 }
 
 /// `styles/book.yaml`, as written.
@@ -318,6 +326,15 @@ fn zero() -> Length {
 }
 fn block_space() -> Length {
     Length::Pt(7.0)
+}
+fn rule_width() -> Length {
+    Length::Pt(25.0 * 72.0 / 25.4)
+}
+fn rule_thickness() -> Length {
+    Length::Pt(0.4)
+}
+fn toc_number_width() -> Length {
+    Length::Em(3.0)
 }
 fn note_space() -> Length {
     Length::Pt(8.0)

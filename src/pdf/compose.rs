@@ -56,8 +56,13 @@ impl FlowLine {
 /// From the top of a line's slot to its baseline: the slot is centred on the
 /// x-height band, so lines of any leading sit evenly.
 pub fn baseline(leading: f32, size: f32) -> f32 {
-    leading * 0.5 + size * 0.33
+    leading * 0.5 + size * HALF_X_HEIGHT
 }
+
+/// Half the x-height of a book face, in em (Vollkorn's is 0.46 em; most text
+/// faces fall within 0.4–0.5 em): a baseline this far below the slot's middle
+/// centres the lowercase letters in it.
+const HALF_X_HEIGHT: f32 = 0.23;
 
 pub struct Flow {
     pub items: Vec<VItem>,

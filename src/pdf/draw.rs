@@ -35,8 +35,8 @@ pub struct Link {
 pub struct PageOut {
     pub lines: Vec<Placed>,
     pub links: Vec<Link>,
-    /// Horizontal rules: (x, y, width).
-    pub rules: Vec<[f32; 3]>,
+    /// Horizontal rules: (x, y, width, thickness).
+    pub rules: Vec<[f32; 4]>,
 }
 
 pub struct DocInfo<'a> {
@@ -129,7 +129,7 @@ fn text_run(shaper: &Shaper, placed: &Placed, pieces: &[super::para::Piece], ops
 fn page_ops(shaper: &Shaper, number: usize, page: &PageOut, trace: &mut String) -> Vec<Op> {
     let mut ops = Vec::new();
     for r in &page.rules {
-        ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(r[3]) });
         ops.push(Op::DrawLine {
             line: printpdf::Line {
                 points: vec![

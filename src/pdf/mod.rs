@@ -78,6 +78,10 @@ impl Geometry {
     }
 }
 
+/// The book's title sits this far down the title page's text block: the
+/// classic optical position, above the middle.
+const TITLE_DROP: f32 = 0.25;
+
 /// Title of the table of contents in the book's language.
 fn toc_title(lang: &str) -> &'static str {
     match lang.split('-').next().unwrap_or("") {
@@ -198,7 +202,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         let title = &book.chapters[ch].title;
         for (k, cut) in chapter_cuts.iter().enumerate() {
             let number = pages.len() + 1;
-            let mut out = place_cut(flow, cut, &geo, number, sheet.footnotes.space_before.pt(em));
+            let mut out = place_cut(flow, cut, &geo, number, style);
             if k > 0 {
                 let head = if number % 2 == 0 { &book.meta.title } else { title };
                 running_head(&mut shaper, style, &geo, number, head, &mut out);
@@ -233,7 +237,9 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
 
 /// Places one page of a chapter: its lines from the top of the text block,
 /// its notes from the foot.
-fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, note_gap: f32) -> PageOut {
+fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
+    let em = style.em();
+    let notes_style = &style.sheet.footnotes;
     let mut out = PageOut::default();
     let left = geo.left(number);
     let mut top = 0.0;
@@ -247,7 +253,12 @@ fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, note_gap
     if !notes.is_empty() {
         let h: f32 = notes.iter().map(|i| i.height()).sum();
         let mut top = geo.block_height() - h;
-        out.rules.push([left, geo.y(top - note_gap / 2.0), geo.measure() / 4.0]);
+        out.rules.push([
+            left,
+            geo.y(top - notes_style.space_before.pt(em) / 2.0),
+            notes_style.rule_width.pt(em).min(geo.measure()),
+            notes_style.rule_thickness.pt(em),
+        ]);
         for it in notes {
             if let VItem::Line(l) = it {
                 out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() });
@@ -283,7 +294,7 @@ fn title_page(shaper: &mut Shaper, book: &Book, style: &Style, geo: &Geometry) -
     let size = hs.size.pt(em);
     let lead = size * style.sheet.body.leading.pt(em) / em;
     let mut out = PageOut::default();
-    let mut top = geo.block_height() / 4.0;
+    let mut top = geo.block_height() * TITLE_DROP;
     for l in set_plain(shaper, &book.meta.title, Face::new(hs.italic, hs.bold), size, geo.measure(), Align::Center) {
         out.lines.push(Placed { x: geo.left(1), y: geo.y(top), line: l });
         top += lead;
@@ -322,7 +333,7 @@ impl Toc {
         let em = style.em();
         let sheet = &style.sheet;
         let leading = sheet.body.leading.pt(em);
-        let number_width = 3.0 * em;
+        let number_width = sheet.page.toc_number_width.pt(em).min(geo.measure() / 2.0);
         let hs = &sheet.headings.h2;
         let hsize = hs.size.pt(em);
         let hlead = hsize * leading / em;
