@@ -124,10 +124,7 @@ impl TLine {
 
 fn attr(tag: &str, name: &str) -> f32 {
     let key = format!("{name}=\"");
-    tag.find(&key)
-        .and_then(|i| tag[i + key.len()..].split('"').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(f32::NAN)
+    tag.find(&key).and_then(|i| tag[i + key.len()..].split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN)
 }
 
 fn unescape(s: &str) -> String {
@@ -182,11 +179,8 @@ fn openings(g: &Geo, pages: &[Vec<TLine>]) -> Vec<(usize, String)> {
         if let Some(first) = b.first() {
             if first.y0 > g.top + 2.0 * g.leading && first.height() > 1.4 * g.leading {
                 // the title may take several lines of the same size
-                let title: Vec<String> = b
-                    .iter()
-                    .take_while(|l| (l.height() - first.height()).abs() < 1.0)
-                    .map(TLine::text)
-                    .collect();
+                let title: Vec<String> =
+                    b.iter().take_while(|l| (l.height() - first.height()).abs() < 1.0).map(TLine::text).collect();
                 out.push((i + 1, title.join(" ")));
             }
         }
@@ -233,8 +227,12 @@ fn epub_chapters(epub: &Path) -> Vec<String> {
                 match (c, &mut tag) {
                     ('<', None) => tag = Some(String::new()),
                     ('>', Some(t)) => {
-                        let name: String = t.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric()).collect();
-                        if !matches!(name.as_str(), "em" | "i" | "strong" | "b" | "span" | "a" | "sup" | "sub" | "code" | "s" | "del") {
+                        let name: String =
+                            t.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric()).collect();
+                        if !matches!(
+                            name.as_str(),
+                            "em" | "i" | "strong" | "b" | "span" | "a" | "sup" | "sub" | "code" | "s" | "del"
+                        ) {
                             plain.push(' ');
                         }
                         tag = None;
@@ -367,7 +365,11 @@ fn check_margins_and_breaks(name: &'static str) {
         // that starts flush left continues its paragraph: it must be justified.
         if let Some((np, nl)) = next {
             let below = (nl.y0 - l.y0 - g.leading).abs() < 1.0;
-            if np == p && below && starts_flush(&g, *np, nl) && l.x0 < g.left(*p) + 3.0 * g.leading && !ends_flush(&g, *p, l)
+            if np == p
+                && below
+                && starts_flush(&g, *np, nl)
+                && l.x0 < g.left(*p) + 3.0 * g.leading
+                && !ends_flush(&g, *p, l)
                 && !l.words.last().is_some_and(|w| hard.contains(w))
             {
                 problems.push(format!("p{p}: justified line ends {:.2} short: {}", g.right(*p) - l.x1, l.text()));
@@ -441,7 +443,8 @@ fn check_toc_and_outline(name: &'static str) {
     assert_eq!(toc, want, "{name}: table of contents vs chapter openings");
 
     let doc = lopdf::Document::load(&b.pdf).expect("lopdf reads the PDF");
-    let page_no: HashMap<lopdf::ObjectId, usize> = doc.get_pages().into_iter().map(|(n, id)| (id, n as usize)).collect();
+    let page_no: HashMap<lopdf::ObjectId, usize> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n as usize)).collect();
     let catalog = doc.catalog().expect("catalog");
     assert!(catalog.get(b"Lang").is_ok(), "no /Lang");
     let outlines = catalog.get(b"Outlines").and_then(|o| o.as_reference()).expect("/Outlines");

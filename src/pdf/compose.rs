@@ -17,7 +17,10 @@ const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
 pub enum VItem {
     Line(FlowLine),
     /// Vertical space; `discardable` spaces vanish at the top of a page.
-    Space { height: f32, discardable: bool },
+    Space {
+        height: f32,
+        discardable: bool,
+    },
 }
 
 impl VItem {
@@ -197,12 +200,7 @@ impl<'s, 'a> Composer<'s, 'a> {
     fn heading(&mut self, out: &mut Vec<VItem>, content: &[Inline], hs: &HeadingStyle, first: bool) {
         let em = self.style.em();
         let size = hs.size.pt(em);
-        let ctx = Ctx {
-            size,
-            leading: self.leading_for(size),
-            face: Face::new(hs.italic, hs.bold),
-            ..self.body_ctx()
-        };
+        let ctx = Ctx { size, leading: self.leading_for(size), face: Face::new(hs.italic, hs.bold), ..self.body_ctx() };
         out.push(VItem::Space { height: hs.space_before.pt(em), discardable: !first });
         self.set_lines(out, content, ctx, 0.0, hs.align, None, true);
         out.push(VItem::Space { height: hs.space_after.pt(em), discardable: false });
@@ -306,7 +304,10 @@ impl<'s, 'a> Composer<'s, 'a> {
                         let mut blocks = item.clone();
                         match blocks.first_mut() {
                             Some(Block::Para { content, .. }) => content.insert(0, Inline::Text(marker)),
-                            _ => blocks.insert(0, Block::Para { content: vec![Inline::Text(marker)], attrs: Attrs::default() }),
+                            _ => blocks.insert(
+                                0,
+                                Block::Para { content: vec![Inline::Text(marker)], attrs: Attrs::default() },
+                            ),
                         }
                         self.blocks(out, &blocks, c, lang, true);
                     }
@@ -336,9 +337,7 @@ impl<'s, 'a> Composer<'s, 'a> {
                     fresh = true;
                 }
                 Block::Figure { alt, .. } => {
-                    self.warn(format!(
-                        "figure \"{alt}\" is not drawn in the PDF yet (images are skipped)"
-                    ));
+                    self.warn(format!("figure \"{alt}\" is not drawn in the PDF yet (images are skipped)"));
                 }
             }
         }

@@ -8,8 +8,8 @@ use super::PdfError;
 use crate::style::Face;
 use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Actions, BorderArray, ColorArray, Destination, FontId, LinkAnnotation, Op, ParsedFont, PdfDocument,
-    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+    Actions, BorderArray, ColorArray, Destination, FontId, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
 };
 use std::fmt::Write;
 
@@ -108,7 +108,11 @@ fn text_run(shaper: &Shaper, placed: &Placed, pieces: &[super::para::Piece], ops
                 let hw = shaper.word(h);
                 for g in &hw.glyphs {
                     let want = g.advance as f32 * 1000.0 / upm;
-                    glyphs.push(printpdf::Codepoint { gid: g.gid, offset: pdf_adv(g.gid) - want, cid: Some("-".into()) });
+                    glyphs.push(printpdf::Codepoint {
+                        gid: g.gid,
+                        offset: pdf_adv(g.gid) - want,
+                        cid: Some("-".into()),
+                    });
                     pen += want * size / 1000.0;
                 }
                 text.push('-');
@@ -149,7 +153,11 @@ fn page_ops(shaper: &Shaper, number: usize, page: &PageOut, trace: &mut String) 
             while i < pieces.len() {
                 let a = pieces[i];
                 let mut j = i + 1;
-                while j < pieces.len() && pieces[j].face == a.face && pieces[j].size == a.size && pieces[j].rise == a.rise {
+                while j < pieces.len()
+                    && pieces[j].face == a.face
+                    && pieces[j].size == a.size
+                    && pieces[j].rise == a.rise
+                {
                     j += 1;
                 }
                 text.clear();

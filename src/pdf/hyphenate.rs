@@ -49,7 +49,8 @@ impl Hyphenator {
             let part = &word[part_start..end];
             // the letters of the part, without surrounding punctuation
             let core_start = part.find(char::is_alphabetic);
-            let core_end = part.rfind(char::is_alphabetic).and_then(|i| part[i..].chars().next().map(|c| i + c.len_utf8()));
+            let core_end =
+                part.rfind(char::is_alphabetic).and_then(|i| part[i..].chars().next().map(|c| i + c.len_utf8()));
             if let (Some(cs), Some(ce)) = (core_start, core_end) {
                 let core = &part[cs..ce];
                 let plain =

@@ -267,7 +267,16 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
                 return None;
             }
             let total = nodes[r].total + OVERFULL_DEMERITS;
-            nodes.push(Node { at: i, start, fitness: 1, hyphens: 0, total, prev: Some(r), ratio: -1.0, hyphenated: flagged });
+            nodes.push(Node {
+                at: i,
+                start,
+                fitness: 1,
+                hyphens: 0,
+                total,
+                prev: Some(r),
+                ratio: -1.0,
+                hyphenated: flagged,
+            });
             active.push(nodes.len() - 1);
         }
         if i + 1 == items.len() {

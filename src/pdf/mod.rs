@@ -6,6 +6,7 @@
 
 mod compose;
 mod draw;
+mod front;
 mod hyphenate;
 mod linebreak;
 mod paginate;
@@ -15,7 +16,7 @@ mod shape;
 use crate::book::{Book, Inline};
 use crate::style::{Align, Face, Style};
 use compose::{Composer, Flow, VItem};
-use draw::{DocInfo, Link, PageOut, Placed};
+use draw::{DocInfo, PageOut, Placed};
 use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
 use shape::Shaper;
@@ -47,7 +48,7 @@ pub struct PdfOutput {
 
 /// The page and its text block, in points.
 #[derive(Debug, Clone, Copy)]
-struct Geometry {
+pub(crate) struct Geometry {
     width: f32,
     height: f32,
     top: f32,
@@ -78,33 +79,9 @@ impl Geometry {
     }
 }
 
-/// The book's title sits this far down the title page's text block: the
-/// classic optical position, above the middle.
-const TITLE_DROP: f32 = 0.25;
-
-/// Title of the table of contents in the book's language.
-fn toc_title(lang: &str) -> &'static str {
-    match lang.split('-').next().unwrap_or("") {
-        "fr" => "Table des matières",
-        "de" => "Inhalt",
-        "es" => "Índice",
-        "it" => "Indice",
-        _ => "Contents",
-    }
-}
-
 /// Sets a short text with no hyphenation (titles, heads, page numbers).
-fn set_plain(shaper: &mut Shaper, text: &str, face: Face, size: f32, width: f32, align: Align) -> Vec<Line> {
-    let st = ParaStyle {
-        face,
-        size,
-        width,
-        indent: 0.0,
-        align,
-        hyphenator: None,
-        sup_scale: 1.0,
-        sup_rise: 0.0,
-    };
+pub(crate) fn set_plain(shaper: &mut Shaper, text: &str, face: Face, size: f32, width: f32, align: Align) -> Vec<Line> {
+    let st = ParaStyle { face, size, width, indent: 0.0, align, hyphenator: None, sup_scale: 1.0, sup_rise: 0.0 };
     para::set(shaper, &[Inline::Text(text.to_string())], &st)
 }
 
@@ -153,7 +130,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     let cuts: Vec<Vec<PageCut>> = flows.iter().map(|f| paginate::paginate(f, &rules)).collect();
 
     // Front matter: title page, its blank verso, the table of contents.
-    let toc = Toc::set(&mut shaper, book, style, &geo);
+    let toc = front::Toc::set(&mut shaper, book, style, &geo);
     let mut next = 3 + toc.pages.len();
     let mut starts = Vec::with_capacity(cuts.len());
     for c in &cuts {
@@ -163,35 +140,9 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     }
 
     let mut pages: Vec<PageOut> = Vec::with_capacity(next);
-    pages.push(title_page(&mut shaper, book, style, &geo));
+    pages.push(front::title_page(&mut shaper, book, style, &geo));
     pages.push(PageOut::default());
-    for toc_page in &toc.pages {
-        let number = pages.len() + 1;
-        let mut out = PageOut::default();
-        let left = geo.left(number);
-        for e in toc_page {
-            let mut top = 0.0f32;
-            for l in &e.lines {
-                out.lines.push(Placed { x: left + e.x, y: geo.y(e.top + top + e.baseline), line: l.clone() });
-                top += e.leading;
-            }
-            if let (Some(ch), Some(num)) = (e.chapter, e.number) {
-                let target = starts.get(ch).copied().unwrap_or(1);
-                let last = geo.y(e.top + top - e.leading + e.baseline);
-                let number_line =
-                    set_plain(&mut shaper, &target.to_string(), Face::Regular, num, toc.number_width, Align::Right);
-                for l in number_line {
-                    out.lines.push(Placed { x: left + geo.measure() - toc.number_width, y: last, line: l });
-                }
-                let y0 = geo.y(e.top + top);
-                out.links.push(Link {
-                    rect: [left, y0, geo.measure(), geo.y(e.top) - y0],
-                    page: target,
-                    top: geo.height,
-                });
-            }
-        }
-        folio(&mut shaper, style, &geo, number, &mut out);
+    for out in toc.place(&mut shaper, style, &geo, &starts, pages.len() + 1) {
         pages.push(out);
     }
 
@@ -215,12 +166,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         }
     }
 
-    let outline = book
-        .chapters
-        .iter()
-        .zip(&starts)
-        .map(|(c, &s)| (c.title.clone(), s, geo.height))
-        .collect();
+    let outline = book.chapters.iter().zip(&starts).map(|(c, &s)| (c.title.clone(), s, geo.height)).collect();
     let info = DocInfo {
         title: &book.meta.title,
         author: book.meta.author.as_deref().unwrap_or(""),
@@ -278,99 +224,12 @@ fn running_head(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usiz
     }
 }
 
-fn folio(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, out: &mut PageOut) {
+pub(crate) fn folio(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, out: &mut PageOut) {
     let em = style.em();
     let size = style.sheet.page.folio_size.pt(em);
     let y = style.sheet.page.folio_position.pt(em);
     let lines = set_plain(shaper, &number.to_string(), Face::Regular, size, geo.measure(), Align::Center);
     for l in lines {
         out.lines.push(Placed { x: geo.left(number), y, line: l });
-    }
-}
-
-fn title_page(shaper: &mut Shaper, book: &Book, style: &Style, geo: &Geometry) -> PageOut {
-    let em = style.em();
-    let hs = &style.sheet.headings.chapter;
-    let size = hs.size.pt(em);
-    let lead = size * style.sheet.body.leading.pt(em) / em;
-    let mut out = PageOut::default();
-    let mut top = geo.block_height() * TITLE_DROP;
-    for l in set_plain(shaper, &book.meta.title, Face::new(hs.italic, hs.bold), size, geo.measure(), Align::Center) {
-        out.lines.push(Placed { x: geo.left(1), y: geo.y(top), line: l });
-        top += lead;
-    }
-    if let Some(a) = &book.meta.author {
-        top += lead;
-        for l in set_plain(shaper, a, Face::Regular, em, geo.measure(), Align::Center) {
-            out.lines.push(Placed { x: geo.left(1), y: geo.y(top), line: l });
-            top += style.sheet.body.leading.pt(em);
-        }
-    }
-    out
-}
-
-/// One entry of the table of contents, set and placed on its page.
-struct TocEntry {
-    lines: Vec<Line>,
-    x: f32,
-    top: f32,
-    leading: f32,
-    baseline: f32,
-    chapter: Option<usize>,
-    /// Size of the page number.
-    number: Option<f32>,
-}
-
-struct Toc {
-    pages: Vec<Vec<TocEntry>>,
-    number_width: f32,
-}
-
-impl Toc {
-    /// Sets the table; its page count does not depend on the page numbers,
-    /// which are filled in once chapters are paginated.
-    fn set(shaper: &mut Shaper, book: &Book, style: &Style, geo: &Geometry) -> Toc {
-        let em = style.em();
-        let sheet = &style.sheet;
-        let leading = sheet.body.leading.pt(em);
-        let number_width = sheet.page.toc_number_width.pt(em).min(geo.measure() / 2.0);
-        let hs = &sheet.headings.h2;
-        let hsize = hs.size.pt(em);
-        let hlead = hsize * leading / em;
-        let mut pages = vec![Vec::new()];
-        let title = set_plain(shaper, toc_title(&book.meta.language), Face::new(hs.italic, hs.bold), hsize, geo.measure(), hs.align);
-        let mut top = hs.space_before.pt(em);
-        let n = title.len() as f32;
-        pages[0].push(TocEntry {
-            lines: title,
-            x: 0.0,
-            top,
-            leading: hlead,
-            baseline: compose::baseline(hlead, hsize),
-            chapter: None,
-            number: None,
-        });
-        top += n * hlead + hs.space_after.pt(em);
-        for (k, ch) in book.chapters.iter().enumerate() {
-            let lines = set_plain(shaper, &ch.title, Face::Regular, em, geo.measure() - number_width, Align::Left);
-            let h = lines.len() as f32 * leading;
-            if top + h > geo.block_height() {
-                pages.push(Vec::new());
-                top = 0.0;
-            }
-            if let Some(p) = pages.last_mut() {
-                p.push(TocEntry {
-                    lines,
-                    x: 0.0,
-                    top,
-                    leading,
-                    baseline: compose::baseline(leading, em),
-                    chapter: Some(k),
-                    number: Some(em),
-                });
-            }
-            top += h;
-        }
-        Toc { pages, number_width }
     }
 }

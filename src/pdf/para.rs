@@ -1,11 +1,11 @@
 //! A paragraph's inline content → boxes, glue and penalties (with
 //! hyphenation) → broken, positioned lines.
 
+use super::hyphenate::{is_explicit_hyphen, Hyphenator};
 use super::linebreak::{self, Item, Params, INFINITE_PENALTY};
 use super::shape::{Shaper, WordId};
 use crate::book::Inline;
 use crate::style::{Align, Face};
-use super::hyphenate::{is_explicit_hyphen, Hyphenator};
 
 /// Cost of breaking at a hyphenation point. TeX's 50 hyphenates too eagerly
 /// (typst found the same and uses 135); French text has long words, so a bit
@@ -161,7 +161,9 @@ impl Builder<'_, '_, '_> {
         let width: f32 = segs
             .iter()
             .zip(&shaped)
-            .map(|(&(_, _, face, size, _), &id)| self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size))
+            .map(|(&(_, _, face, size, _), &id)| {
+                self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size)
+            })
             .sum();
         if width > self.st.width {
             points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
@@ -197,7 +199,10 @@ impl Builder<'_, '_, '_> {
                     continue;
                 }
                 if kind == Break::Explicit {
-                    self.push(Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true }, Content::None);
+                    self.push(
+                        Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true },
+                        Content::None,
+                    );
                 } else {
                     let hy = self.shaper.shape(face, "-");
                     let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
@@ -277,7 +282,10 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
                                 let sticky = binds(&word, txt);
                                 b.flush_word(&mut word, &mut segs, false);
                                 if sticky {
-                                    b.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false }, Content::None);
+                                    b.push(
+                                        Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
+                                        Content::None,
+                                    );
                                 }
                                 b.glue(f, z);
                             }
@@ -316,7 +324,6 @@ pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line>
     let Builder { items, content, .. } = b;
     lines_from(&items, &content, st)
 }
-
 
 /// French usage the manuscript may not spell with no-break spaces: no line
 /// ends before `? ! ; : »` or right after `«` or a dash opening a reply.
@@ -483,9 +490,11 @@ mod tests {
                 }
             }
             // the words come out in order, hyphens aside
-            let joined: String = lines.iter().map(|l| text_of(&shaper, l)).map(|t| {
-                if let Some(t) = t.strip_suffix('-') { t.to_string() } else { format!("{t} ") }
-            }).collect();
+            let joined: String = lines
+                .iter()
+                .map(|l| text_of(&shaper, l))
+                .map(|t| if let Some(t) = t.strip_suffix('-') { t.to_string() } else { format!("{t} ") })
+                .collect();
             let want: String = TEXT.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
             assert_eq!(joined.trim_end().replace("- ", "-"), want.replace("- ", "-"));
         }

@@ -68,7 +68,16 @@ impl<'a> Shaper<'a> {
             space_gid[f as usize] = face.glyph_index(' ').map(|g| g.0).unwrap_or(0);
             faces.push(face);
         }
-        Ok(Shaper { bytes, faces, upm, space_gid, cache: Default::default(), words: Vec::new(), buffer: None, plans: Vec::new() })
+        Ok(Shaper {
+            bytes,
+            faces,
+            upm,
+            space_gid,
+            cache: Default::default(),
+            words: Vec::new(),
+            buffer: None,
+            plans: Vec::new(),
+        })
     }
 
     pub fn font_bytes(&self, face: Face) -> &'a [u8] {
