@@ -203,14 +203,28 @@ fn starts_flush(g: &Geo, page: usize, l: &TLine) -> bool {
 
 // ---- the EPUB's text ----
 
-fn epub_chapters(epub: &Path) -> Vec<String> {
-    let list = run("unzip", &["-Z1", epub.to_str().unwrap_or_default()]);
-    let mut names: Vec<&str> = list.lines().filter(|n| n.starts_with("OEBPS/ch") && n.ends_with(".xhtml")).collect();
+/// The XHTML files of the EPUB whose name starts with `prefix`, by name.
+fn epub_files(epub: &Path, prefix: &str) -> Vec<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(epub).expect("open the EPUB");
+    let mut zip = zip::ZipArchive::new(file).expect("the EPUB is a zip");
+    let mut names: Vec<String> =
+        zip.file_names().filter(|n| n.starts_with(prefix) && n.ends_with(".xhtml")).map(str::to_string).collect();
     names.sort();
     names
         .iter()
         .map(|n| {
-            let x = run("unzip", &["-p", epub.to_str().unwrap_or_default(), n]);
+            let mut s = String::new();
+            zip.by_name(n).expect("listed entry").read_to_string(&mut s).expect("UTF-8 XHTML");
+            s
+        })
+        .collect()
+}
+
+fn epub_chapters(epub: &Path) -> Vec<String> {
+    epub_files(epub, "OEBPS/ch")
+        .iter()
+        .map(|x| {
             let body = x.split("<body").nth(1).and_then(|b| b.split_once('>')).map(|b| b.1).unwrap_or("");
             // notes are set apart in the PDF; they are checked elsewhere
             let mut text = String::new();
@@ -249,10 +263,8 @@ fn epub_chapters(epub: &Path) -> Vec<String> {
 /// Words that end a line by a hard break (`<br/>`) in the EPUB: such lines
 /// are rightly short.
 fn hard_break_words(epub: &Path) -> std::collections::HashSet<String> {
-    let list = run("unzip", &["-Z1", epub.to_str().unwrap_or_default()]);
     let mut out = std::collections::HashSet::new();
-    for n in list.lines().filter(|n| n.ends_with(".xhtml")) {
-        let x = run("unzip", &["-p", epub.to_str().unwrap_or_default(), n]);
+    for x in epub_files(epub, "OEBPS/") {
         for part in x.split("<br").collect::<Vec<_>>().iter().rev().skip(1) {
             let before = part.rsplit('>').next().unwrap_or("");
             if let Some(w) = before.split_whitespace().last() {

@@ -332,7 +332,8 @@ impl<'s, 'a> Composer<'s, 'a> {
                         ornament = FALLBACK_ORNAMENT.into();
                     }
                     let content = vec![Inline::Text(ornament)];
-                    self.set_lines(out, &content, ctx, 0.0, Align::Center, None, false);
+                    // the ornament announces what follows: never last on a page
+                    self.set_lines(out, &content, ctx, 0.0, Align::Center, None, true);
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = true;
                 }
