@@ -307,6 +307,13 @@ fn finish(lo: &mut lopdf::Document, info: &DocInfo, trace: &str) -> Result<(), P
     catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     catalog.set("Lang", text_string(info.lang));
 
+    // printpdf always claims PDF/X in the Info dictionary; this file is not.
+    if let Ok(info_id) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
+        if let Ok(d) = lo.get_object_mut(info_id).and_then(Object::as_dict_mut) {
+            d.remove(b"GTS_PDFXVersion");
+        }
+    }
+
     let id = file_id(trace, info);
     lo.trailer.set(
         "ID",

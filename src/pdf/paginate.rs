@@ -202,10 +202,20 @@ fn cost(short: usize, balanced: bool) -> u32 {
 /// following (left, right) pair is a spread to balance.
 pub fn paginate(flow: &Flow, r: &Rules) -> Vec<PageCut> {
     let mut pages = Vec::new();
-    let Some(first) = fill(flow, 0, r.height, r) else { return pages };
+    let mut plan = Planner { flow, r: *r, memo: Default::default() };
+    // The opening page faces the previous chapter: it may run short at no
+    // balance cost if that lets the spreads after it balance.
+    let mut first: Option<(u32, PageCut)> = None;
+    for short in 0..=MAX_SHORT_LINES {
+        let Some(page) = fill(flow, 0, r.height - short as f32 * r.line, r) else { return pages };
+        let total = ((short * short) as u32).saturating_add(plan.best(page.end));
+        if first.as_ref().is_none_or(|(t, _)| total < *t) {
+            first = Some((total, page));
+        }
+    }
+    let Some((_, first)) = first else { return pages };
     let mut next = first.end;
     pages.push(first);
-    let mut plan = Planner { flow, r: *r, memo: Default::default() };
     loop {
         plan.best(next);
         let s = skip_space(flow, next);
