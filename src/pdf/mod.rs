@@ -1,8 +1,9 @@
 //! The PDF backend: shape → break lines → paginate → draw. Each stage hands
 //! plain data to the next: `compose` builds each chapter's flow of lines
-//! (with `para`, `linebreak` and `shape`), `paginate` cuts flows into pages,
-//! this module places front matter, running heads and page numbers, and
-//! `draw` writes the PDF.
+//! (with `para`, `linebreak`, `hyphenate` and `shape`), `paginate` cuts
+//! flows into pages, `front` sets the title page and table of contents, this
+//! module places everything on numbered pages with running heads, and `draw`
+//! writes the PDF and the layout trace.
 
 mod compose;
 mod draw;

@@ -34,6 +34,10 @@ const EPS: f32 = 0.01;
 /// without a widow or orphan; past that, an unbalanced spread looks better
 /// than a half-empty one.
 const MAX_SHORT_LINES: usize = 4;
+/// A word broken across a leaf (hyphen at the foot of a right-hand page)
+/// makes the reader turn the page mid-word: worth one line of shortening,
+/// not more.
+const HYPHEN_TURN_COST: u32 = 2;
 /// An unbalanced spread is worse than a spread four lines short (cost 16).
 const UNBALANCED_COST: u32 = 30;
 
@@ -172,7 +176,8 @@ impl Planner<'_> {
             let end = right.as_ref().map_or(left.end, |p| p.end);
             let last = end >= self.flow.items.len();
             let balanced = right.as_ref().is_none_or(|p| (left.used - p.used).abs() < self.r.line / 2.0);
-            let here = if last { 0 } else { cost(short, balanced) };
+            let turn = right.as_ref().is_some_and(|p| ends_hyphenated(self.flow, p) && p.end < self.flow.items.len());
+            let here = if last { 0 } else { cost(short, balanced) + if turn { HYPHEN_TURN_COST } else { 0 } };
             let total = here.saturating_add(self.best(end));
             if total < best.0 {
                 best = (total, Some((left, right)));
@@ -184,6 +189,18 @@ impl Planner<'_> {
         self.memo.insert(s, best.clone());
         best.0
     }
+}
+
+/// Whether a page's last line ends with an engine hyphen.
+fn ends_hyphenated(flow: &Flow, cut: &PageCut) -> bool {
+    flow.items[cut.start..cut.end]
+        .iter()
+        .rev()
+        .find_map(|i| match i {
+            VItem::Line(l) => Some(l.line.hyphenated),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 /// Cost of a spread: each line short costs its square, so that two spreads
@@ -208,7 +225,8 @@ pub fn paginate(flow: &Flow, r: &Rules) -> Vec<PageCut> {
     let mut first: Option<(u32, PageCut)> = None;
     for short in 0..=MAX_SHORT_LINES {
         let Some(page) = fill(flow, 0, r.height - short as f32 * r.line, r) else { return pages };
-        let total = ((short * short) as u32).saturating_add(plan.best(page.end));
+        let turn = if ends_hyphenated(flow, &page) { HYPHEN_TURN_COST } else { 0 };
+        let total = ((short * short) as u32 + turn).saturating_add(plan.best(page.end));
         if first.as_ref().is_none_or(|(t, _)| total < *t) {
             first = Some((total, page));
         }
