@@ -2,12 +2,13 @@
 //! chapter's footnotes, set apart), ready to be cut into pages.
 
 use super::hyphenate::Hyphenator;
+use super::image::{self, Embedded};
 use super::para::{self, Line, ParaStyle};
 use super::shape::Shaper;
-use crate::book::{Attrs, Block, Chapter, Inline};
+use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 use hyphenation::{Language, Load, Standard};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Drawn when the font cannot draw the sheet's ornament.
 const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
@@ -16,6 +17,14 @@ const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
 #[derive(Debug, Clone)]
 pub enum VItem {
     Line(FlowLine),
+    /// An image (index into the book's assets), its box from the text
+    /// block's left edge.
+    Figure {
+        asset: usize,
+        x: f32,
+        width: f32,
+        height: f32,
+    },
     /// Vertical space; `discardable` spaces vanish at the top of a page.
     Space {
         height: f32,
@@ -27,7 +36,7 @@ impl VItem {
     pub fn height(&self) -> f32 {
         match self {
             VItem::Line(l) => l.leading,
-            VItem::Space { height, .. } => *height,
+            VItem::Space { height, .. } | VItem::Figure { height, .. } => *height,
         }
     }
 }
@@ -89,6 +98,11 @@ pub struct Composer<'s, 'a> {
     dicts: HashMap<String, Option<Hyphenator>>,
     pub warnings: Vec<String>,
     para_id: u32,
+    assets: &'a [Asset],
+    /// The images figures use, embedded once each.
+    pub images: BTreeMap<usize, Embedded>,
+    /// Tallest a figure may be: the text block's height.
+    max_figure_height: f32,
 }
 
 /// Hyphenation language for a BCP 47 tag: the full tag, then its primary
@@ -104,8 +118,17 @@ fn language(tag: &str) -> Option<Language> {
 }
 
 impl<'s, 'a> Composer<'s, 'a> {
-    pub fn new(shaper: &'s mut Shaper<'a>, style: &'a Style) -> Self {
-        Composer { shaper, style, dicts: HashMap::new(), warnings: Vec::new(), para_id: 0 }
+    pub fn new(shaper: &'s mut Shaper<'a>, style: &'a Style, assets: &'a [Asset], max_figure_height: f32) -> Self {
+        Composer {
+            shaper,
+            style,
+            dicts: HashMap::new(),
+            warnings: Vec::new(),
+            para_id: 0,
+            assets,
+            images: BTreeMap::new(),
+            max_figure_height,
+        }
     }
 
     fn warn(&mut self, msg: String) {
@@ -204,6 +227,33 @@ impl<'s, 'a> Composer<'s, 'a> {
         out.push(VItem::Space { height: hs.space_before.pt(em), discardable: !first });
         self.set_lines(out, content, ctx, 0.0, hs.align, None, true);
         out.push(VItem::Space { height: hs.space_after.pt(em), discardable: false });
+    }
+
+    /// A figure's size scaled to fit the measure and the text block, once
+    /// its image is embedded; `None` (with a warning) if it cannot be.
+    fn figure_size(&mut self, asset: usize, alt: &str, measure: f32) -> Option<(f32, f32)> {
+        if !self.images.contains_key(&asset) {
+            let Some(a) = self.assets.get(asset) else {
+                self.warn(format!("figure \"{alt}\": no such image; skipped"));
+                return None;
+            };
+            match image::embed(&a.bytes) {
+                Ok(e) => {
+                    self.images.insert(asset, e);
+                }
+                Err(why) => {
+                    self.warn(format!("figure {} is not in the PDF: {why}", a.href));
+                    return None;
+                }
+            }
+        }
+        let e = self.images.get(&asset)?;
+        if e.width == 0 || e.height == 0 {
+            return None;
+        }
+        let ratio = e.height as f32 / e.width as f32;
+        let width = measure.min(self.max_figure_height / ratio);
+        Some((width, width * ratio))
     }
 
     pub fn chapter(&mut self, ch: &Chapter) -> Flow {
@@ -337,8 +387,15 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = true;
                 }
-                Block::Figure { alt, .. } => {
-                    self.warn(format!("figure \"{alt}\" is not drawn in the PDF yet (images are skipped)"));
+                Block::Figure { asset, alt } => {
+                    if let Some((width, height)) = self.figure_size(*asset, alt, ctx.width) {
+                        let space = sheet.blockquote.space.pt(em);
+                        out.push(VItem::Space { height: space, discardable: true });
+                        let x = ctx.left + (ctx.width - width) / 2.0;
+                        out.push(VItem::Figure { asset: *asset, x, width, height });
+                        out.push(VItem::Space { height: space, discardable: true });
+                        fresh = true;
+                    }
                 }
             }
         }

@@ -2,15 +2,17 @@
 //! lacks: the outline in book order, /Lang, a stable /ID), plus the
 //! plain-text layout trace.
 
+use super::image::Embedded;
 use super::para::Line;
 use super::shape::Shaper;
 use super::PdfError;
 use crate::style::Face;
-use lopdf::{Dictionary, Object, StringFormat};
+use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
     Actions, BorderArray, ColorArray, Destination, FontId, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfFont,
     PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
 };
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// A line at its place: `x` from the page's left edge, `y` the baseline from
@@ -37,6 +39,14 @@ pub struct PageOut {
     pub links: Vec<Link>,
     /// Horizontal rules: (x, y, width, thickness).
     pub rules: Vec<[f32; 4]>,
+    pub images: Vec<Image>,
+}
+
+/// An image drawn in `rect` (x, y, w, h; PDF coordinates).
+#[derive(Debug, Clone, Copy)]
+pub struct Image {
+    pub asset: usize,
+    pub rect: [f32; 4],
 }
 
 pub struct DocInfo<'a> {
@@ -218,7 +228,12 @@ fn file_id(trace: &str, info: &DocInfo) -> Vec<u8> {
     out
 }
 
-pub fn render(shaper: &Shaper, pages: &[PageOut], info: &DocInfo) -> Result<(Vec<u8>, String), PdfError> {
+pub fn render(
+    shaper: &Shaper,
+    pages: &[PageOut],
+    info: &DocInfo,
+    images: BTreeMap<usize, Embedded>,
+) -> Result<(Vec<u8>, String), PdfError> {
     let mut doc = PdfDocument::new(info.title);
     for face in Face::ALL {
         let mut warns = Vec::new();
@@ -248,10 +263,63 @@ pub fn render(shaper: &Shaper, pages: &[PageOut], info: &DocInfo) -> Result<(Vec
     let mut warns = Vec::new();
     let opts = PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
     let mut lo = doc.to_lopdf_document(&opts, &mut warns);
+    draw_images(&mut lo, pages, images, &mut trace)?;
     finish(&mut lo, info, &trace)?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| PdfError(format!("cannot write the PDF: {e}")))?;
     Ok((bytes, trace))
+}
+
+/// Adds the figures: each image once as an XObject, and on each page that
+/// shows one, a content stream placing it.
+fn draw_images(
+    lo: &mut lopdf::Document,
+    pages: &[PageOut],
+    images: BTreeMap<usize, Embedded>,
+    trace: &mut String,
+) -> Result<(), PdfError> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    let ids: BTreeMap<usize, lopdf::ObjectId> = images.into_iter().map(|(k, e)| (k, lo.add_object(e.stream))).collect();
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
+    for (k, (page, &pid)) in pages.iter().zip(&page_ids).enumerate() {
+        if page.images.is_empty() {
+            continue;
+        }
+        let mut ops = String::new();
+        let mut names = Dictionary::new();
+        for im in &page.images {
+            let Some(&id) = ids.get(&im.asset) else { continue };
+            let n = format!("FolioIm{}", im.asset);
+            let [x, y, w, h] = im.rect;
+            let _ = write!(ops, "q {w:.3} 0 0 {h:.3} {x:.3} {y:.3} cm /{n} Do Q\n");
+            let _ = writeln!(trace, "p{} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", k + 1, im.asset);
+            names.set(n.into_bytes(), Object::Reference(id));
+        }
+        let content = lo.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
+        let bad = |e: lopdf::Error| PdfError(format!("page {} cannot take an image: {e}", k + 1));
+        let page_dict = lo.get_object(pid).and_then(Object::as_dict).map_err(bad)?;
+        let contents = page_dict.get(b"Contents").map_err(bad)?.clone();
+        let resources = page_dict.get(b"Resources").map_err(bad)?.clone();
+        let mut list = match contents {
+            Object::Array(a) => a,
+            other => vec![other],
+        };
+        list.push(Object::Reference(content));
+        // the resources, wherever printpdf put them
+        let res_dict = match &resources {
+            Object::Reference(r) => lo.get_object_mut(*r).and_then(Object::as_dict_mut).map_err(bad)?,
+            _ => return Err(PdfError(format!("page {}: resources not shared by reference", k + 1))),
+        };
+        match res_dict.get_mut(b"XObject") {
+            Ok(Object::Dictionary(x)) => x.extend(&names),
+            _ => res_dict.set("XObject", Object::Dictionary(names)),
+        }
+        let page_dict = lo.get_object_mut(pid).and_then(Object::as_dict_mut).map_err(bad)?;
+        page_dict.set("Contents", Object::Array(list));
+    }
+    Ok(())
 }
 
 /// What printpdf does not do: /Lang, the outline in book order, a content

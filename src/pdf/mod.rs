@@ -9,6 +9,7 @@ mod compose;
 mod draw;
 mod front;
 mod hyphenate;
+mod image;
 mod linebreak;
 mod paginate;
 mod para;
@@ -113,13 +114,13 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     for f in Face::ALL {
         shaper.shape(f, "-");
     }
-    let flows: Vec<Flow> = {
-        let mut c = Composer::new(&mut shaper, style);
+    let (flows, images): (Vec<Flow>, _) = {
+        let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
         let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
         for w in &c.warnings {
             eprintln!("warning: {w}");
         }
-        flows
+        (flows, c.images)
     };
     let rules = Rules {
         height: geo.block_height(),
@@ -178,7 +179,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         height: geo.height,
         outline,
     };
-    let (bytes, layout) = draw::render(&shaper, &pages, &info)?;
+    let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
     Ok(PdfOutput { bytes, layout })
 }
 
@@ -191,8 +192,14 @@ fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &
     let left = geo.left(number);
     let mut top = 0.0;
     for it in &flow.items[cut.start..cut.end] {
-        if let VItem::Line(l) = it {
-            out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() });
+        match it {
+            VItem::Line(l) => {
+                out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() })
+            }
+            VItem::Figure { asset, x, width, height } => {
+                out.images.push(draw::Image { asset: *asset, rect: [left + x, geo.y(top + height), *width, *height] })
+            }
+            VItem::Space { .. } => {}
         }
         top += it.height();
     }
