@@ -281,7 +281,14 @@ fn draw_images(
     if images.is_empty() {
         return Ok(());
     }
-    let ids: BTreeMap<usize, lopdf::ObjectId> = images.into_iter().map(|(k, e)| (k, lo.add_object(e.stream))).collect();
+    let mut ids = BTreeMap::new();
+    for (k, mut e) in images {
+        if let Some(mask) = e.mask {
+            let m = lo.add_object(mask);
+            e.stream.dict.set("SMask", Object::Reference(m));
+        }
+        ids.insert(k, lo.add_object(e.stream));
+    }
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
     for (k, (page, &pid)) in pages.iter().zip(&page_ids).enumerate() {
         if page.images.is_empty() {

@@ -8,6 +8,8 @@ use lopdf::{Dictionary, Object, Stream};
 /// An image ready to embed: its stream and its size in pixels.
 pub struct Embedded {
     pub stream: Stream,
+    /// Transparency, as a soft mask image.
+    pub mask: Option<Stream>,
     pub width: u32,
     pub height: u32,
 }
@@ -69,7 +71,8 @@ fn png(bytes: &[u8]) -> Result<Embedded, String> {
                 ]),
             )
         }
-        _ => return Err("PNG with transparency (convert it to RGB without alpha)".into()),
+        4 | 6 if depth == 8 => return png_with_alpha(width, height, color, &data),
+        _ => return Err(format!("PNG colour type {color} at {depth} bits")),
     };
     let mut parms = Dictionary::new();
     parms.set("Predictor", Object::Integer(15));
@@ -81,7 +84,69 @@ fn png(bytes: &[u8]) -> Result<Embedded, String> {
     d.set("DecodeParms", Object::Dictionary(parms));
     let mut stream = Stream::new(d, data);
     stream.allows_compression = false;
-    Ok(Embedded { stream, width, height })
+    Ok(Embedded { stream, mask: None, width, height })
+}
+
+/// A PNG with an alpha channel: decoded, its colour and alpha split into an
+/// image and its soft mask.
+fn png_with_alpha(width: u32, height: u32, color: u8, data: &[u8]) -> Result<Embedded, String> {
+    use std::io::{Read, Write};
+    let channels = if color == 6 { 4 } else { 2 };
+    let row = width as usize * channels;
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(data).read_to_end(&mut raw).map_err(|e| format!("PNG data: {e}"))?;
+    if raw.len() < (row + 1) * height as usize {
+        return Err("truncated PNG data".into());
+    }
+    let mut prev = vec![0u8; row];
+    let mut cur = vec![0u8; row];
+    let (mut colour, mut alpha) = (Vec::new(), Vec::new());
+    for y in 0..height as usize {
+        let line = &raw[y * (row + 1)..(y + 1) * (row + 1)];
+        let filter = line[0];
+        for i in 0..row {
+            let a = if i >= channels { cur[i - channels] as i16 } else { 0 };
+            let b = prev[i] as i16;
+            let c = if i >= channels { prev[i - channels] as i16 } else { 0 };
+            let pred = match filter {
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => {
+                    let p = a + b - c;
+                    let (pa, pb, pc) = ((p - a).abs(), (p - b).abs(), (p - c).abs());
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                _ => 0,
+            };
+            cur[i] = line[1 + i].wrapping_add(pred as u8);
+        }
+        for px in cur.chunks(channels) {
+            colour.extend_from_slice(&px[..channels - 1]);
+            alpha.push(px[channels - 1]);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let deflate = |v: &[u8]| -> Result<Vec<u8>, String> {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(v).and_then(|_| z.finish()).map_err(|e| format!("compressing an image: {e}"))
+    };
+    let space = if color == 6 { name("DeviceRGB") } else { name("DeviceGray") };
+    let mut d = image_dict(width, height, 8, space);
+    d.set("Filter", name("FlateDecode"));
+    let mut m = image_dict(width, height, 8, name("DeviceGray"));
+    m.set("Filter", name("FlateDecode"));
+    let mut stream = Stream::new(d, deflate(&colour)?);
+    stream.allows_compression = false;
+    let mut mask = Stream::new(m, deflate(&alpha)?);
+    mask.allows_compression = false;
+    Ok(Embedded { stream, mask: Some(mask), width, height })
 }
 
 fn jpeg(bytes: &[u8]) -> Result<Embedded, String> {
@@ -107,7 +172,7 @@ fn jpeg(bytes: &[u8]) -> Result<Embedded, String> {
             d.set("Filter", name("DCTDecode"));
             let mut stream = Stream::new(d, bytes.to_vec());
             stream.allows_compression = false;
-            return Ok(Embedded { stream, width, height });
+            return Ok(Embedded { stream, mask: None, width, height });
         }
         i += 2 + len;
     }
@@ -158,8 +223,10 @@ mod tests {
         let parms = e.stream.dict.get(b"DecodeParms").unwrap().as_dict().unwrap();
         assert_eq!(parms.get(b"Colors").unwrap().as_i64().unwrap(), 3);
         assert_eq!(parms.get(b"Predictor").unwrap().as_i64().unwrap(), 15);
-        // with alpha it is refused, not drawn wrong
-        assert!(embed(&tiny_png(6, 3)).is_err());
+        // with alpha: decoded, split into colour and mask
+        let e = embed(&tiny_png(6, 3)).unwrap();
+        assert!(e.mask.is_some());
+        assert!(e.stream.dict.get(b"DecodeParms").is_err());
     }
 
     #[test]
