@@ -110,7 +110,7 @@ pub struct Composer<'s, 'a> {
 fn language(tag: &str) -> Option<Language> {
     let tag = tag.to_ascii_lowercase();
     let primary = tag.split(['-', '_']).next().unwrap_or("");
-    Language::try_from_code(&tag).or_else(|| Language::try_from_code(primary)).or_else(|| match primary {
+    Language::try_from_code(&tag).or(Language::try_from_code(primary)).or(match primary {
         "en" => Some(Language::EnglishUS),
         "de" => Some(Language::German1996),
         _ => None,

@@ -247,8 +247,8 @@ pub fn render(
     i.author = info.author.to_string();
     i.creator = info.producer.to_string();
     i.producer = info.producer.to_string();
-    i.creation_date = date.clone();
-    i.modification_date = date.clone();
+    i.creation_date = date;
+    i.modification_date = date;
     i.metadata_date = date;
 
     let mm = |pt: f32| printpdf::Mm(pt * 25.4 / 72.0);
@@ -300,7 +300,7 @@ fn draw_images(
             let Some(&id) = ids.get(&im.asset) else { continue };
             let n = format!("FolioIm{}", im.asset);
             let [x, y, w, h] = im.rect;
-            let _ = write!(ops, "q {w:.3} 0 0 {h:.3} {x:.3} {y:.3} cm /{n} Do Q\n");
+            let _ = writeln!(ops, "q {w:.3} 0 0 {h:.3} {x:.3} {y:.3} cm /{n} Do Q");
             let _ = writeln!(trace, "p{} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", k + 1, im.asset);
             names.set(n.into_bytes(), Object::Reference(id));
         }

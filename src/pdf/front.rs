@@ -154,7 +154,7 @@ impl Toc {
                     });
                 }
             }
-            folio(shaper, style, &geo, number, &mut out);
+            folio(shaper, style, geo, number, &mut out);
             pages.push(out);
         }
         pages

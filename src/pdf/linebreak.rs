@@ -201,11 +201,7 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
                 }
                 continue;
             }
-            let limit_ok = match max_ratio {
-                Some(m) => ratio <= m,
-                None => true,
-            };
-            if !limit_ok && !(forced && max_ratio.is_none()) {
+            if max_ratio.is_some_and(|m| ratio > m) {
                 continue;
             }
             if flagged && n.hyphens >= MAX_CONSECUTIVE_HYPHENS {

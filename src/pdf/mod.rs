@@ -69,7 +69,7 @@ impl Geometry {
     /// Left edge of the text block: the inner margin is on the left of
     /// right-hand (odd) pages.
     fn left(&self, page: usize) -> f32 {
-        if page % 2 == 1 {
+        if !page.is_multiple_of(2) {
             self.inner
         } else {
             self.outer
@@ -157,7 +157,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
             let number = pages.len() + 1;
             let mut out = place_cut(flow, cut, &geo, number, style);
             if k > 0 {
-                let head = if number % 2 == 0 { &book.meta.title } else { title };
+                let head = if number.is_multiple_of(2) { &book.meta.title } else { title };
                 running_head(&mut shaper, style, &geo, number, head, &mut out);
             }
             folio(&mut shaper, style, &geo, number, &mut out);

@@ -142,9 +142,12 @@ fn fill(flow: &Flow, start: usize, capacity: f32, r: &Rules) -> Option<PageCut> 
     Some(PageCut { start, end, notes, used })
 }
 
+/// A left page and, unless the chapter ends first, its right-hand page.
+type Spread = (PageCut, Option<PageCut>);
+
 /// The spread from `s` when both pages are `short` lines short: each page
 /// ends at the last allowed break that fits.
-fn spread(flow: &Flow, s: usize, short: usize, r: &Rules) -> Option<(PageCut, Option<PageCut>)> {
+fn spread(flow: &Flow, s: usize, short: usize, r: &Rules) -> Option<Spread> {
     let cap = r.height - short as f32 * r.line;
     let left = fill(flow, s, cap, r)?;
     let right = fill(flow, skip_space(flow, left.end), cap, r);
@@ -158,7 +161,7 @@ struct Planner<'f> {
     flow: &'f Flow,
     r: Rules,
     /// Best (cost, spread) from each start.
-    memo: std::collections::HashMap<usize, (u32, Option<(PageCut, Option<PageCut>)>)>,
+    memo: std::collections::HashMap<usize, (u32, Option<Spread>)>,
 }
 
 impl Planner<'_> {
@@ -170,7 +173,7 @@ impl Planner<'_> {
         if let Some((c, _)) = self.memo.get(&s) {
             return *c;
         }
-        let mut best: (u32, Option<(PageCut, Option<PageCut>)>) = (u32::MAX, None);
+        let mut best: (u32, Option<Spread>) = (u32::MAX, None);
         for short in 0..=MAX_SHORT_LINES {
             let Some((left, right)) = spread(self.flow, s, short, &self.r) else { break };
             let end = right.as_ref().map_or(left.end, |p| p.end);
