@@ -3,12 +3,15 @@
 
 use super::hyphenate::Hyphenator;
 use super::image::{self, Embedded};
-use super::para::{self, Line, ParaStyle};
+use super::para::{self, Line, ParaStyle, Piece};
 use super::shape::Shaper;
 use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 use hyphenation::{Language, Load, Standard};
 use std::collections::{BTreeMap, HashMap};
+
+/// Space between a list marker and its item's text, in em.
+const MARKER_GAP: f32 = 0.5;
 
 /// Drawn when the font cannot draw the sheet's ornament.
 const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
@@ -256,6 +259,46 @@ impl<'s, 'a> Composer<'s, 'a> {
         Some((width, width * ratio))
     }
 
+    /// Hangs a list marker in the indent, left of the first line set from
+    /// `from` on, so that the item's lines align with each other.
+    fn hang(&mut self, out: &mut Vec<VItem>, from: usize, marker: &str, ctx: Ctx) {
+        let id = self.shaper.shape(ctx.face, marker);
+        let n = self.shaper.word(id).glyphs.len();
+        let width = self.shaper.pt(ctx.face, self.shaper.units(id, 0, n), ctx.size);
+        let gap = ctx.size * MARKER_GAP;
+        let piece = Piece {
+            x: -(width + gap),
+            face: ctx.face,
+            size: ctx.size,
+            rise: 0.0,
+            word: id,
+            from: 0,
+            to: n as u32,
+            hyphen: false,
+            space_after: false,
+        };
+        match out[from..].iter_mut().find_map(|i| match i {
+            VItem::Line(l) => Some(l),
+            _ => None,
+        }) {
+            Some(l) => l.line.pieces.insert(0, piece),
+            None => {
+                let line = Line { pieces: vec![piece], ..Line::default() };
+                self.para_id += 1;
+                out.push(VItem::Line(FlowLine {
+                    line,
+                    x: ctx.left,
+                    leading: ctx.leading,
+                    size: ctx.size,
+                    para: self.para_id,
+                    index: 0,
+                    count: 1,
+                    keep_with_next: false,
+                }));
+            }
+        }
+    }
+
     pub fn chapter(&mut self, ch: &Chapter) -> Flow {
         self.load_dict(&ch.lang);
         let mut items = Vec::new();
@@ -348,18 +391,12 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     for (k, item) in items.iter().enumerate() {
                         let marker = match start {
-                            Some(s) => format!("{}.\u{a0}", s + k as u64),
-                            None => format!("{}\u{a0}", sheet.lists.bullet),
+                            Some(s) => format!("{}.", s + k as u64),
+                            None => sheet.lists.bullet.clone(),
                         };
-                        let mut blocks = item.clone();
-                        match blocks.first_mut() {
-                            Some(Block::Para { content, .. }) => content.insert(0, Inline::Text(marker)),
-                            _ => blocks.insert(
-                                0,
-                                Block::Para { content: vec![Inline::Text(marker)], attrs: Attrs::default() },
-                            ),
-                        }
-                        self.blocks(out, &blocks, c, lang, true);
+                        let first = out.len();
+                        self.blocks(out, item, c, lang, true);
+                        self.hang(out, first, &marker, c);
                     }
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = false;
