@@ -482,8 +482,10 @@ fn check_toc_and_outline(name: &'static str) {
 
 fn check_reproducible(name: &'static str) {
     let b = built(name);
-    let again = find(&build(name, "pdf", "b"), "pdf");
+    let dir = build(name, "pdf", "b");
+    let again = find(&dir, "pdf");
     let (x, y) = (std::fs::read(&b.pdf).unwrap_or_default(), std::fs::read(&again).unwrap_or_default());
+    let _ = std::fs::remove_dir_all(dir);
     assert!(!x.is_empty() && x == y, "{name}: two builds differ");
 }
 

@@ -61,6 +61,9 @@ pub struct DocInfo<'a> {
     pub outline: Vec<(String, usize, f32)>,
 }
 
+/// First line of the layout trace: what its fields are.
+const TRACE_HEADER: &str = "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
+
 /// Our own font ids: their first six letters become the subset tag, and a
 /// fixed choice keeps builds byte-identical.
 fn font_id(face: Face) -> FontId {
@@ -77,10 +80,10 @@ fn font_id(face: Face) -> FontId {
 
 fn face_name(face: Face) -> &'static str {
     match face {
-        Face::Regular => "R",
-        Face::Italic => "I",
-        Face::Bold => "B",
-        Face::BoldItalic => "BI",
+        Face::Regular => "regular",
+        Face::Italic => "italic",
+        Face::Bold => "bold",
+        Face::BoldItalic => "bold-italic",
     }
 }
 
@@ -252,7 +255,7 @@ pub fn render(
     i.metadata_date = date;
 
     let mm = |pt: f32| printpdf::Mm(pt * 25.4 / 72.0);
-    let mut trace = String::new();
+    let mut trace = String::from(TRACE_HEADER);
     let mut out_pages = Vec::with_capacity(pages.len());
     for (k, p) in pages.iter().enumerate() {
         let ops = page_ops(shaper, k + 1, p, &mut trace);
