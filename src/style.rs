@@ -230,6 +230,9 @@ pub struct SceneBreak {
 pub struct BlockQuote {
     pub indent: Length,
     pub size: Length,
+    /// PDF only: space above and below a quotation or a list.
+    #[serde(default = "block_space")]
+    pub space: Length,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -237,6 +240,43 @@ pub struct BlockQuote {
 pub struct Footnotes {
     pub size: Length,
     pub leading: Length,
+    /// PDF only: space between the text and the notes at the foot of a page.
+    #[serde(default = "note_space")]
+    pub space_before: Length,
+    /// PDF only: the rule above the notes.
+    #[serde(default = "rule_width")]
+    pub rule_width: Length,
+    #[serde(default = "rule_thickness")]
+    pub rule_thickness: Length,
+}
+
+/// Superscripts (and footnote calls): size and raise, as fractions of the
+/// surrounding text's size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Superscript {
+    pub scale: f32,
+    pub rise: f32,
+}
+
+impl Default for Superscript {
+    fn default() -> Self {
+        Superscript { scale: 0.7, rise: 0.35 }
+    }
+}
+
+/// Lists: how far items are indented, and the bullet of unordered lists.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lists {
+    pub indent: Length,
+    pub bullet: String,
+}
+
+impl Default for Lists {
+    fn default() -> Self {
+        Lists { indent: Length::Em(1.5), bullet: "–".into() }
+    }
 }
 
 /// The printed page: used by the PDF backend only.
@@ -251,6 +291,15 @@ pub struct Page {
     pub margin_outer: Length,
     pub running_head_size: Length,
     pub folio_size: Length,
+    /// From the page's top edge to the running head's baseline.
+    #[serde(default = "head_position")]
+    pub running_head_position: Length,
+    /// From the page's bottom edge to the page number's baseline.
+    #[serde(default = "folio_position")]
+    pub folio_position: Length,
+    /// Width of the page-number column of the table of contents.
+    #[serde(default = "toc_number_width")]
+    pub toc_number_width: Length,
 }
 
 /// `styles/book.yaml`, as written.
@@ -265,11 +314,36 @@ pub struct StyleSheet {
     pub scene_break: SceneBreak,
     pub blockquote: BlockQuote,
     pub footnotes: Footnotes,
+    #[serde(default)]
+    pub superscript: Superscript,
+    #[serde(default)]
+    pub lists: Lists,
     pub page: Page,
 }
 
 fn zero() -> Length {
     Length::Pt(0.0)
+}
+fn block_space() -> Length {
+    Length::Pt(7.0)
+}
+fn rule_width() -> Length {
+    Length::Pt(25.0 * 72.0 / 25.4)
+}
+fn rule_thickness() -> Length {
+    Length::Pt(0.4)
+}
+fn toc_number_width() -> Length {
+    Length::Em(3.0)
+}
+fn note_space() -> Length {
+    Length::Pt(8.0)
+}
+fn head_position() -> Length {
+    Length::Pt(12.0 * 72.0 / 25.4)
+}
+fn folio_position() -> Length {
+    Length::Pt(12.0 * 72.0 / 25.4)
 }
 fn yes() -> bool {
     true

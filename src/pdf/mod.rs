@@ -1,7 +1,27 @@
-//! The PDF backend: shape → break lines → paginate → draw.
+//! The PDF backend: shape → break lines → paginate → draw. Each stage hands
+//! plain data to the next: `compose` builds each chapter's flow of lines
+//! (with `para`, `linebreak`, `hyphenate` and `shape`), `paginate` cuts
+//! flows into pages, `front` sets the title page and table of contents, this
+//! module places everything on numbered pages with running heads, and `draw`
+//! writes the PDF and the layout trace.
 
-use crate::book::Book;
-use crate::style::Style;
+mod compose;
+mod draw;
+mod front;
+mod hyphenate;
+mod image;
+mod linebreak;
+mod paginate;
+mod para;
+mod shape;
+
+use crate::book::{Book, Inline};
+use crate::style::{Align, Face, Style};
+use compose::{Composer, Flow, VItem};
+use draw::{DocInfo, PageOut, Placed};
+use paginate::{PageCut, Rules};
+use para::{Line, ParaStyle};
+use shape::Shaper;
 use std::fmt;
 
 #[derive(Debug)]
@@ -28,6 +48,196 @@ pub struct PdfOutput {
     pub layout: String,
 }
 
-pub fn write(_book: &Book, _style: &Style, _opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    Err(PdfError("the PDF backend is not written yet".into()))
+/// The page and its text block, in points.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geometry {
+    width: f32,
+    height: f32,
+    top: f32,
+    bottom: f32,
+    inner: f32,
+    outer: f32,
+}
+
+impl Geometry {
+    fn measure(&self) -> f32 {
+        self.width - self.inner - self.outer
+    }
+    fn block_height(&self) -> f32 {
+        self.height - self.top - self.bottom
+    }
+    /// Left edge of the text block: the inner margin is on the left of
+    /// right-hand (odd) pages.
+    fn left(&self, page: usize) -> f32 {
+        if !page.is_multiple_of(2) {
+            self.inner
+        } else {
+            self.outer
+        }
+    }
+    /// PDF y of a distance from the text block's top.
+    fn y(&self, from_top: f32) -> f32 {
+        self.height - self.top - from_top
+    }
+}
+
+/// Sets a short text with no hyphenation (titles, heads, page numbers).
+pub(crate) fn set_plain(shaper: &mut Shaper, text: &str, face: Face, size: f32, width: f32, align: Align) -> Vec<Line> {
+    let st = ParaStyle { face, size, width, indent: 0.0, align, hyphenator: None, sup_scale: 1.0, sup_rise: 0.0 };
+    para::set(shaper, &[Inline::Text(text.to_string())], &st)
+}
+
+pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
+    let sheet = &style.sheet;
+    let em = style.em();
+    let pg = &sheet.page;
+    let geo = Geometry {
+        width: pg.width.pt(em),
+        height: pg.height.pt(em),
+        top: pg.margin_top.pt(em),
+        bottom: pg.margin_bottom.pt(em),
+        inner: pg.margin_inner.pt(em),
+        outer: pg.margin_outer.pt(em),
+    };
+    let leading = sheet.body.leading.pt(em);
+    if geo.measure() < 4.0 * em || geo.block_height() < 4.0 * leading {
+        return Err(PdfError(format!(
+            "the text block is {:.0}×{:.0} pt: too small for {:.1} pt text (check page size and margins in {})",
+            geo.measure(),
+            geo.block_height(),
+            em,
+            style.source
+        )));
+    }
+
+    let mut shaper = Shaper::new(style)?;
+    for f in Face::ALL {
+        shaper.shape(f, "-");
+    }
+    let (flows, images): (Vec<Flow>, _) = {
+        let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
+        let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
+        for w in &c.warnings {
+            eprintln!("warning: {w}");
+        }
+        (flows, c.images)
+    };
+    let rules = Rules {
+        height: geo.block_height(),
+        widows: sheet.body.widows,
+        orphans: sheet.body.orphans,
+        note_gap: sheet.footnotes.space_before.pt(em),
+        line: leading,
+    };
+    let cuts: Vec<Vec<PageCut>> = flows.iter().map(|f| paginate::paginate(f, &rules)).collect();
+
+    // Front matter: title page, its blank verso, the table of contents.
+    let toc = front::Toc::set(&mut shaper, book, style, &geo);
+    let mut next = 3 + toc.pages.len();
+    let mut starts = Vec::with_capacity(cuts.len());
+    for c in &cuts {
+        let s = paginate::chapter_start(next);
+        starts.push(s);
+        next = s + c.len().max(1);
+    }
+
+    let mut pages: Vec<PageOut> = Vec::with_capacity(next);
+    pages.push(front::title_page(&mut shaper, book, style, &geo));
+    pages.push(PageOut::default());
+    for out in toc.place(&mut shaper, style, &geo, &starts, pages.len() + 1) {
+        pages.push(out);
+    }
+
+    for (ch, (flow, chapter_cuts)) in flows.iter().zip(&cuts).enumerate() {
+        while pages.len() + 1 < starts[ch] {
+            pages.push(PageOut::default());
+        }
+        let title = &book.chapters[ch].title;
+        for (k, cut) in chapter_cuts.iter().enumerate() {
+            let number = pages.len() + 1;
+            let mut out = place_cut(flow, cut, &geo, number, style);
+            if k > 0 {
+                let head = if number.is_multiple_of(2) { &book.meta.title } else { title };
+                running_head(&mut shaper, style, &geo, number, head, &mut out);
+            }
+            folio(&mut shaper, style, &geo, number, &mut out);
+            pages.push(out);
+        }
+        if chapter_cuts.is_empty() {
+            pages.push(PageOut::default());
+        }
+    }
+
+    let outline = book.chapters.iter().zip(&starts).map(|(c, &s)| (c.title.clone(), s, geo.height)).collect();
+    let info = DocInfo {
+        title: &book.meta.title,
+        author: book.meta.author.as_deref().unwrap_or(""),
+        lang: &book.meta.language,
+        modified: opts.modified,
+        producer: &opts.generator,
+        width: geo.width,
+        height: geo.height,
+        outline,
+    };
+    let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
+    Ok(PdfOutput { bytes, layout })
+}
+
+/// Places one page of a chapter: its lines from the top of the text block,
+/// its notes from the foot.
+fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
+    let em = style.em();
+    let notes_style = &style.sheet.footnotes;
+    let mut out = PageOut::default();
+    let left = geo.left(number);
+    let mut top = 0.0;
+    for it in &flow.items[cut.start..cut.end] {
+        match it {
+            VItem::Line(l) => {
+                out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() })
+            }
+            VItem::Figure { asset, x, width, height } => {
+                out.images.push(draw::Image { asset: *asset, rect: [left + x, geo.y(top + height), *width, *height] })
+            }
+            VItem::Space { .. } => {}
+        }
+        top += it.height();
+    }
+    let notes: Vec<&VItem> = cut.notes.iter().filter_map(|&n| flow.notes.get(n)).flatten().collect();
+    if !notes.is_empty() {
+        let h: f32 = notes.iter().map(|i| i.height()).sum();
+        let mut top = geo.block_height() - h;
+        out.rules.push([
+            left,
+            geo.y(top - notes_style.space_before.pt(em) / 2.0),
+            notes_style.rule_width.pt(em).min(geo.measure()),
+            notes_style.rule_thickness.pt(em),
+        ]);
+        for it in notes {
+            if let VItem::Line(l) = it {
+                out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() });
+            }
+            top += it.height();
+        }
+    }
+    out
+}
+
+fn running_head(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, text: &str, out: &mut PageOut) {
+    let em = style.em();
+    let size = style.sheet.page.running_head_size.pt(em);
+    let y = geo.height - style.sheet.page.running_head_position.pt(em);
+    for l in set_plain(shaper, text, Face::Regular, size, geo.measure(), Align::Center).into_iter().take(1) {
+        out.lines.insert(0, Placed { x: geo.left(number), y, line: l });
+    }
+}
+
+pub(crate) fn folio(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, out: &mut PageOut) {
+    let em = style.em();
+    let size = style.sheet.page.folio_size.pt(em);
+    let y = style.sheet.page.folio_position.pt(em);
+    let lines = set_plain(shaper, &number.to_string(), Face::Regular, size, geo.measure(), Align::Center);
+    for l in lines {
+        out.lines.push(Placed { x: geo.left(number), y, line: l });
+    }
 }

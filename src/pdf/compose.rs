@@ -1,0 +1,440 @@
+//! A chapter's blocks → one vertical flow of lines and spaces (and the
+//! chapter's footnotes, set apart), ready to be cut into pages.
+
+use super::hyphenate::Hyphenator;
+use super::image::{self, Embedded};
+use super::para::{self, Line, ParaStyle, Piece};
+use super::shape::Shaper;
+use crate::book::{Asset, Attrs, Block, Chapter, Inline};
+use crate::style::{Align, Face, HeadingStyle, Style};
+use hyphenation::{Language, Load, Standard};
+use std::collections::{BTreeMap, HashMap};
+
+/// Space between a list marker and its item's text, in em.
+const MARKER_GAP: f32 = 0.5;
+
+/// Drawn when the font cannot draw the sheet's ornament.
+const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
+
+/// Something stacked in the text block.
+#[derive(Debug, Clone)]
+pub enum VItem {
+    Line(FlowLine),
+    /// An image (index into the book's assets), its box from the text
+    /// block's left edge.
+    Figure {
+        asset: usize,
+        x: f32,
+        width: f32,
+        height: f32,
+    },
+    /// Vertical space; `discardable` spaces vanish at the top of a page.
+    Space {
+        height: f32,
+        discardable: bool,
+    },
+}
+
+impl VItem {
+    pub fn height(&self) -> f32 {
+        match self {
+            VItem::Line(l) => l.leading,
+            VItem::Space { height, .. } | VItem::Figure { height, .. } => *height,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowLine {
+    pub line: Line,
+    /// From the text block's left edge.
+    pub x: f32,
+    /// Baseline to baseline.
+    pub leading: f32,
+    /// The line's font size (to place the baseline).
+    pub size: f32,
+    /// The paragraph it belongs to (unique in the chapter), its place in it
+    /// and its line count: what widow and orphan rules look at.
+    pub para: u32,
+    pub index: u32,
+    pub count: u32,
+    /// A heading line: never last on a page.
+    pub keep_with_next: bool,
+}
+
+impl FlowLine {
+    pub fn baseline(&self) -> f32 {
+        baseline(self.leading, self.size)
+    }
+}
+
+/// From the top of a line's slot to its baseline: the slot is centred on the
+/// x-height band, so lines of any leading sit evenly.
+pub fn baseline(leading: f32, size: f32) -> f32 {
+    leading * 0.5 + size * HALF_X_HEIGHT
+}
+
+/// Half the x-height of a book face, in em (Vollkorn's is 0.46 em; most text
+/// faces fall within 0.4–0.5 em): a baseline this far below the slot's middle
+/// centres the lowercase letters in it.
+const HALF_X_HEIGHT: f32 = 0.23;
+
+pub struct Flow {
+    pub items: Vec<VItem>,
+    /// Each footnote's lines, in chapter order.
+    pub notes: Vec<Vec<VItem>>,
+}
+
+/// Where a block sits and how its text looks.
+#[derive(Clone, Copy)]
+struct Ctx {
+    left: f32,
+    width: f32,
+    size: f32,
+    leading: f32,
+    face: Face,
+}
+
+pub struct Composer<'s, 'a> {
+    pub shaper: &'s mut Shaper<'a>,
+    style: &'a Style,
+    dicts: HashMap<String, Option<Hyphenator>>,
+    pub warnings: Vec<String>,
+    para_id: u32,
+    assets: &'a [Asset],
+    /// The images figures use, embedded once each.
+    pub images: BTreeMap<usize, Embedded>,
+    /// Tallest a figure may be: the text block's height.
+    max_figure_height: f32,
+}
+
+/// Hyphenation language for a BCP 47 tag: the full tag, then its primary
+/// subtag (`en` means US English).
+fn language(tag: &str) -> Option<Language> {
+    let tag = tag.to_ascii_lowercase();
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    Language::try_from_code(&tag).or(Language::try_from_code(primary)).or(match primary {
+        "en" => Some(Language::EnglishUS),
+        "de" => Some(Language::German1996),
+        _ => None,
+    })
+}
+
+impl<'s, 'a> Composer<'s, 'a> {
+    pub fn new(shaper: &'s mut Shaper<'a>, style: &'a Style, assets: &'a [Asset], max_figure_height: f32) -> Self {
+        Composer {
+            shaper,
+            style,
+            dicts: HashMap::new(),
+            warnings: Vec::new(),
+            para_id: 0,
+            assets,
+            images: BTreeMap::new(),
+            max_figure_height,
+        }
+    }
+
+    fn warn(&mut self, msg: String) {
+        if !self.warnings.contains(&msg) {
+            self.warnings.push(msg);
+        }
+    }
+
+    pub fn measure(&self) -> f32 {
+        let p = &self.style.sheet.page;
+        let em = self.style.em();
+        p.width.pt(em) - p.margin_inner.pt(em) - p.margin_outer.pt(em)
+    }
+
+    fn body_ctx(&self) -> Ctx {
+        let b = &self.style.sheet.body;
+        let em = self.style.em();
+        Ctx { left: 0.0, width: self.measure(), size: em, leading: b.leading.pt(em), face: Face::Regular }
+    }
+
+    /// Leading for text of `size`: the body's ratio.
+    fn leading_for(&self, size: f32) -> f32 {
+        let em = self.style.em();
+        size * self.style.sheet.body.leading.pt(em) / em
+    }
+
+    fn load_dict(&mut self, lang: &str) {
+        if self.dicts.contains_key(lang) {
+            return;
+        }
+        let body = &self.style.sheet.body;
+        let dict = if body.hyphenate {
+            match language(lang) {
+                Some(l) => match Standard::from_embedded(l) {
+                    Ok(d) => Some(Hyphenator::new(d, body.hyphenate_before, body.hyphenate_after)),
+                    Err(e) => {
+                        self.warn(format!("no hyphenation for `{lang}`: {e}"));
+                        None
+                    }
+                },
+                None => {
+                    self.warn(format!("no hyphenation patterns for language `{lang}`"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        self.dicts.insert(lang.to_string(), dict);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn set_lines(
+        &mut self,
+        out: &mut Vec<VItem>,
+        content: &[Inline],
+        ctx: Ctx,
+        indent: f32,
+        align: Align,
+        hyphenate: Option<&str>,
+        keep: bool,
+    ) {
+        let sheet = &self.style.sheet;
+        let hyph = hyphenate.and_then(|l| self.dicts.get(l)).and_then(|d| d.as_ref());
+        let st = ParaStyle {
+            face: ctx.face,
+            size: ctx.size,
+            width: ctx.width,
+            indent,
+            align,
+            hyphenator: hyph,
+            sup_scale: sheet.superscript.scale,
+            sup_rise: sheet.superscript.rise,
+        };
+        let lines = para::set(self.shaper, content, &st);
+        self.para_id += 1;
+        let count = lines.len() as u32;
+        for (i, line) in lines.into_iter().enumerate() {
+            out.push(VItem::Line(FlowLine {
+                line,
+                x: ctx.left,
+                leading: ctx.leading,
+                size: ctx.size,
+                para: self.para_id,
+                index: i as u32,
+                count,
+                keep_with_next: keep,
+            }));
+        }
+    }
+
+    fn heading(&mut self, out: &mut Vec<VItem>, content: &[Inline], hs: &HeadingStyle, first: bool) {
+        let em = self.style.em();
+        let size = hs.size.pt(em);
+        let ctx = Ctx { size, leading: self.leading_for(size), face: Face::new(hs.italic, hs.bold), ..self.body_ctx() };
+        out.push(VItem::Space { height: hs.space_before.pt(em), discardable: !first });
+        self.set_lines(out, content, ctx, 0.0, hs.align, None, true);
+        out.push(VItem::Space { height: hs.space_after.pt(em), discardable: false });
+    }
+
+    /// A figure's size scaled to fit the measure and the text block, once
+    /// its image is embedded; `None` (with a warning) if it cannot be.
+    fn figure_size(&mut self, asset: usize, alt: &str, measure: f32) -> Option<(f32, f32)> {
+        if !self.images.contains_key(&asset) {
+            let Some(a) = self.assets.get(asset) else {
+                self.warn(format!("figure \"{alt}\": no such image; skipped"));
+                return None;
+            };
+            match image::embed(&a.bytes) {
+                Ok(e) => {
+                    self.images.insert(asset, e);
+                }
+                Err(why) => {
+                    self.warn(format!("figure {} is not in the PDF: {why}", a.href));
+                    return None;
+                }
+            }
+        }
+        let e = self.images.get(&asset)?;
+        if e.width == 0 || e.height == 0 {
+            return None;
+        }
+        let ratio = e.height as f32 / e.width as f32;
+        let width = measure.min(self.max_figure_height / ratio);
+        Some((width, width * ratio))
+    }
+
+    /// Hangs a list marker in the indent, left of the first line set from
+    /// `from` on, so that the item's lines align with each other.
+    fn hang(&mut self, out: &mut Vec<VItem>, from: usize, marker: &str, ctx: Ctx) {
+        let id = self.shaper.shape(ctx.face, marker);
+        let n = self.shaper.word(id).glyphs.len();
+        let width = self.shaper.pt(ctx.face, self.shaper.units(id, 0, n), ctx.size);
+        let gap = ctx.size * MARKER_GAP;
+        let piece = Piece {
+            x: -(width + gap),
+            face: ctx.face,
+            size: ctx.size,
+            rise: 0.0,
+            word: id,
+            from: 0,
+            to: n as u32,
+            hyphen: false,
+            space_after: false,
+        };
+        match out[from..].iter_mut().find_map(|i| match i {
+            VItem::Line(l) => Some(l),
+            _ => None,
+        }) {
+            Some(l) => l.line.pieces.insert(0, piece),
+            None => {
+                let line = Line { pieces: vec![piece], ..Line::default() };
+                self.para_id += 1;
+                out.push(VItem::Line(FlowLine {
+                    line,
+                    x: ctx.left,
+                    leading: ctx.leading,
+                    size: ctx.size,
+                    para: self.para_id,
+                    index: 0,
+                    count: 1,
+                    keep_with_next: false,
+                }));
+            }
+        }
+    }
+
+    pub fn chapter(&mut self, ch: &Chapter) -> Flow {
+        self.load_dict(&ch.lang);
+        let mut items = Vec::new();
+        let title = vec![Inline::Text(ch.title.clone())];
+        let hs = self.style.sheet.headings.chapter.clone();
+        self.heading(&mut items, &title, &hs, true);
+        let ctx = self.body_ctx();
+        self.blocks(&mut items, &ch.blocks, ctx, &ch.lang, true);
+        if let Some(VItem::Line(l)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
+            l.keep_with_next = false;
+        }
+        let mut notes = Vec::with_capacity(ch.notes.len());
+        let em = self.style.em();
+        let fs = &self.style.sheet.footnotes;
+        let nctx = Ctx { size: fs.size.pt(em), leading: fs.leading.pt(em), ..self.body_ctx() };
+        for (i, note) in ch.notes.iter().enumerate() {
+            let mut lines = Vec::new();
+            let mut blocks = note.blocks.clone();
+            // the note's number opens its first paragraph
+            let mark = vec![Inline::Sup(vec![Inline::Text((i + 1).to_string())]), Inline::Text(" ".into())];
+            match blocks.first_mut() {
+                Some(Block::Para { content, .. }) => {
+                    content.splice(0..0, mark);
+                }
+                _ => blocks.insert(0, Block::Para { content: mark, attrs: Attrs::default() }),
+            };
+            self.blocks(&mut lines, &blocks, nctx, &ch.lang, true);
+            notes.push(lines);
+        }
+        Flow { items, notes }
+    }
+
+    /// Sets blocks; `fresh` is true where a paragraph takes no indent (after a
+    /// heading, a scene break, at the start).
+    fn blocks(&mut self, out: &mut Vec<VItem>, blocks: &[Block], ctx: Ctx, lang: &str, mut fresh: bool) {
+        let style = self.style;
+        let sheet = &style.sheet;
+        let em = style.em();
+        for block in blocks {
+            match block {
+                Block::Heading { level, content, .. } => {
+                    self.heading(out, content, sheet.headings.level(*level), false);
+                    fresh = true;
+                }
+                Block::Para { content, attrs } => {
+                    let mut align = sheet.body.align;
+                    let mut indent = if fresh { 0.0 } else { sheet.body.indent.pt(em) };
+                    let mut c = ctx;
+                    for class in &attrs.classes {
+                        if let Some(cs) = sheet.classes.get(class) {
+                            if let Some(a) = cs.align {
+                                align = a;
+                            }
+                            if let Some(i) = cs.indent {
+                                indent = i.pt(em);
+                            }
+                            if let Some(it) = cs.italic {
+                                c.face = Face::new(it, c.face.is_bold());
+                            }
+                        }
+                    }
+                    let space = sheet.body.paragraph_spacing.pt(em);
+                    if space > 0.0 && !fresh {
+                        out.push(VItem::Space { height: space, discardable: true });
+                    }
+                    let hyph = (align == Align::Justify).then_some(lang);
+                    self.set_lines(out, content, c, indent, align, hyph, false);
+                    fresh = false;
+                }
+                Block::Quote(inner) => {
+                    let size = sheet.blockquote.size.pt(em);
+                    let ind = sheet.blockquote.indent.pt(em);
+                    let c = Ctx {
+                        left: ctx.left + ind,
+                        width: (ctx.width - 2.0 * ind).max(ctx.width / 3.0),
+                        size,
+                        leading: self.leading_for(size),
+                        ..ctx
+                    };
+                    let space = sheet.blockquote.space.pt(em);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    self.blocks(out, inner, c, lang, true);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    fresh = false;
+                }
+                Block::List { start, items } => {
+                    let ind = sheet.lists.indent.pt(em);
+                    let c = Ctx { left: ctx.left + ind, width: (ctx.width - ind).max(ctx.width / 3.0), ..ctx };
+                    let space = sheet.blockquote.space.pt(em);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    for (k, item) in items.iter().enumerate() {
+                        let marker = match start {
+                            Some(s) => format!("{}.", s + k as u64),
+                            None => sheet.lists.bullet.clone(),
+                        };
+                        let first = out.len();
+                        self.blocks(out, item, c, lang, true);
+                        self.hang(out, first, &marker, c);
+                    }
+                    out.push(VItem::Space { height: space, discardable: true });
+                    fresh = false;
+                }
+                Block::Code { text } => {
+                    for l in text.lines() {
+                        let content = vec![Inline::Text(l.replace(' ', "\u{a0}"))];
+                        self.set_lines(out, &content, ctx, 0.0, Align::Left, None, false);
+                    }
+                    fresh = false;
+                }
+                Block::SceneBreak => {
+                    let space = sheet.scene_break.space.pt(em);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    let mut ornament = sheet.scene_break.ornament.clone();
+                    if !self.shaper.covers(ctx.face, &ornament) {
+                        self.warn(format!(
+                            "the font has no glyph for the scene-break ornament `{ornament}`: using `{FALLBACK_ORNAMENT}`"
+                        ));
+                        ornament = FALLBACK_ORNAMENT.into();
+                    }
+                    let content = vec![Inline::Text(ornament)];
+                    // the ornament announces what follows: never last on a page
+                    self.set_lines(out, &content, ctx, 0.0, Align::Center, None, true);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    fresh = true;
+                }
+                Block::Figure { asset, alt } => {
+                    if let Some((width, height)) = self.figure_size(*asset, alt, ctx.width) {
+                        let space = sheet.blockquote.space.pt(em);
+                        out.push(VItem::Space { height: space, discardable: true });
+                        let x = ctx.left + (ctx.width - width) / 2.0;
+                        out.push(VItem::Figure { asset: *asset, x, width, height });
+                        out.push(VItem::Space { height: space, discardable: true });
+                        fresh = true;
+                    }
+                }
+            }
+        }
+    }
+}

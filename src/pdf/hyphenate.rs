@@ -1,0 +1,123 @@
+//! Where a word may take an engine hyphen: the `hyphenation` crate's
+//! patterns, the sheet's minima, and French rules on top. Results are cached
+//! per word, since novels repeat their words.
+
+use hyphenation::{Hyphenator as _, Standard};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’')
+}
+
+pub fn is_explicit_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}')
+}
+
+pub struct Hyphenator {
+    dict: Standard,
+    /// Letters kept before and after a break.
+    before: usize,
+    after: usize,
+    cache: RefCell<HashMap<String, Vec<usize>>>,
+}
+
+impl Hyphenator {
+    pub fn new(mut dict: Standard, before: usize, after: usize) -> Self {
+        let (before, after) = (before.max(1), after.max(1));
+        dict.minima = (before, after);
+        Hyphenator { dict, before, after, cache: RefCell::default() }
+    }
+
+    /// Byte offsets in `word` where an engine hyphen may go. The word is cut
+    /// at explicit hyphens and apostrophes first: each part keeps the minima
+    /// (so never a break right after `l’`), and breaks at explicit hyphens
+    /// are not listed here (they add no hyphen). Proper names (capitalised)
+    /// are not hyphenated.
+    pub fn points(&self, word: &str) -> Vec<usize> {
+        if let Some(v) = self.cache.borrow().get(word) {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        let mut part_start = 0;
+        let bounds = word
+            .char_indices()
+            .filter(|&(_, c)| is_explicit_hyphen(c) || is_apostrophe(c))
+            .map(|(i, c)| (i, i + c.len_utf8()))
+            .chain(std::iter::once((word.len(), word.len())));
+        for (end, next) in bounds {
+            let part = &word[part_start..end];
+            // the letters of the part, without surrounding punctuation
+            let core_start = part.find(char::is_alphabetic);
+            let core_end =
+                part.rfind(char::is_alphabetic).and_then(|i| part[i..].chars().next().map(|c| i + c.len_utf8()));
+            if let (Some(cs), Some(ce)) = (core_start, core_end) {
+                let core = &part[cs..ce];
+                let plain =
+                    core.chars().all(char::is_alphabetic) && !core.chars().next().is_some_and(char::is_uppercase);
+                if plain {
+                    let n = core.chars().count();
+                    for b in self.dict.hyphenate(core).breaks {
+                        if !core.is_char_boundary(b) {
+                            continue;
+                        }
+                        let k = core[..b].chars().count();
+                        if k >= self.before && n - k >= self.after {
+                            out.push(part_start + cs + b);
+                        }
+                    }
+                }
+            }
+            part_start = next;
+        }
+        self.cache.borrow_mut().insert(word.to_string(), out.clone());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyphenation::{Language, Load};
+
+    fn fr(before: usize, after: usize) -> Hyphenator {
+        Hyphenator::new(Standard::from_embedded(Language::French).unwrap(), before, after)
+    }
+
+    fn show(h: &Hyphenator, w: &str) -> String {
+        let mut s = w.to_string();
+        for p in h.points(w).into_iter().rev() {
+            s.insert(p, '|');
+        }
+        s
+    }
+
+    #[test]
+    fn minima_come_from_the_caller() {
+        assert_eq!(show(&fr(2, 3), "ordinateurs"), "or|di|na|teurs");
+        assert_eq!(show(&fr(3, 3), "ordinateurs"), "ordi|na|teurs");
+        assert_eq!(show(&fr(2, 2), "électricité"), "élec|tri|ci|té");
+        assert_eq!(show(&fr(2, 3), "électricité"), "élec|tri|cité");
+    }
+
+    #[test]
+    fn never_right_after_an_apostrophe() {
+        let h = fr(2, 3);
+        for w in ["l’ordinateur", "l'ordinateur", "qu’importait", "d’électricité,"] {
+            let apos = w.char_indices().find(|&(_, c)| is_apostrophe(c)).map(|(i, c)| i + c.len_utf8()).unwrap();
+            assert!(!h.points(w).contains(&apos), "{}", show(&h, w));
+            assert!(!h.points(w).is_empty(), "{}", show(&h, w));
+        }
+    }
+
+    #[test]
+    fn explicit_hyphens_and_proper_names() {
+        let h = fr(2, 3);
+        let w = "porte-monnaie";
+        // no engine break next to the explicit hyphen, and parts keep minima
+        assert_eq!(show(&h, w), "porte-mon|naie");
+        assert!(h.points("Constantinople").is_empty());
+        // punctuation around the word is not counted as letters
+        assert_eq!(show(&h, "«ordinateurs»,"), "«or|di|na|teurs»,");
+    }
+}

@@ -1,0 +1,519 @@
+//! A paragraph's inline content → boxes, glue and penalties (with
+//! hyphenation) → broken, positioned lines.
+
+use super::hyphenate::{is_explicit_hyphen, Hyphenator};
+use super::linebreak::{self, Item, Params, INFINITE_PENALTY};
+use super::shape::{Shaper, WordId};
+use crate::book::Inline;
+use crate::style::{Align, Face};
+
+/// Cost of breaking at a hyphenation point. TeX's 50 hyphenates too eagerly
+/// (typst found the same and uses 135); French text has long words, so a bit
+/// under typst's value keeps spacing even without hyphen ladders.
+const HYPHEN_PENALTY: f32 = 100.0;
+/// Cost of breaking after an explicit hyphen: no glyph is added, but the
+/// reader still sees a broken word (TeX's `\exhyphenpenalty`).
+const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of cutting a word wider than the measure at an arbitrary letter:
+/// only ever chosen when nothing else fits.
+const EMERGENCY_PENALTY: f32 = 5_000.0;
+/// Spaces may stretch by half their width and shrink by a third (typst's
+/// 1.5× / 2⁄3×): wider stretch shows rivers, more shrink cramps the words.
+const SPACE_STRETCH: f32 = 0.5;
+const SPACE_SHRINK: f32 = 1.0 / 3.0;
+
+/// A run of glyphs on a line.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece {
+    /// From the line's left end, in points.
+    pub x: f32,
+    pub face: Face,
+    pub size: f32,
+    /// Baseline shift upwards (superscripts).
+    pub rise: f32,
+    pub word: WordId,
+    pub from: u32,
+    pub to: u32,
+    /// Draw the engine's hyphen after it.
+    pub hyphen: bool,
+    /// A breakable space follows on the same line.
+    pub space_after: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub pieces: Vec<Piece>,
+    /// Natural or justified width (where the last glyph ends).
+    pub width: f32,
+    /// Ends with an engine hyphen.
+    pub hyphenated: bool,
+    /// Footnotes called on this line (indices into the chapter's notes).
+    pub notes: Vec<usize>,
+}
+
+pub struct ParaStyle<'h> {
+    pub face: Face,
+    pub size: f32,
+    pub width: f32,
+    pub indent: f32,
+    pub align: Align,
+    pub hyphenator: Option<&'h Hyphenator>,
+    pub sup_scale: f32,
+    pub sup_rise: f32,
+}
+
+/// Kinds of break inside a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break {
+    /// Hyphenation point: adds a hyphen.
+    Hyphen,
+    /// After an explicit hyphen: adds nothing.
+    Explicit,
+    /// Inside a word too wide for any line: adds a hyphen.
+    Emergency,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    None,
+    Piece(Piece),
+    Space,
+    Hyphen,
+    NoteRef(usize),
+}
+
+/// Styled text before splitting into words.
+struct Span {
+    text: String,
+    face: Face,
+    size: f32,
+    rise: f32,
+}
+
+enum Token {
+    Span(Span),
+    Note(usize),
+    Break,
+}
+
+fn flatten(inlines: &[Inline], face: Face, size: f32, rise: f32, st: &ParaStyle, out: &mut Vec<Token>) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t.clone(), face, size, rise })),
+            Inline::Emph(c) => flatten(c, Face::new(!face.is_italic(), face.is_bold()), size, rise, st, out),
+            Inline::Strong(c) => flatten(c, Face::new(face.is_italic(), true), size, rise, st, out),
+            Inline::Strike(c) => flatten(c, face, size, rise, st, out),
+            Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, st, out),
+            Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, st, out),
+            Inline::Link { content, .. } => flatten(content, face, size, rise, st, out),
+            Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt.clone(), face, size, rise })),
+            Inline::NoteRef(n) => out.push(Token::Note(*n)),
+            Inline::LineBreak => out.push(Token::Break),
+        }
+    }
+}
+
+fn is_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+struct Builder<'s, 'a, 'h> {
+    shaper: &'s mut Shaper<'a>,
+    st: &'s ParaStyle<'h>,
+    items: Vec<Item>,
+    content: Vec<Content>,
+}
+
+impl Builder<'_, '_, '_> {
+    fn push(&mut self, item: Item, c: Content) {
+        self.items.push(item);
+        self.content.push(c);
+    }
+
+    fn space_width(&mut self, face: Face, size: f32) -> f32 {
+        let id = self.shaper.shape(face, " ");
+        let units = self.shaper.units(id, 0, self.shaper.word(id).glyphs.len());
+        self.shaper.pt(face, units, size)
+    }
+
+    fn glue(&mut self, face: Face, size: f32) {
+        let w = self.space_width(face, size);
+        let justify = self.st.align == Align::Justify;
+        let (stretch, shrink) = if justify { (w * SPACE_STRETCH, w * SPACE_SHRINK) } else { (0.0, 0.0) };
+        self.push(Item::Glue { width: w, stretch, shrink, fil: false }, Content::Space);
+    }
+
+    /// One word (between breakable spaces), possibly in several spans.
+    fn word(&mut self, segs: &[(usize, usize, Face, f32, f32)], text: &str, last: bool) {
+        let mut points: Vec<(usize, Break)> = match self.st.hyphenator {
+            Some(h) if !last => h.points(text).into_iter().map(|p| (p, Break::Hyphen)).collect(),
+            _ => Vec::new(),
+        };
+        // after an explicit hyphen inside the word: a break adding nothing
+        points.extend(
+            text.char_indices()
+                .filter(|&(i, c)| is_explicit_hyphen(c) && i > 0 && i + c.len_utf8() < text.len())
+                .map(|(i, c)| (i + c.len_utf8(), Break::Explicit)),
+        );
+        // A word wider than the measure may break anywhere rather than
+        // overflow the margin.
+        let shaped: Vec<_> = segs.iter().map(|&(s, e, face, ..)| self.shaper.shape(face, &text[s..e])).collect();
+        let width: f32 = segs
+            .iter()
+            .zip(&shaped)
+            .map(|(&(_, _, face, size, _), &id)| {
+                self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size)
+            })
+            .sum();
+        if width > self.st.width {
+            points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
+        }
+        points.sort_by_key(|p| p.0);
+        points.dedup_by_key(|p| p.0);
+        for (&(s, e, face, size, rise), &id) in segs.iter().zip(&shaped) {
+            let mut from = 0usize;
+            let n = self.shaper.word(id).glyphs.len();
+            let cuts: Vec<(usize, Break)> = points
+                .iter()
+                .filter(|p| p.0 > s && p.0 < e)
+                .filter_map(|&(p, k)| self.shaper.word(id).split_at(p - s).map(|g| (g, k)))
+                .collect();
+            for (g, kind) in cuts.into_iter().chain(std::iter::once((n, Break::Explicit))) {
+                if g > from {
+                    let w = self.shaper.pt(face, self.shaper.units(id, from, g), size);
+                    let piece = Piece {
+                        x: 0.0,
+                        face,
+                        size,
+                        rise,
+                        word: id,
+                        from: from as u32,
+                        to: g as u32,
+                        hyphen: false,
+                        space_after: false,
+                    };
+                    self.push(Item::Box { width: w }, Content::Piece(piece));
+                    from = g;
+                }
+                if g >= n {
+                    continue;
+                }
+                if kind == Break::Explicit {
+                    self.push(
+                        Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true },
+                        Content::None,
+                    );
+                } else {
+                    let hy = self.shaper.shape(face, "-");
+                    let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
+                    let penalty = if kind == Break::Hyphen { HYPHEN_PENALTY } else { EMERGENCY_PENALTY };
+                    self.push(Item::Penalty { width: hw, penalty, flagged: true }, Content::Hyphen);
+                }
+            }
+        }
+    }
+
+    fn flush_word(&mut self, word: &mut String, segs: &mut Vec<(usize, usize, Face, f32, f32)>, last: bool) {
+        if !word.is_empty() {
+            self.word(segs, word, last);
+            word.clear();
+            segs.clear();
+        }
+    }
+
+    /// A footnote call: a superscript number glued to the word before.
+    fn note_call(&mut self, n: usize) {
+        let st = self.st;
+        let label = (n + 1).to_string();
+        let size = st.size * st.sup_scale;
+        let id = self.shaper.shape(st.face, &label);
+        let glyphs = self.shaper.word(id).glyphs.len();
+        let w = self.shaper.pt(st.face, self.shaper.units(id, 0, glyphs), size);
+        let piece = Piece {
+            x: 0.0,
+            face: st.face,
+            size,
+            rise: st.size * st.sup_rise,
+            word: id,
+            from: 0,
+            to: glyphs as u32,
+            hyphen: false,
+            space_after: false,
+        };
+        self.push(Item::Box { width: 0.0 }, Content::NoteRef(n));
+        self.push(Item::Box { width: w }, Content::Piece(piece));
+    }
+
+    fn finish_paragraph(&mut self) {
+        self.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
+        self.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
+    }
+}
+
+/// Sets a paragraph: returns its lines, each positioned within the measure.
+pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line> {
+    let mut tokens = Vec::new();
+    flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
+    let mut b = Builder { shaper, st, items: Vec::new(), content: Vec::new() };
+    if st.indent > 0.0 {
+        b.push(Item::Box { width: st.indent }, Content::None);
+    }
+
+    // Words: maximal runs of non-breaking text over spans; a note call
+    // sticks to the word before it.
+    let mut word = String::new();
+    let mut segs: Vec<(usize, usize, Face, f32, f32)> = Vec::new();
+    let mut pending_space: Option<(Face, f32)> = None;
+    let mut line_start = true;
+    for (ti, t) in tokens.iter().enumerate() {
+        match t {
+            Token::Span(s) => {
+                for chunk in split_keep(&s.text) {
+                    match chunk {
+                        Chunk::Space => {
+                            // the word is set once we know whether it is the
+                            // paragraph's last
+                            if !line_start {
+                                pending_space = Some((s.face, s.size));
+                            }
+                        }
+                        Chunk::Text(txt) => {
+                            if let Some((f, z)) = pending_space.take() {
+                                let sticky = binds(&word, txt);
+                                b.flush_word(&mut word, &mut segs, false);
+                                if sticky {
+                                    b.push(
+                                        Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
+                                        Content::None,
+                                    );
+                                }
+                                b.glue(f, z);
+                            }
+                            line_start = false;
+                            let start = word.len();
+                            word.push_str(txt);
+                            segs.push((start, word.len(), s.face, s.size, s.rise));
+                        }
+                    }
+                }
+            }
+            Token::Note(n) => {
+                b.flush_word(&mut word, &mut segs, false);
+                b.note_call(*n);
+                line_start = false;
+            }
+            Token::Break => {
+                // the word before a hard break ends its line: no hyphen
+                b.flush_word(&mut word, &mut segs, true);
+                if ti + 1 == tokens.len() {
+                    // a hard break ending the paragraph adds nothing
+                    continue;
+                }
+                pending_space = None;
+                line_start = true;
+                b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
+                b.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
+                // a box keeps the next line's start from vanishing
+                b.push(Item::Box { width: 0.0 }, Content::None);
+            }
+        }
+    }
+    // the paragraph's last word never hyphenates
+    b.flush_word(&mut word, &mut segs, true);
+    b.finish_paragraph();
+    let Builder { items, content, .. } = b;
+    lines_from(&items, &content, st)
+}
+
+/// French usage the manuscript may not spell with no-break spaces: no line
+/// ends before `? ! ; : »` or right after `«` or a dash opening a reply.
+fn binds(before: &str, after: &str) -> bool {
+    after.starts_with(['?', '!', ';', ':', '»', '\u{203A}']) || matches!(before, "«" | "—" | "–" | "\u{2039}")
+}
+
+enum Chunk<'t> {
+    Space,
+    Text(&'t str),
+}
+
+/// Splits text into breakable-space runs and text runs, in order.
+fn split_keep(s: &str) -> impl Iterator<Item = Chunk<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in s.char_indices() {
+        let sp = is_break_space(c);
+        match in_space {
+            None => in_space = Some(sp),
+            Some(prev) if prev != sp => {
+                out.push(if prev { Chunk::Space } else { Chunk::Text(&s[start..i]) });
+                start = i;
+                in_space = Some(sp);
+            }
+            _ => {}
+        }
+    }
+    if let Some(prev) = in_space {
+        out.push(if prev { Chunk::Space } else { Chunk::Text(&s[start..]) });
+    }
+    out.into_iter()
+}
+
+fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> {
+    let ragged = if st.align == Align::Justify { 0.0 } else { st.width };
+    let breaks = linebreak::break_lines(items, &Params { line_width: st.width, ragged_stretch: ragged });
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    for br in &breaks {
+        let end = br.at.min(items.len());
+        let mut line = Line::default();
+        let mut x = 0.0f32;
+        for k in start..end {
+            match (items[k], content[k]) {
+                (Item::Box { width }, c) => {
+                    if let Content::Piece(mut p) = c {
+                        p.x = x;
+                        line.pieces.push(p);
+                    }
+                    if let Content::NoteRef(n) = c {
+                        line.notes.push(n);
+                    }
+                    x += width;
+                }
+                (Item::Glue { width, stretch, shrink, fil }, _) => {
+                    if fil {
+                        continue;
+                    }
+                    let r = br.ratio;
+                    let adj = if !r.is_finite() || ragged > 0.0 {
+                        0.0
+                    } else if r >= 0.0 {
+                        r * stretch
+                    } else {
+                        r * shrink
+                    };
+                    x += width + adj;
+                    if let Some(p) = line.pieces.last_mut() {
+                        p.space_after = true;
+                    }
+                }
+                (Item::Penalty { .. }, _) => {}
+            }
+        }
+        if let (Some(Item::Penalty { width, .. }), Some(Content::Hyphen)) = (items.get(end), content.get(end)) {
+            if let Some(p) = line.pieces.last_mut() {
+                p.hyphen = true;
+                line.hyphenated = true;
+            }
+            x += width;
+        }
+        if let Some(p) = line.pieces.last_mut() {
+            p.space_after = false;
+        }
+        line.width = x;
+        let shift = match st.align {
+            Align::Justify | Align::Left => 0.0,
+            Align::Center => (st.width - x) / 2.0,
+            Align::Right => st.width - x,
+        };
+        if shift != 0.0 {
+            for p in &mut line.pieces {
+                p.x += shift;
+            }
+        }
+        if !line.pieces.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        start = linebreak::next_line_start(items, end);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::style::Style;
+    use hyphenation::{Language, Load, Standard};
+
+    fn setup(style: &Style) -> (Shaper<'_>, Hyphenator) {
+        let h = Hyphenator::new(Standard::from_embedded(Language::French).unwrap(), 2, 3);
+        (Shaper::new(style).unwrap(), h)
+    }
+
+    fn st(h: &Hyphenator, width: f32) -> ParaStyle<'_> {
+        ParaStyle {
+            face: Face::Regular,
+            size: 10.5,
+            width,
+            indent: 12.0,
+            align: Align::Justify,
+            hyphenator: Some(h),
+            sup_scale: 0.7,
+            sup_rise: 0.35,
+        }
+    }
+
+    fn text_of(shaper: &Shaper, line: &Line) -> String {
+        let mut s = String::new();
+        for p in &line.pieces {
+            let w = shaper.word(p.word);
+            for g in &w.glyphs[p.from as usize..p.to as usize] {
+                s.push_str(&w.text[g.start as usize..g.end as usize]);
+            }
+            if p.hyphen {
+                s.push('-');
+            }
+            if p.space_after {
+                s.push(' ');
+            }
+        }
+        s
+    }
+
+    const TEXT: &str = "Il était une fois, dans un pays lointain et passablement embrouillé, \
+        une administration extraordinairement méticuleuse qui numérotait les ordinateurs, \
+        les photocopieuses et les bureaucrates\u{a0}: « Qu’importe\u{202F}! » disait-on, \
+        l’imprimerie départementale fonctionnait parfaitement bien malgré tout ; \
+        personne ne s’en plaignait véritablement, pas même les contribuables.";
+
+    #[test]
+    fn lines_fit_and_justified_lines_fill_the_measure() {
+        let style = Style::builtin();
+        let (mut shaper, h) = setup(&style);
+        for width in [120.0, 160.0, 200.0, 260.0] {
+            let lines = set(&mut shaper, &[Inline::Text(TEXT.into())], &st(&h, width));
+            assert!(lines.len() > 2);
+            for (k, l) in lines.iter().enumerate() {
+                assert!(l.width <= width + 0.01, "overfull at {width}: {}", text_of(&shaper, l));
+                if k + 1 < lines.len() {
+                    assert!((l.width - width).abs() < 0.01, "not justified: {}", text_of(&shaper, l));
+                }
+            }
+            // the words come out in order, hyphens aside
+            let joined: String = lines
+                .iter()
+                .map(|l| text_of(&shaper, l))
+                .map(|t| if let Some(t) = t.strip_suffix('-') { t.to_string() } else { format!("{t} ") })
+                .collect();
+            let want: String = TEXT.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            assert_eq!(joined.trim_end().replace("- ", "-"), want.replace("- ", "-"));
+        }
+    }
+
+    #[test]
+    fn no_break_at_no_break_spaces_nor_before_high_punctuation() {
+        let style = Style::builtin();
+        let (mut shaper, h) = setup(&style);
+        for width in (100..300).step_by(7) {
+            let lines = set(&mut shaper, &[Inline::Text(TEXT.into())], &st(&h, width as f32));
+            for l in &lines {
+                let t = text_of(&shaper, l);
+                assert!(!t.starts_with([':', '!', '?', ';', '»', '\u{a0}', '\u{202F}']), "{t}");
+                assert!(!t.trim_end().ends_with('«'), "{t}");
+            }
+            // the last word is whole
+            let last = text_of(&shaper, lines.last().unwrap());
+            assert!(last.ends_with("contribuables."), "{last}");
+        }
+    }
+}
