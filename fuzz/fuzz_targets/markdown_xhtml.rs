@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             blocks: s.blocks,
             notes: s.notes,
         };
-        let x = folio::epub::xhtml::chapter(&c, &["images/a.png".to_string()]);
+        let x = folio::epub::xhtml::chapter(&c, &["images/a.png".to_string()], "* * *");
         if let Err(e) = roxmltree::Document::parse_with_options(&x, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }) {
             panic!("ill-formed XHTML ({e}):\n{x}");
         }

@@ -116,7 +116,7 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
 
     let hrefs: Vec<String> = book.assets.iter().map(|a| a.href.clone()).collect();
     for (i, c) in book.chapters.iter().enumerate() {
-        let doc = xhtml::chapter(c, &hrefs);
+        let doc = xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament);
         let mut content = EpubContent::new(format!("{}.xhtml", c.id), doc.as_bytes()).title(c.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);

@@ -38,11 +38,13 @@ pub fn document(lang: &str, title: &str, body_type: &str, body: &str) -> String 
 pub struct Ctx<'a> {
     pub chapter: &'a Chapter,
     pub asset_hrefs: &'a [String],
+    /// The style sheet's scene-break ornament.
+    pub ornament: &'a str,
 }
 
 /// A chapter as a complete XHTML document.
-pub fn chapter(c: &Chapter, asset_hrefs: &[String]) -> String {
-    let ctx = Ctx { chapter: c, asset_hrefs };
+pub fn chapter(c: &Chapter, asset_hrefs: &[String], ornament: &str) -> String {
+    let ctx = Ctx { chapter: c, asset_hrefs, ornament };
     let mut b = String::with_capacity(4096);
     let _ = writeln!(b, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}-title\">", c.id);
     let _ = writeln!(b, "<h1 id=\"{}-title\" class=\"chapter-title\">{}</h1>", c.id, escape(&c.title));
@@ -137,7 +139,11 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 escape_into(out, text.trim_end_matches('\n'));
                 out.push_str("</code></pre>\n");
             }
-            Block::SceneBreak => out.push_str("<p class=\"scene-break\" role=\"separator\">⁂</p>\n"),
+            Block::SceneBreak => {
+                out.push_str("<p class=\"scene-break\" role=\"separator\">");
+                escape_into(out, ctx.ornament);
+                out.push_str("</p>\n");
+            }
             Block::Figure { asset, alt } => {
                 out.push_str("<div class=\"figure\">");
                 image(out, *asset, alt, ctx);
@@ -222,7 +228,7 @@ mod tests {
     #[test]
     fn headings_never_skip_levels_but_keep_their_class() {
         let c = chapter_of(vec![Block::Heading { level: 4, content: vec![Inline::Text("H".into())], attrs: Attrs { id: None, classes: vec!["text-center".into()] } }]);
-        let x = chapter(&c, &[]);
+        let x = chapter(&c, &[], "*");
         assert!(x.contains("<h2 class=\"h4 text-center\">H</h2>"), "{x}");
         assert!(x.contains("A &lt; B &amp; &quot;C&quot;"));
     }
@@ -230,7 +236,7 @@ mod tests {
     #[test]
     fn sibling_headings_share_a_level() {
         let h = |level: u8, t: &str| Block::Heading { level, content: vec![Inline::Text(t.into())], attrs: Attrs::default() };
-        let x = chapter(&chapter_of(vec![h(4, "a"), h(4, "b"), h(5, "c"), h(3, "d"), h(4, "e")]), &[]);
+        let x = chapter(&chapter_of(vec![h(4, "a"), h(4, "b"), h(5, "c"), h(3, "d"), h(4, "e")]), &[], "*");
         for want in ["<h2 class=\"h4\">a</h2>", "<h2 class=\"h4\">b</h2>", "<h3 class=\"h5\">c</h3>", "<h2 class=\"h3\">d</h2>", "<h3 class=\"h4\">e</h3>"] {
             assert!(x.contains(want), "{want} in {x}");
         }
@@ -240,7 +246,7 @@ mod tests {
     fn footnotes_link_both_ways() {
         let mut c = chapter_of(vec![Block::Para { content: vec![Inline::Text("x".into()), Inline::NoteRef(0)], attrs: Attrs::default() }]);
         c.notes.push(Note { label: "a".into(), blocks: vec![Block::Para { content: vec![Inline::Text("note".into())], attrs: Attrs::default() }] });
-        let x = chapter(&c, &[]);
+        let x = chapter(&c, &[], "*");
         assert!(x.contains("href=\"#ch001-note1\" epub:type=\"noteref\""));
         assert!(x.contains("id=\"ch001-note1\""));
         assert!(x.contains("href=\"#ch001-ref1\" role=\"doc-backlink\""));
@@ -249,6 +255,6 @@ mod tests {
     #[test]
     fn unsafe_links_lose_their_target() {
         let c = chapter_of(vec![Block::Para { content: vec![Inline::Link { url: "javascript:alert(1)".into(), content: vec![Inline::Text("t".into())] }], attrs: Attrs::default() }]);
-        assert!(!chapter(&c, &[]).contains("javascript"));
+        assert!(!chapter(&c, &[], "*").contains("javascript"));
     }
 }
