@@ -28,6 +28,11 @@ fn release_in(dir: &Path) -> (Vec<String>, String) {
     let dist = clone.join("dist");
     let mut names: Vec<String> = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
+    let opf = zip_texts(&dist.join("titre-provisoire-9.8.7.epub"), |n| n.ends_with(".opf"));
+    assert!(opf[0].1.contains("<meta property=\"schema:version\">9.8.7</meta>"), "the EPUB's metadata lacks the version");
+    let pdf = lopdf::Document::load(dist.join("titre-provisoire-9.8.7.pdf")).unwrap();
+    let info = pdf.trailer.get(b"Info").and_then(|i| i.as_reference()).and_then(|i| pdf.get_dictionary(i)).unwrap();
+    assert_eq!(info.get(b"Version").and_then(|v| v.as_str()).ok(), Some(&b"9.8.7"[..]), "the PDF's Info lacks the version");
     (names, std::fs::read_to_string(dist.join("SHA256SUMS")).unwrap())
 }
 

@@ -55,6 +55,11 @@ pub struct DocInfo<'a> {
     pub lang: &'a str,
     pub modified: i64,
     pub producer: &'a str,
+    /// The book's description and subject, for /Subject and /Keywords.
+    pub subject: &'a str,
+    pub keywords: &'a str,
+    /// The edition (`make release`), written as /Version in the Info dictionary.
+    pub version: Option<&'a str>,
     pub width: f32,
     pub height: f32,
     /// One bookmark per chapter: (title, page, top of the page).
@@ -250,6 +255,8 @@ pub fn render(
     i.author = info.author.to_string();
     i.creator = info.producer.to_string();
     i.producer = info.producer.to_string();
+    i.subject = info.subject.to_string();
+    i.keywords = info.keywords.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
     i.creation_date = date;
     i.modification_date = date;
     i.metadata_date = date;
@@ -389,6 +396,9 @@ fn finish(lo: &mut lopdf::Document, info: &DocInfo, trace: &str) -> Result<(), P
     if let Ok(info_id) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
         if let Ok(d) = lo.get_object_mut(info_id).and_then(Object::as_dict_mut) {
             d.remove(b"GTS_PDFXVersion");
+            if let Some(v) = info.version {
+                d.set("Version", text_string(v));
+            }
         }
     }
 

@@ -41,6 +41,16 @@ pub fn title_page(shaper: &mut Shaper, book: &Book, style: &Style, geo: &Geometr
             top += style.sheet.body.leading.pt(em);
         }
     }
+    // Licence and edition at the foot of the page, as on the EPUB's title page.
+    let small = style.sheet.footnotes.size.pt(em);
+    let notes: Vec<String> = [book.meta.license.clone(), book.meta.version.as_ref().map(|v| format!("Version {v}"))].into_iter().flatten().collect();
+    let mut top = geo.block_height() - small * 1.5 * notes.len() as f32;
+    for n in notes {
+        for l in set_plain(shaper, &n, Face::Regular, small, geo.measure(), Align::Center) {
+            out.lines.push(Placed { x: geo.left(1), y: geo.y(top), line: l });
+            top += small * 1.5;
+        }
+    }
     out
 }
 
