@@ -7,7 +7,7 @@ use super::para::{self, Line, ParaStyle, Piece};
 use super::shape::Shaper;
 use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
-use hyphenation::{Language, Load, Standard};
+
 use std::collections::{BTreeMap, HashMap};
 
 /// Space between a list marker and its item's text, in em.
@@ -108,18 +108,6 @@ pub struct Composer<'s, 'a> {
     max_figure_height: f32,
 }
 
-/// Hyphenation language for a BCP 47 tag: the full tag, then its primary
-/// subtag (`en` means US English).
-fn language(tag: &str) -> Option<Language> {
-    let tag = tag.to_ascii_lowercase();
-    let primary = tag.split(['-', '_']).next().unwrap_or("");
-    Language::try_from_code(&tag).or(Language::try_from_code(primary)).or(match primary {
-        "en" => Some(Language::EnglishUS),
-        "de" => Some(Language::German1996),
-        _ => None,
-    })
-}
-
 impl<'s, 'a> Composer<'s, 'a> {
     pub fn new(shaper: &'s mut Shaper<'a>, style: &'a Style, assets: &'a [Asset], max_figure_height: f32) -> Self {
         Composer {
@@ -162,24 +150,10 @@ impl<'s, 'a> Composer<'s, 'a> {
         if self.dicts.contains_key(lang) {
             return;
         }
-        let body = &self.style.sheet.body;
-        let dict = if body.hyphenate {
-            match language(lang) {
-                Some(l) => match Standard::from_embedded(l) {
-                    Ok(d) => Some(Hyphenator::new(d, body.hyphenate_before, body.hyphenate_after)),
-                    Err(e) => {
-                        self.warn(format!("no hyphenation for `{lang}`: {e}"));
-                        None
-                    }
-                },
-                None => {
-                    self.warn(format!("no hyphenation patterns for language `{lang}`"));
-                    None
-                }
-            }
-        } else {
+        let dict = super::hyphenate::for_language(&self.style.sheet.body, lang).unwrap_or_else(|e| {
+            self.warn(e);
             None
-        };
+        });
         self.dicts.insert(lang.to_string(), dict);
     }
 

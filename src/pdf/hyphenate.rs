@@ -2,7 +2,8 @@
 //! patterns, the sheet's minima, and French rules on top. Results are cached
 //! per word, since novels repeat their words.
 
-use hyphenation::{Hyphenator as _, Standard};
+use crate::style::Body;
+use hyphenation::{Hyphenator as _, Language, Load, Standard};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -12,6 +13,29 @@ pub fn is_apostrophe(c: char) -> bool {
 
 pub fn is_explicit_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}')
+}
+
+/// Hyphenation language for a BCP 47 tag: the full tag, then its primary
+/// subtag (`en` means US English).
+fn language(tag: &str) -> Option<Language> {
+    let tag = tag.to_ascii_lowercase();
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    Language::try_from_code(&tag).or(Language::try_from_code(primary)).or(match primary {
+        "en" => Some(Language::EnglishUS),
+        "de" => Some(Language::German1996),
+        _ => None,
+    })
+}
+
+/// The sheet's hyphenation for `lang`: `Ok(None)` when the sheet turns it
+/// off, an error (for a warning) when the language has no patterns.
+pub fn for_language(body: &Body, lang: &str) -> Result<Option<Hyphenator>, String> {
+    if !body.hyphenate {
+        return Ok(None);
+    }
+    let l = language(lang).ok_or_else(|| format!("no hyphenation patterns for language `{lang}`"))?;
+    let dict = Standard::from_embedded(l).map_err(|e| format!("no hyphenation for `{lang}`: {e}"))?;
+    Ok(Some(Hyphenator::new(dict, body.hyphenate_before, body.hyphenate_after)))
 }
 
 pub struct Hyphenator {

@@ -87,6 +87,30 @@ pub(crate) fn set_plain(shaper: &mut Shaper, text: &str, face: Face, size: f32, 
     para::set(shaper, &[Inline::Text(text.to_string())], &st)
 }
 
+/// Set one paragraph as the body text is set (the sheet's face, size,
+/// measure, alignment and hyphenation in `lang`): the measure and the width
+/// of each line. The fuzz target and tests check the line breaker with it.
+pub fn set_paragraph(style: &Style, lang: &str, content: &[Inline]) -> Result<(f32, Vec<f32>), PdfError> {
+    let em = style.em();
+    let pg = &style.sheet.page;
+    let body = &style.sheet.body;
+    let width = pg.width.pt(em) - pg.margin_inner.pt(em) - pg.margin_outer.pt(em);
+    let hyphenator = hyphenate::for_language(body, lang).map_err(PdfError)?;
+    let st = ParaStyle {
+        face: Face::Regular,
+        size: em,
+        width,
+        indent: body.indent.pt(em),
+        align: body.align,
+        hyphenator: hyphenator.as_ref(),
+        sup_scale: style.sheet.superscript.scale,
+        sup_rise: style.sheet.superscript.rise,
+    };
+    let mut shaper = Shaper::new(style)?;
+    let lines = para::set(&mut shaper, content, &st);
+    Ok((width, lines.iter().map(|l| l.width).collect()))
+}
+
 pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
     let sheet = &style.sheet;
     let em = style.em();
