@@ -7,6 +7,7 @@
 
 pub mod book;
 pub mod epub;
+mod located;
 pub mod manuscript;
 pub mod normalise;
 pub mod output;
