@@ -76,7 +76,7 @@ pub fn epub_chapters(path: &Path) -> Vec<(String, String)> {
 
 /// Text of an XHTML document: tags dropped, the five XML entities decoded.
 pub fn xhtml_text(x: &str) -> String {
-    let body = x.split_once("<body").map_or(x, |(_, b)| b);
+    let body = x.split_once("<body").and_then(|(_, b)| b.split_once('>')).map_or(x, |(_, b)| b);
     let mut out = String::with_capacity(body.len());
     let mut in_tag = false;
     for c in body.chars() {

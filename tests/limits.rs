@@ -1,0 +1,119 @@
+//! Sizes folio is tested to, and nothing lost: a failed build keeps the
+//! previous book, `normalise --write` keeps the original.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn manuscript(name: &str, chapters: &[(&str, String)]) -> PathBuf {
+    let m = scratch(name).join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Limites\nlanguage: fr\n").unwrap();
+    for (f, t) in chapters {
+        std::fs::write(m.join(f), t).unwrap();
+    }
+    m
+}
+
+fn out_of(m: &Path) -> PathBuf {
+    m.parent().unwrap().join("out")
+}
+
+#[test]
+fn a_two_megabyte_paragraph() {
+    let words = ["le", "chat", "dort", "sur", "la", "table", "pendant", "que", "pluie", "tombe", "doucement", "dehors"];
+    let para: Vec<&str> = (0..420_000).map(|i| words[(i * 7 + i / 11) % words.len()]).collect();
+    let text = format!("# Long\n\n{}.\n", para.join(" "));
+    assert!(text.len() > 2_000_000);
+    let m = manuscript("long-para", &[("a.md", text)]);
+    build(&m, &out_of(&m), "all", "1700000000");
+    let x = &epub_chapters(&only_file(&out_of(&m), "epub"))[0].1;
+    assert_eq!(words_in(x), 420_000 + 1, "every word of the paragraph (and the title) is in the EPUB");
+    assert!(std::fs::metadata(only_file(&out_of(&m), "pdf")).unwrap().len() > 100_000);
+}
+
+fn words_in(x: &str) -> usize {
+    words(&xhtml_text(x)).len()
+}
+
+#[test]
+fn ten_thousand_chapters() {
+    let text: String = (0..10_000).map(|i| format!("# C{i}\n\nTexte {i}.\n\n")).collect();
+    let m = manuscript("many", &[("a.md", text)]);
+    build(&m, &out_of(&m), "epub", "1700000000");
+    assert_eq!(epub_chapters(&only_file(&out_of(&m), "epub")).len(), 10_000);
+}
+
+#[test]
+fn deep_nesting() {
+    let lists: String = (0..300).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+    let text = format!("# N\n\n{lists}\n{} profond\n", ">".repeat(3000));
+    let m = manuscript("nested", &[("a.md", text)]);
+    build(&m, &out_of(&m), "all", "1700000000");
+    let x = &epub_chapters(&only_file(&out_of(&m), "epub"))[0].1;
+    assert!(x.contains("item 299") && x.contains("profond"));
+}
+
+#[test]
+fn a_huge_image_is_refused() {
+    let m = manuscript("huge", &[("a.md", "# A\n\n![grande](big.png)\n".into())]);
+    let f = std::fs::File::create(m.join("big.png")).unwrap();
+    f.set_len(33 << 20).unwrap();
+    let o = folio().args(["build", "--manuscript"]).arg(&m).arg("--out").arg(out_of(&m)).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.md:3") && err.contains("up to 32 MB"), "{err}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written() {
+    let m = manuscript("unwritable", &[("a.md", "# A\n\nx\n".into())]);
+    let blocker = m.parent().unwrap().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let o = folio().args(["build", "--manuscript"]).arg(&m).arg("--out").arg(blocker.join("out")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot create the output folder"), "{err}");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_book() {
+    let m = manuscript("keep", &[("a.md", "# A\n\nPremière version.\n".into())]);
+    let out = out_of(&m);
+    build(&m, &out, "all", "1700000000");
+    let (epub, pdf) = (only_file(&out, "epub"), only_file(&out, "pdf"));
+    let before = (std::fs::read(&epub).unwrap(), std::fs::read(&pdf).unwrap());
+    std::fs::write(m.join("a.md"), b"# A\n\n![manque](absente.png)\n").unwrap();
+    let o = folio().args(["build", "--format", "all", "--manuscript"]).arg(&m).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!((std::fs::read(&epub).unwrap(), std::fs::read(&pdf).unwrap()), before, "the previous book changed");
+    let names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn normalise_write_keeps_the_original() {
+    let m = manuscript("write", &[("a.md", "---\ntitle: A\n---\nUn ter- rible séisme !\n".into())]);
+    let a = m.join("a.md");
+    let o = folio().args(["normalise", "--write"]).arg(&a).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(m.join("a.md.orig")).unwrap(), "---\ntitle: A\n---\nUn ter- rible séisme !\n");
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), "---\ntitle: A\n---\nUn terrible séisme\u{202f}!\n");
+    // A second run has nothing to change and leaves the file as it is.
+    std::fs::remove_file(m.join("a.md.orig")).unwrap();
+    let o = folio().args(["normalise", "--write", "--no-backup"]).arg(&a).output().unwrap();
+    assert!(o.status.success());
+    assert!(!m.join("a.md.orig").exists());
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), "---\ntitle: A\n---\nUn terrible séisme\u{202f}!\n");
+}
+
+#[test]
+fn metadata_is_escaped_in_the_pdf_outline_too() {
+    let m = manuscript("outline", &[("a.md", "# A < B & \"C\"\n\nTexte.\n".into())]);
+    build(&m, &out_of(&m), "pdf", "1700000000");
+    let doc = lopdf::Document::load(only_file(&out_of(&m), "pdf")).unwrap();
+    let outlines = doc.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
+    let first = doc.get_dictionary(outlines).unwrap().get(b"First").unwrap().as_reference().unwrap();
+    let title = doc.get_dictionary(first).unwrap().get(b"Title").unwrap();
+    assert_eq!(lopdf::decode_text_string(title).unwrap(), "A < B & \"C\"");
+}
