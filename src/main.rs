@@ -186,16 +186,38 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
         }
         Ok(())
     };
-    if matches!(format, Format::Epub | Format::All) {
-        let bytes = p.timings.time("epub write", || epub::write(&p.book, &p.style, &epub::EpubOptions { modified, generator: generator.clone() })).map_err(Failure::input)?;
-        write(format!("{slug}.epub"), &bytes)?;
+    // With both formats, the EPUB is written on a second core meanwhile.
+    let (book, style) = (&p.book, &p.style);
+    let eopts = epub::EpubOptions { modified, generator: generator.clone() };
+    let popts = pdf::PdfOptions { modified, generator };
+    let (epub_result, pdf_result) = std::thread::scope(|s| {
+        let e = matches!(format, Format::Epub | Format::All).then(|| {
+            s.spawn(|| {
+                let t0 = std::time::Instant::now();
+                (epub::write(book, style, &eopts), t0.elapsed())
+            })
+        });
+        let t0 = std::time::Instant::now();
+        let pdf = matches!(format, Format::Pdf | Format::All).then(|| (pdf::write(book, style, &popts), t0.elapsed()));
+        (e.map(|h| h.join()), pdf)
+    });
+    let mut outputs = Vec::new();
+    if let Some(r) = epub_result {
+        let (bytes, d) = r.map_err(|_| Failure::input("internal error in the EPUB backend (a bug in folio, please report it)"))?;
+        p.timings.add("epub write", d);
+        outputs.push((format!("{slug}.epub"), bytes.map_err(Failure::input)?));
     }
-    if matches!(format, Format::Pdf | Format::All) {
-        let pdf = p.timings.time("pdf", || pdf::write(&p.book, &p.style, &pdf::PdfOptions { modified, generator })).map_err(Failure::input)?;
-        write(format!("{slug}.pdf"), &pdf.bytes)?;
+    if let Some((out, d)) = pdf_result {
+        p.timings.add("pdf", d);
+        let out = out.map_err(Failure::input)?;
+        outputs.push((format!("{slug}.pdf"), out.bytes));
         if dump_layout {
-            write(format!("{slug}.layout.txt"), pdf.layout.as_bytes())?;
+            outputs.push((format!("{slug}.layout.txt"), out.layout.into_bytes()));
         }
+    }
+    // Written only once every backend has succeeded.
+    for (name, bytes) in &outputs {
+        write(name.clone(), bytes)?;
     }
     if timings {
         for (stage, d) in &p.timings.0 {
