@@ -210,6 +210,11 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
     if let Some((out, d)) = pdf_result {
         p.timings.add("pdf", d);
         let out = out.map_err(Failure::input)?;
+        if !quiet {
+            for w in &out.warnings {
+                eprintln!("warning: PDF: {w}");
+            }
+        }
         outputs.push((format!("{slug}.pdf"), out.bytes));
         if dump_layout {
             outputs.push((format!("{slug}.layout.txt"), out.layout.into_bytes()));

@@ -46,6 +46,8 @@ pub struct PdfOptions {
 pub struct PdfOutput {
     pub bytes: Vec<u8>,
     pub layout: String,
+    /// What the typesetting had to work around (a glyph the font lacks, ...).
+    pub warnings: Vec<String>,
 }
 
 /// The page and its text block, in points.
@@ -138,13 +140,10 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     for f in Face::ALL {
         shaper.shape(f, "-");
     }
-    let (flows, images): (Vec<Flow>, _) = {
+    let (flows, images, warnings): (Vec<Flow>, _, _) = {
         let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
         let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
-        for w in &c.warnings {
-            eprintln!("warning: {w}");
-        }
-        (flows, c.images)
+        (flows, c.images, c.warnings)
     };
     let rules = Rules {
         height: geo.block_height(),
@@ -207,7 +206,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         outline,
     };
     let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
-    Ok(PdfOutput { bytes, layout })
+    Ok(PdfOutput { bytes, layout, warnings })
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,
