@@ -98,7 +98,7 @@ fn normalise_dehyphenation_french_corpus() {
 
 /// Each novel alone is the book: less evidence from elsewhere.
 #[test]
-fn normalise_dehyphenation_each_novel_alone() {
+fn normalise_dehyphenation_corpus_each_novel_alone() {
     let Some(root) = corpus() else {
         eprintln!("skipped: ../shared/corpus not found");
         return;
@@ -115,7 +115,7 @@ fn normalise_dehyphenation_each_novel_alone() {
 }
 
 #[test]
-fn normalise_dehyphenation_novels_untouched() {
+fn normalise_dehyphenation_corpus_novels_untouched() {
     let Some(root) = corpus() else {
         eprintln!("skipped: ../shared/corpus not found");
         return;
