@@ -240,8 +240,7 @@ struct Edit {
     merges_line: bool,
 }
 
-pub fn run(text: &str, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>, warnings: &mut Vec<Warning>) -> Dehyphenated {
-    let mask: Mask = protect::protect(text);
+pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>, warnings: &mut Vec<Warning>) -> Dehyphenated {
     let lines = protect::line_spans(text);
     let mut edits: Vec<Edit> = Vec::new();
     for (li, &(ls, le)) in lines.iter().enumerate() {
@@ -357,7 +356,7 @@ mod tests {
 
     fn fix(text: &str, book: &str, lang: &str) -> String {
         let v = Vocabulary::from_texts([text, book]);
-        run(text, lang, &v, &mut Vec::new(), &mut Vec::new()).text
+        run(text, &protect::protect(text), lang, &v, &mut Vec::new(), &mut Vec::new()).text
     }
     fn fr(text: &str) -> String {
         fix(text, "", "fr")
@@ -408,7 +407,8 @@ mod tests {
     #[test]
     fn line_map_follows_merges() {
         let v = Vocabulary::default();
-        let d = run("a\nter-\nrible\nb", "fr", &v, &mut Vec::new(), &mut Vec::new());
+        let t = "a\nter-\nrible\nb";
+                let d = run(t, &protect::protect(t), "fr", &v, &mut Vec::new(), &mut Vec::new());
         assert_eq!(d.text, "a\nterrible\nb");
         assert_eq!(d.line_map, vec![1, 2, 4]);
     }
@@ -439,7 +439,8 @@ mod tests {
     fn logs_and_warns() {
         let v = Vocabulary::default();
         let (mut c, mut w) = (Vec::new(), Vec::new());
-        run("x\nun ter- rible", "fr", &v, &mut c, &mut w);
+        let t = "x\nun ter- rible";
+        run(t, &protect::protect(t), "fr", &v, &mut c, &mut w);
         assert_eq!(c, vec![Change { line: 2, step: Step::Hyphenation, before: "ter- rible".into(), after: "terrible".into() }]);
     }
 }

@@ -6,8 +6,7 @@ use super::protect::{self, Mask};
 use super::Warning;
 use std::collections::HashMap;
 
-pub fn run(text: &str, warnings: &mut Vec<Warning>) {
-    let mask = protect::protect(text);
+pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     let lines = protect::line_spans(text);
     glued_numbers(text, &lines, &mask, warnings);
     page_furniture(text, &lines, &mask, warnings);
@@ -123,7 +122,7 @@ mod tests {
 
     fn lint(s: &str) -> Vec<(usize, String)> {
         let mut w = Vec::new();
-        run(s, &mut w);
+        run(s, &protect::protect(s), &mut w);
         w.into_iter().map(|w| (w.line, w.suggestion)).collect()
     }
 

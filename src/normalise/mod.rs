@@ -104,8 +104,16 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     }
     // Later steps log lines of their own input: map them back.
     let mut line_map: Option<Vec<usize>> = None;
+    // The protected spans, found again only after a step changed the text.
+    let mut mask = protect::protect(&out.text);
+    let refresh = |mask: &mut protect::Mask, before: &str, after: &str| {
+        if before != after {
+            *mask = protect::protect(after);
+        }
+    };
     if opts.hyphenation {
-        let d = hyphenation::run(&out.text, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
+        let d = hyphenation::run(&out.text, &mask, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
+        refresh(&mut mask, &out.text, &d.text);
         out.text = d.text;
         if d.line_map.iter().enumerate().any(|(i, &l)| l != i + 1) {
             line_map = Some(d.line_map);
@@ -114,12 +122,16 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let first_later = out.changes.len();
     let first_warning = out.warnings.len();
     if opts.kramdown {
-        out.text = kramdown::run(&out.text, &mut out.changes);
+        let t = kramdown::run(&out.text, &mask, &mut out.changes);
+        refresh(&mut mask, &out.text, &t);
+        out.text = t;
     }
     if opts.typography {
-        out.text = typography::run(&out.text, opts, &mut out.changes);
+        let t = typography::run(&out.text, &mask, opts, &mut out.changes);
+        refresh(&mut mask, &out.text, &t);
+        out.text = t;
     }
-    lint::run(&out.text, &mut out.warnings);
+    lint::run(&out.text, &mask, &mut out.warnings);
     if let Some(map) = line_map {
         let at = |l: usize| map.get(l - 1).copied().unwrap_or(l);
         out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));

@@ -32,14 +32,13 @@ struct Edit {
     with: String,
 }
 
-pub fn run(text: &str, opts: &Options, changes: &mut Vec<Change>) -> String {
+pub fn run(text: &str, mask: &Mask, opts: &Options, changes: &mut Vec<Change>) -> String {
     let lang = opts.lang.to_ascii_lowercase();
     let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
     let english = lang == "en" || lang.starts_with("en-") || lang.starts_with("en_");
     if !french && !english {
         return text.to_string();
     }
-    let mask = protect::protect(text);
     let mut edits = Vec::new();
     for &(a, b) in &protect::line_spans(text) {
         if french {
@@ -219,10 +218,10 @@ mod tests {
     use super::*;
 
     fn fr(s: &str) -> String {
-        run(s, &Options::all("fr"), &mut Vec::new())
+        run(s, &protect::protect(s), &Options::all("fr"), &mut Vec::new())
     }
     fn en(s: &str) -> String {
-        run(s, &Options::all("en"), &mut Vec::new())
+        run(s, &protect::protect(s), &Options::all("en"), &mut Vec::new())
     }
 
     #[test]
@@ -233,7 +232,7 @@ mod tests {
         assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
         let mut o = Options::all("fr");
         o.colon_full_space = false;
-        assert_eq!(run("a : b", &o, &mut Vec::new()), "a\u{202f}: b");
+        assert_eq!(run("a : b", &protect::protect("a : b"), &o, &mut Vec::new()), "a\u{202f}: b");
         assert_eq!(fr("a\u{202f}: b"), "a\u{a0}: b");
     }
 
@@ -276,10 +275,10 @@ mod tests {
     #[test]
     fn logs_line_and_context() {
         let mut c = Vec::new();
-        run("a\nQuoi?", &Options::all("fr"), &mut c);
+        run("a\nQuoi?", &protect::protect("a\nQuoi?"), &Options::all("fr"), &mut c);
         assert_eq!(c, vec![Change { line: 2, step: Step::Typography, before: "Quoi?".into(), after: "Quoi\u{202f}?".into() }]);
         let mut c = Vec::new();
-        run("4,5 millions de", &Options::all("fr"), &mut c);
+        run("4,5 millions de", &protect::protect("4,5 millions de"), &Options::all("fr"), &mut c);
         assert_eq!((c[0].before.as_str(), c[0].after.as_str()), ("4,5 millions", "4,5\u{a0}millions"));
     }
 }
