@@ -166,7 +166,35 @@ fn normalise_dehyphenation_english() {
         println!("  {e}");
     }
     assert!(total.join_total > 20 && total.keep_total > 5);
-    assert!(total.overall() >= 0.95, "overall {:.4}", total.overall());
+    assert!(total.overall() >= 0.995, "overall {:.4}", total.overall());
+    assert!(total.keep_ok * 100 >= total.keep_total * 99, "kept hyphens {}/{}", total.keep_ok, total.keep_total);
+    assert_eq!(total.collateral, 0);
+    assert_eq!(total.distractors_ok, total.distractors);
+}
+
+/// Real English prose the project never tuned on: the licence texts every
+/// Debian machine has in /usr/share/common-licenses.
+#[test]
+fn normalise_dehyphenation_english_licences() {
+    let dir = PathBuf::from("/usr/share/common-licenses");
+    let mut texts = Vec::new();
+    for name in ["GPL-3", "Apache-2.0", "GFDL-1.3", "MPL-2.0", "Artistic"] {
+        let t = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Prose paragraphs only: no indented or short lines.
+        texts.extend(t.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| p.len() > 200 && !p.contains("  ")));
+    }
+    let mut total = dehyphenation_set::Score::default();
+    for seed in 1..=3u64 {
+        let mut rng = Rng::new(seed);
+        let set = generate(&texts, &mut rng, "en");
+        let out = folio_normalise("en", &set.text);
+        total.add(&score(&set.tokens, &out));
+    }
+    println!("{}", total.line("en licences"));
+    for e in total.errors.iter().take(20) {
+        println!("  {e}");
+    }
+    assert!(total.join_total > 200, "too few breaks to measure");
     assert_eq!(total.collateral, 0);
     assert_eq!(total.distractors_ok, total.distractors);
 }

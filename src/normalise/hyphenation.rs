@@ -120,6 +120,10 @@ fn first_upper_then_lower(w: &str) -> bool {
 
 /// Decide for `left- right` (`left`: the word before the hyphen, after any
 /// elision; `right`: the word after it, compounds included).
+/// English endings that make a listed word into another (checked only when
+/// the joined form is not itself a word).
+const EN_SUFFIXES: [&str; 7] = ["ed", "ing", "er", "ers", "s", "ly", "ness"];
+
 pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
     let lang = lang_of(lang_tag);
     // An elision (`c’est- à-dire`) counts for the word list only.
@@ -156,7 +160,15 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if listed(&joined) {
         return (Decision::Join, Evidence::Dictionary);
     }
-    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w);
+    // English inflects freely what the small word list holds once:
+    // `hearted` is `heart` + `ed`, as in `half-hearted`.
+    let derived = |w: &str| {
+        lang == Lang::English
+            && EN_SUFFIXES.iter().any(|suf| {
+                w.strip_suffix(suf).is_some_and(|stem| stem.chars().count() >= 3 && (listed(stem) || listed(&format!("{stem}e"))))
+            })
+    };
+    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w) || derived(w);
     // Prefixes hyphenated before a word (`always`: `demi-heure`;
     // `before_words`: only before a word the book knows, `ex-collègues` but
     // `exemple`), and reduplications (`chien-chien`).
