@@ -80,3 +80,16 @@ fn drafts_are_built_with_a_warning_or_left_out() {
     let (c, _) = chapters(&m, &["--no-drafts"]);
     assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["Publié"]);
 }
+
+#[test]
+fn check_lists_warnings_and_strict_fails_on_them() {
+    let o = folio().args(["check", "--manuscript"]).arg(repo().join("manuscript")).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(out.contains("jour-4.md:8:") && out.contains("promené[^4]"), "{out}");
+    let o = folio().args(["check", "--strict", "--manuscript"]).arg(repo().join("manuscript")).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let clean = book("clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nUn texte sans souci.\n")]);
+    let o = folio().args(["check", "--strict", "--manuscript"]).arg(&clean).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
