@@ -36,6 +36,11 @@ pub const MAX_CONSECUTIVE_HYPHENS: u8 = 2;
 /// Badness of a line with nothing to stretch (a lone word that cannot be
 /// justified), in the emergency pass: worse than any loose line.
 const EMPTY_LINE_BADNESS: f64 = 1e8;
+/// A third hyphenated line in a row, in the emergency pass only: above the
+/// demerits of any line, however loose ((EMPTY_LINE_BADNESS)² = 1e16), so it
+/// happens only where every other choice overflows (a word longer than two
+/// lines).
+const TOO_MANY_HYPHENS_DEMERITS: f64 = 1e20;
 /// Demerits of an unavoidable overfull line (a box wider than the measure):
 /// the worst of all outcomes, but still a result.
 const OVERFULL_DEMERITS: f64 = 1e12;
@@ -204,7 +209,11 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
             if max_ratio.is_some_and(|m| ratio > m) {
                 continue;
             }
-            if flagged && n.hyphens >= MAX_CONSECUTIVE_HYPHENS {
+            // The first pass never allows a third hyphen in a row; the
+            // emergency pass only makes it very costly, since an overfull
+            // line (a word longer than two lines) would be worse.
+            let too_many_hyphens = flagged && n.hyphens >= MAX_CONSECUTIVE_HYPHENS;
+            if too_many_hyphens && max_ratio.is_some() {
                 continue;
             }
             // TeX caps badness at 10 000, which makes a line holding one
@@ -228,8 +237,11 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
             if forced && n.hyphenated {
                 d += FINAL_HYPHEN_DEMERITS as f64;
             }
+            if too_many_hyphens {
+                d += TOO_MANY_HYPHENS_DEMERITS;
+            }
             let total = n.total + d;
-            let hy = if flagged { n.hyphens + 1 } else { 0 } as usize;
+            let hy = if flagged { (n.hyphens + 1).min(MAX_CONSECUTIVE_HYPHENS) } else { 0 } as usize;
             let slot = &mut best[fit as usize][hy];
             if slot.is_none_or(|(t, _, _)| total < t) {
                 *slot = Some((total, a, ratio));

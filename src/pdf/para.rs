@@ -155,8 +155,9 @@ impl Builder<'_, '_, '_> {
                 .filter(|&(i, c)| is_explicit_hyphen(c) && i > 0 && i + c.len_utf8() < text.len())
                 .map(|(i, c)| (i + c.len_utf8(), Break::Explicit)),
         );
-        // A word wider than the measure may break anywhere rather than
-        // overflow the margin.
+        // A word wider than the measure (or than an indented first line: a
+        // paragraph may be that one word) may break anywhere rather than
+        // overflow the margin; the penalty keeps these breaks for need.
         let shaped: Vec<_> = segs.iter().map(|&(s, e, face, ..)| self.shaper.shape(face, &text[s..e])).collect();
         let width: f32 = segs
             .iter()
@@ -165,7 +166,7 @@ impl Builder<'_, '_, '_> {
                 self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size)
             })
             .sum();
-        if width > self.st.width {
+        if width > self.st.width - self.st.indent.max(0.0) {
             points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
         }
         points.sort_by_key(|p| p.0);
