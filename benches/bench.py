@@ -121,7 +121,11 @@ def peers(out, env, results):
     if not (pandoc or typst):
         print("\npeers: not installed (pip install typst pypandoc-binary)")
         return
-    files = [str(BOOK / l.split(":", 1)[-1].strip()) for l in (BOOK / "book.yaml").read_text().splitlines() if l.strip().startswith("- ") and l.strip().endswith(".md")]
+    files = []
+    for l in (BOOK / "book.yaml").read_text().splitlines():
+        l = l.strip().removeprefix("- ").removeprefix("file:").strip()
+        if l.endswith(".md"):
+            files.append(str(BOOK / l))
     print("\npeers, interleaved A B A B:")
     header()
     if pandoc:
@@ -131,7 +135,8 @@ def peers(out, env, results):
         line("pandoc EPUB", p, f" folio/pandoc = {f[0] / p[0]:.3f}")
     if pandoc and typst:
         typ = Path(out) / "book.typ"
-        subprocess.run([pandoc, "-s", "-t", "typst", "-o", typ, *files], check=True)
+        # `@name` in the text is not a citation here.
+        subprocess.run([pandoc, "-f", "markdown-citations", "-s", "-t", "typst", "-o", typ, *files], check=True)
         pdf = Path(out) / "peer.pdf"
         pairs = [(run(folio_cmd("pdf", BOOK, out), env=env), run([*typst, typ, pdf], env=env)) for _ in range(RUNS)]
         f, p = medians([a for a, _ in pairs]), medians([b for _, b in pairs])
