@@ -154,17 +154,7 @@ fn normalise_dehyphenation_english() {
         "The photographer waited patiently for the sunlight to illuminate the mountains.",
     ];
     let texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
-    let mut total = dehyphenation_set::Score::default();
-    for seed in 1..=8u64 {
-        let mut rng = Rng::new(seed);
-        let set = generate(&texts, &mut rng, "en");
-        let out = folio_normalise("en", &set.text);
-        total.add(&score(&set.tokens, &out));
-    }
-    println!("{}", total.line("en sentences"));
-    for e in total.errors.iter().take(20) {
-        println!("  {e}");
-    }
+    let total = english_score(&texts, 8, "en sentences");
     assert!(total.join_total > 20 && total.keep_total > 5);
     assert!(total.overall() >= 0.995, "overall {:.4}", total.overall());
     assert!(total.keep_ok * 100 >= total.keep_total * 99, "kept hyphens {}/{}", total.keep_ok, total.keep_total);
@@ -183,18 +173,25 @@ fn normalise_dehyphenation_english_licences() {
         // Prose paragraphs only: no indented or short lines.
         texts.extend(t.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| p.len() > 200 && !p.contains("  ")));
     }
-    let mut total = dehyphenation_set::Score::default();
-    for seed in 1..=3u64 {
-        let mut rng = Rng::new(seed);
-        let set = generate(&texts, &mut rng, "en");
-        let out = folio_normalise("en", &set.text);
-        total.add(&score(&set.tokens, &out));
-    }
-    println!("{}", total.line("en licences"));
-    for e in total.errors.iter().take(20) {
-        println!("  {e}");
-    }
+    let total = english_score(&texts, 3, "en licences");
     assert!(total.join_total > 200, "too few breaks to measure");
     assert_eq!(total.collateral, 0);
     assert_eq!(total.distractors_ok, total.distractors);
+}
+
+/// Sets built from `texts` with seeds 1..=`seeds`, run through the CLI in
+/// English, scored together; prints the score line and the first errors.
+fn english_score(texts: &[String], seeds: u64, name: &str) -> dehyphenation_set::Score {
+    let mut total = dehyphenation_set::Score::default();
+    for seed in 1..=seeds {
+        let mut rng = Rng::new(seed);
+        let set = generate(texts, &mut rng, "en");
+        let out = folio_normalise("en", &set.text);
+        total.add(&score(&set.tokens, &out));
+    }
+    println!("{}", total.line(name));
+    for e in total.errors.iter().take(20) {
+        println!("  {e}");
+    }
+    total
 }
