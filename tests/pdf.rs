@@ -417,6 +417,15 @@ fn check_margins_and_breaks(name: &'static str) {
             problems.push(format!("p{pb}: widow at the top: {}", b.text()));
         }
     }
+    let hyphenated = lines.iter().filter(|(_, l)| l.words.last().is_some_and(|w| w.ends_with('-'))).count();
+    let split_paragraphs = lines.windows(2).filter(|w| w[0].0 != w[1].0 && ends_flush(&g, w[0].0, &w[0].1) && starts_flush(&g, w[1].0, &w[1].1)).count();
+    println!(
+        "{name}: {} body lines on {} pages, {} ending in a hyphen, {split_paragraphs} paragraphs split across pages: {} problems",
+        lines.len(),
+        pages.len(),
+        hyphenated,
+        problems.len()
+    );
     assert!(problems.is_empty(), "{name}: {} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
