@@ -181,6 +181,11 @@ impl<'s, 'a> Composer<'s, 'a> {
             sup_rise: sheet.superscript.rise,
         };
         let lines = para::set(self.shaper, content, &st);
+        self.push_paragraph(out, lines, &ctx, keep);
+    }
+
+    /// The lines of one paragraph, numbered for the widow and orphan rules.
+    fn push_paragraph(&mut self, out: &mut Vec<VItem>, lines: Vec<Line>, ctx: &Ctx, keep: bool) {
         self.para_id += 1;
         let count = lines.len() as u32;
         for (i, line) in lines.into_iter().enumerate() {
@@ -258,17 +263,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             Some(l) => l.line.pieces.insert(0, piece),
             None => {
                 let line = Line { pieces: vec![piece], ..Line::default() };
-                self.para_id += 1;
-                out.push(VItem::Line(FlowLine {
-                    line,
-                    x: ctx.left,
-                    leading: ctx.leading,
-                    size: ctx.size,
-                    para: self.para_id,
-                    index: 0,
-                    count: 1,
-                    keep_with_next: false,
-                }));
+                self.push_paragraph(out, vec![line], &ctx, false);
             }
         }
     }
