@@ -97,8 +97,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
         }
         match c {
             '\'' if prev.is_alphabetic() && next.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
-            '.' if prev != '.' && line[k..].starts_with("...") && !line[k..].starts_with("....") => {
-                edits.push(Edit { start: i, end: i + 3, with: "…".into() });
+            '.' if ellipsis(line, k, prev, i, edits) => {
                 it.next();
                 it.next();
                 prev = '.';
@@ -145,6 +144,15 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
     }
 }
 
+/// `...` (exactly three dots) at `k` becomes `…`, in both languages.
+fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -> bool {
+    let three = prev != '.' && line[k..].starts_with("...") && !line[k..].starts_with("....");
+    if three {
+        edits.push(Edit { start: i, end: i + 3, with: "…".into() });
+    }
+    three
+}
+
 fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let mut prev = '\n';
@@ -163,8 +171,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edi
                 edits.push(Edit { start: i, end: i + 1, with: q.into() });
             }
             '"' => edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() }),
-            '.' if prev != '.' && line[k..].starts_with("...") && !line[k..].starts_with("....") => {
-                edits.push(Edit { start: i, end: i + 3, with: "…".into() });
+            '.' if ellipsis(line, k, prev, i, edits) => {
                 it.next();
                 it.next();
                 prev = '.';
