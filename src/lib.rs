@@ -7,10 +7,12 @@
 
 pub mod book;
 pub mod epub;
+pub mod hash;
 mod located;
 pub mod manuscript;
 pub mod normalise;
 pub mod output;
+mod parallel;
 pub mod pdf;
 pub mod pipeline;
 pub mod style;

@@ -4,6 +4,7 @@
 use crate::book::{self, Asset, Book, Chapter};
 use crate::manuscript::{LoadError, Manuscript, Source};
 use crate::normalise::{self, Change, Vocabulary};
+use crate::parallel;
 use crate::style::{Style, StyleError};
 use std::collections::HashMap;
 use std::fmt;
@@ -115,7 +116,7 @@ pub fn normalise_options(ms: &Manuscript, src: &Source) -> normalise::Options {
 
 /// The vocabulary of the whole manuscript: evidence for de-hyphenation.
 pub fn vocabulary(ms: &Manuscript) -> Vocabulary {
-    Vocabulary::from_texts(ms.sources.iter().map(|s| s.body.as_str()))
+    Vocabulary::merge(parallel::map(&ms.sources, |s| Vocabulary::from_texts([s.body.as_str()])))
 }
 
 /// Load, normalise and parse the manuscript in `dir`.
@@ -133,9 +134,10 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut drafts = Vec::new();
 
-    for src in &ms.sources {
-        let nopts = normalise_options(&ms, src);
-        let n = timings.time("normalise", || normalise::normalise(&src.body, &nopts, &vocab));
+    // Chapters are normalised independently, so on every core; the rest
+    // numbers assets in book order and stays sequential.
+    let normalised = timings.time("normalise", || parallel::map(&ms.sources, |src| normalise::normalise(&src.body, &normalise_options(&ms, src), &vocab)));
+    for (src, n) in ms.sources.iter().zip(normalised) {
         let offset = src.body_line - 1;
         for mut c in n.changes {
             c.line += offset;

@@ -97,11 +97,11 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     b.stylesheet(css::stylesheet(style, &faces).as_bytes())?;
     // Fonts are most of the book's bytes: epub-builder only lists them (an
     // empty entry), and the package pass writes them with fast compression.
-    let mut fonts = Vec::new();
+    let mut apart = Vec::new();
     for &face in &faces {
         let href = css::font_href(style, face);
         b.add_resource(&href, &[][..], "font/ttf")?;
-        fonts.push((format!("OEBPS/{href}"), style.font(face).bytes.clone()));
+        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: &style.font(face).bytes[..], level: package::FONT_COMPRESSION });
     }
     for a in &book.assets {
         b.add_resource(&a.href, &a.bytes[..], a.media_type)?;
@@ -114,10 +114,13 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     b.add_content(EpubContent::new("title.xhtml", title_page(book, &l).as_bytes()).reftype(ReferenceType::TitlePage))?;
     b.add_content(EpubContent::new("contents.xhtml", contents_page(book, &l).as_bytes()).reftype(ReferenceType::Toc))?;
 
+    // Chapters, like fonts, are written and deflated apart, on every core.
     let hrefs: Vec<String> = book.assets.iter().map(|a| a.href.clone()).collect();
-    for (i, c) in book.chapters.iter().enumerate() {
-        let doc = xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament);
-        let mut content = EpubContent::new(format!("{}.xhtml", c.id), doc.as_bytes()).title(c.title.clone());
+    let docs = crate::parallel::map(&book.chapters, |c| xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament));
+    for (i, (c, doc)) in book.chapters.iter().zip(&docs).enumerate() {
+        let href = format!("{}.xhtml", c.id);
+        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: doc.as_bytes(), level: package::TEXT_COMPRESSION });
+        let mut content = EpubContent::new(href, &[][..]).title(c.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);
         }
@@ -125,7 +128,8 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     }
     let mut raw = Vec::new();
     b.generate(&mut raw)?;
-    package::finish(&raw, &package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks, fonts }).map_err(EpubError)
+    let fixes = package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks };
+    package::finish(&raw, &fixes, &apart).map_err(EpubError)
 }
 
 fn parse_day(d: &str) -> Option<chrono::DateTime<chrono::Utc>> {

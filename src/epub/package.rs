@@ -13,27 +13,53 @@ pub struct Fixes {
     pub identifier: Option<String>,
     /// The name of the landmarks navigation, in the book's language.
     pub landmarks_label: &'static str,
-    /// (entry name, bytes) of the fonts, whose entries epub-builder left empty.
-    pub fonts: Vec<(String, std::sync::Arc<[u8]>)>,
+}
+
+/// An entry epub-builder only listed (its entry is empty): the bulk of the
+/// book, fonts and chapters, deflated here on every core.
+pub struct Apart<'a> {
+    /// The entry's name in the zip (`OEBPS/...`).
+    pub name: String,
+    pub bytes: &'a [u8],
+    pub level: i64,
 }
 
 /// Fonts are deflated at level 1: a tenth of the time of the default level
 /// for a few percent more bytes.
-const FONT_COMPRESSION: i64 = 1;
+pub const FONT_COMPRESSION: i64 = 1;
+/// Chapters at level 3: on the benchmark book, 8% more bytes than the
+/// default level 6 (229 KB against 211 KB) in under half the time.
+pub const TEXT_COMPRESSION: i64 = 3;
 
-pub fn finish(raw: &[u8], fx: &Fixes) -> Result<Vec<u8>, String> {
+/// Each entry deflated into a one-entry zip of its own, ready to be copied
+/// as it is into the package.
+fn deflate_apart(apart: &[Apart], when: zip::DateTime) -> Result<Vec<Vec<u8>>, String> {
+    let err = |e: zip::result::ZipError| format!("compressing the EPUB: {e}");
+    crate::parallel::map(apart, |a| {
+        let mut z = ZipWriter::new(Cursor::new(Vec::with_capacity(a.bytes.len() / 2)));
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(a.level)).last_modified_time(when).unix_permissions(0o644);
+        z.start_file(a.name.as_str(), opts).map_err(err)?;
+        z.write_all(a.bytes).map_err(|e| e.to_string())?;
+        Ok(z.finish().map_err(err)?.into_inner())
+    })
+    .into_iter()
+    .collect()
+}
+
+pub fn finish(raw: &[u8], fx: &Fixes, apart: &[Apart]) -> Result<Vec<u8>, String> {
     let err = |e: zip::result::ZipError| format!("repacking the EPUB: {e}");
     let mut zin = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
     let when = zip_time(fx.modified);
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len())));
+    let deflated = deflate_apart(apart, when)?;
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len() + deflated.iter().map(Vec::len).sum::<usize>())));
     let uuid = find_uuid(&mut zin)?;
+    let apart_index: std::collections::HashMap<&str, usize> = apart.iter().enumerate().map(|(k, a)| (a.name.as_str(), k)).collect();
     for i in 0..zin.len() {
         let name = zin.by_index_raw(i).map_err(err)?.name().to_string();
         let fix = name.ends_with(".opf") || name.ends_with("nav.xhtml") || name.ends_with(".ncx");
-        if let Some((_, bytes)) = fx.fonts.iter().find(|(n, _)| *n == name) {
-            let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(FONT_COMPRESSION)).last_modified_time(when).unix_permissions(0o644);
-            out.start_file(name.as_str(), opts).map_err(err)?;
-            out.write_all(bytes).map_err(|e| e.to_string())?;
+        if let Some(&k) = apart_index.get(name.as_str()) {
+            let mut one = ZipArchive::new(Cursor::new(&deflated[k][..])).map_err(err)?;
+            out.raw_copy_file(one.by_index_raw(0).map_err(err)?).map_err(err)?;
         } else if fix {
             let mut text = String::new();
             zin.by_index(i).map_err(err)?.read_to_string(&mut text).map_err(|e| e.to_string())?;

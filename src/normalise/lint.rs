@@ -18,6 +18,10 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
 fn glued_numbers(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
+        // Most lines of prose have no digit at all.
+        if !line.bytes().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
         let mut word_start: Option<usize> = None;
         let mut letters = 0;
         let mut caps_inside = false;
@@ -66,13 +70,15 @@ fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
     let candidate = |i: usize| {
         let (a, b) = lines[i];
         let t = text[a..b].trim();
+        if !t.bytes().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
         let inside = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_some_and(|&(x, y)| !text[x..y].trim().is_empty());
         !t.is_empty()
             && t.chars().count() <= 60
             && !is_markup(t)
             && !mask.get(a)
             && t.chars().any(char::is_alphabetic)
-            && t.chars().any(|c| c.is_ascii_digit())
             && !t.ends_with(['.', '!', '?', ':', ';', ',', '»', '…', '"', '”'])
             && (inside(i.checked_sub(1)) || inside(Some(i + 1)))
     };
@@ -84,6 +90,9 @@ fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
     }
     for (i, &(a, b)) in lines.iter().enumerate() {
         let t = text[a..b].trim();
+        if !t.bytes().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
         let digits = t.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | ' '));
         if !t.is_empty() && !mask.get(a) && digits.len() <= 4 && !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
             warnings.push(Warning { line: i + 1, message: format!("a page number alone on a line: {t:?}"), suggestion: "delete the line".into() });
@@ -97,17 +106,25 @@ fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
 /// run over several paragraphs).
 fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
     for (open, close) in [('«', '»'), ('“', '”')] {
+        let (mut o, mut c) = ([0u8; 4], [0u8; 4]);
+        let (o, c) = (open.encode_utf8(&mut o).as_bytes(), close.encode_utf8(&mut c).as_bytes());
         let mut stack: Vec<usize> = Vec::new();
-        for (li, &(a, b)) in lines.iter().enumerate() {
-            for (k, c) in text[a..b].char_indices() {
-                if mask.get(a + k) {
-                    continue;
-                }
-                if c == open {
-                    stack.push(li + 1);
-                } else if c == close && stack.pop().is_none() {
-                    warnings.push(Warning { line: li + 1, message: format!("{close} without an opening {open}"), suggestion: format!("add the missing {open} or remove this {close}") });
-                }
+        let mut li = 0;
+        // Both marks share their first byte: find it, then look closer.
+        let bytes = text.as_bytes();
+        for (k, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == o[0]) {
+            let rest = &bytes[k..];
+            let (is_open, is_close) = (rest.starts_with(o), rest.starts_with(c));
+            if !(is_open || is_close) || mask.get(k) {
+                continue;
+            }
+            while lines.get(li).is_some_and(|&(_, end)| end < k) {
+                li += 1;
+            }
+            if is_open {
+                stack.push(li + 1);
+            } else if stack.pop().is_none() {
+                warnings.push(Warning { line: li + 1, message: format!("{close} without an opening {open}"), suggestion: format!("add the missing {open} or remove this {close}") });
             }
         }
         for line in stack {

@@ -18,13 +18,12 @@ impl Mask {
 
 /// Byte ranges of the lines of `text` (without their `\n`).
 pub fn line_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut v = Vec::new();
+    let mut v = Vec::with_capacity(text.len() / 40);
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            v.push((start, i));
-            start = i + 1;
-        }
+    // A one-char pattern searches with memchr.
+    for (i, _) in text.match_indices('\n') {
+        v.push((start, i));
+        start = i + 1;
     }
     if start < text.len() {
         v.push((start, text.len()));
@@ -183,7 +182,8 @@ pub fn protect(text: &str) -> Mask {
     let (mut gt, mut bracket, mut brace) = (NextOf::new(b'>', b'\n'), NextOf::new(b']', b'\n'), NextOf::new(b'}', b'\n'));
     let mut k = 0;
     while k < bytes.len() {
-        if m[k] || !text.is_char_boundary(k) {
+        // Only these bytes can open what is protected below.
+        if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{') || m[k] {
             k += 1;
             continue;
         }

@@ -86,23 +86,17 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
             set_space(text, d, e, NBSP, edits);
         }
     }
-    let mut it = line.char_indices().peekable();
-    let mut prev = '\n';
-    while let Some((k, c)) = it.next() {
+    let mut skip_to = 0;
+    let rules = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»') || c.is_ascii_digit();
+    for (k, c) in line.match_indices(rules).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
-        let next = it.peek().map_or('\n', |&(_, n)| n);
-        if mask.get(i) {
-            prev = c;
+        if k < skip_to || mask.get(i) {
             continue;
         }
+        let (prev, next) = neighbours(line, k, c);
         match c {
             '\'' if prev.is_alphabetic() && next.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
-            '.' if ellipsis(line, k, prev, i, edits) => {
-                it.next();
-                it.next();
-                prev = '.';
-                continue;
-            }
+            '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
             ';' | '!' | '?' | ':' => {
                 let j = space_before(text, a, i);
                 let before = text[a..j].chars().next_back().unwrap_or('\n');
@@ -140,8 +134,14 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
             }
             _ => {}
         }
-        prev = c;
     }
+}
+
+/// The characters around the one at byte `k` of `line` (`\n` at its ends).
+fn neighbours(line: &str, k: usize, c: char) -> (char, char) {
+    let prev = line[..k].chars().next_back().unwrap_or('\n');
+    let next = line[k + c.len_utf8()..].chars().next().unwrap_or('\n');
+    (prev, next)
 }
 
 /// `...` (exactly three dots) at `k` becomes `…`, in both languages.
@@ -155,15 +155,13 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
 
 fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
-    let mut prev = '\n';
-    let mut it = line.char_indices().peekable();
-    while let Some((k, c)) = it.next() {
+    let mut skip_to = 0;
+    for (k, c) in line.match_indices(['\'', '"', '.', '-']).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
-        let next = it.peek().map_or('\n', |&(_, n)| n);
-        if mask.get(i) {
-            prev = c;
+        if k < skip_to || mask.get(i) {
             continue;
         }
+        let (prev, next) = neighbours(line, k, c);
         let opening = prev.is_whitespace() || matches!(prev, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '*' | '_' | '\n');
         match c {
             '\'' => {
@@ -171,26 +169,16 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edi
                 edits.push(Edit { start: i, end: i + 1, with: q.into() });
             }
             '"' => edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() }),
-            '.' if ellipsis(line, k, prev, i, edits) => {
-                it.next();
-                it.next();
-                prev = '.';
-                continue;
-            }
+            '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
             '-' if prev != '-' && line[k..].starts_with("--") => {
                 let n = line[k..].bytes().take_while(|&x| x == b'-').count();
                 if n <= 3 && k > 0 {
                     edits.push(Edit { start: i, end: i + n, with: if n == 3 { "—" } else { "–" }.into() });
                 }
-                for _ in 1..n {
-                    it.next();
-                }
-                prev = '-';
-                continue;
+                skip_to = k + n;
             }
             _ => {}
         }
-        prev = c;
     }
 }
 

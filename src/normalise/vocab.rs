@@ -1,15 +1,15 @@
 //! Book-wide word counts: the main evidence for de-hyphenation.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 /// Words seen across the whole manuscript (lower-cased), hyphenated
 /// compounds included, plus how often a word is seen as a compound's
 /// first or last element.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
-    words: HashMap<String, u32>,
-    heads: HashMap<String, u32>,
-    tails: HashMap<String, u32>,
+    words: FastMap<String, u32>,
+    heads: FastMap<String, u32>,
+    tails: FastMap<String, u32>,
 }
 
 /// Calls `f(word, start, end)` for each word of `text`: letters, with
@@ -47,6 +47,29 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
     }
 }
 
+fn bump(map: &mut FastMap<String, u32>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
+/// `w.to_lowercase()` into a reused buffer.
+fn lowercase_into(w: &str, out: &mut String) {
+    out.clear();
+    if w.is_ascii() {
+        out.push_str(w);
+        out.make_ascii_lowercase();
+    } else if w.contains('Σ') {
+        // Final sigma: only `str::to_lowercase` knows the word's end.
+        out.push_str(&w.to_lowercase());
+    } else {
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+}
+
 trait MarkLike {
     fn is_combining_mark_like(&self) -> bool;
 }
@@ -59,20 +82,40 @@ impl MarkLike for char {
 impl Vocabulary {
     pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vocabulary {
         let mut v = Vocabulary::default();
+        let mut lower = String::new();
         for t in texts {
-            for_each_word(t, |w, _, _| v.add(w));
+            for_each_word(t, |w, _, _| {
+                lowercase_into(w, &mut lower);
+                v.add(&lower);
+            });
         }
         v
     }
 
-    fn add(&mut self, w: &str) {
-        let lw = w.to_lowercase();
-        if let Some((h, _)) = lw.split_once('-') {
-            *self.heads.entry(h.to_string()).or_default() += 1;
-            let t = lw.rsplit('-').next().unwrap_or_default();
-            *self.tails.entry(t.to_string()).or_default() += 1;
+    /// One vocabulary from many, e.g. one per chapter counted in parallel.
+    pub fn merge(parts: impl IntoIterator<Item = Vocabulary>) -> Vocabulary {
+        let mut all = Vocabulary::default();
+        for p in parts {
+            for (mine, theirs) in [(&mut all.words, p.words), (&mut all.heads, p.heads), (&mut all.tails, p.tails)] {
+                if mine.is_empty() {
+                    *mine = theirs;
+                    continue;
+                }
+                for (w, n) in theirs {
+                    *mine.entry(w).or_default() += n;
+                }
+            }
         }
-        *self.words.entry(lw).or_default() += 1;
+        all
+    }
+
+    /// Counts a lower-cased word; allocates only for a word not seen before.
+    fn add(&mut self, lw: &str) {
+        if let Some((h, _)) = lw.split_once('-') {
+            bump(&mut self.heads, h);
+            bump(&mut self.tails, lw.rsplit('-').next().unwrap_or_default());
+        }
+        bump(&mut self.words, lw);
     }
 
     /// How often `w` (any case) was seen.
@@ -106,5 +149,16 @@ mod tests {
         assert_eq!(v.head("peut"), 1);
         assert_eq!(v.tail("unis"), 1);
         assert_eq!(v.count("etats-unis"), 1);
+    }
+
+    #[test]
+    fn merged_parts_count_like_the_whole() {
+        let texts = ["Un peut-être, un été.", "UN été, deux peut-être", "", "Été"];
+        let whole = Vocabulary::from_texts(texts);
+        let merged = Vocabulary::merge(texts.iter().map(|t| Vocabulary::from_texts([*t])));
+        for w in ["un", "été", "peut-être", "deux", "absent"] {
+            assert_eq!(merged.count(w), whole.count(w), "{w}");
+        }
+        assert_eq!((merged.head("peut"), merged.tail("être")), (2, 2));
     }
 }
