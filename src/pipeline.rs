@@ -3,7 +3,7 @@
 
 use crate::book::{self, Asset, Book, Chapter};
 use crate::manuscript::{LoadError, Manuscript, Source};
-use crate::normalise::{self, Change, Vocabulary};
+use crate::normalise::{self, Vocabulary};
 use crate::parallel;
 use crate::style::{Style, StyleError};
 use std::collections::HashMap;
@@ -28,10 +28,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything the normaliser changed, file by file, with file line numbers.
+/// What the build has to tell the author, file by file, with file line
+/// numbers. (The log of changes is `folio normalise --diff`'s: a build
+/// does not keep it, a novel has tens of thousands.)
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub changes: Vec<(String, Change)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -122,7 +123,7 @@ pub fn vocabulary(ms: &Manuscript) -> Vocabulary {
 /// Load, normalise and parse the manuscript in `dir`.
 pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareError> {
     let mut timings = Timings::default();
-    let ms = timings.time("load", || Manuscript::load(dir))?;
+    let mut ms = timings.time("load", || Manuscript::load(dir))?;
     let style = match opts.style.as_ref().or(ms.style.as_ref()) {
         Some(p) => Style::load(p)?,
         None => Style::builtin(),
@@ -136,14 +137,17 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
 
     // Chapters are normalised independently, so on every core; the rest
     // numbers assets in book order and stays sequential.
-    let normalised = timings.time("normalise", || parallel::map(&ms.sources, |src| normalise::normalise(&src.body, &normalise_options(&ms, src), &vocab)));
-    for (src, n) in ms.sources.iter().zip(normalised) {
+    let normalised = timings.time("normalise", || {
+        parallel::map(&ms.sources, |src| {
+            let n = normalise::normalise(&src.body, &normalise_options(&ms, src), &vocab);
+            (n.text, n.warnings)
+        })
+    });
+    // Only the normalised text goes on.
+    ms.sources.iter_mut().for_each(|s| s.body = String::new());
+    for (src, (text, warnings)) in ms.sources.iter().zip(normalised) {
         let offset = src.body_line - 1;
-        for mut c in n.changes {
-            c.line += offset;
-            report.changes.push((src.shown.clone(), c));
-        }
-        for w in n.warnings {
+        for w in warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
         }
         let chapter_dir = Path::new(&src.rel).parent().map(Path::to_path_buf).unwrap_or_default();
@@ -160,7 +164,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             asset_index.insert(rel, assets.len() - 1);
             Ok(Some(assets.len() - 1))
         };
-        let parsed = timings.time("parse", || book::parse_chapters(&n.text, src.body_line, &mut resolve))?;
+        let parsed = timings.time("parse", || book::parse_chapters(&text, src.body_line, &mut resolve))?;
         for (line, message) in parsed.warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
         }
