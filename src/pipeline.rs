@@ -117,6 +117,9 @@ pub fn normalise_options(ms: &Manuscript, src: &Source) -> normalise::Options {
 
 /// The vocabulary of the whole manuscript: evidence for de-hyphenation.
 pub fn vocabulary(ms: &Manuscript) -> Vocabulary {
+    if !ms.sources.iter().any(|s| normalise::may_have_hyphen_breaks(&s.body)) {
+        return Vocabulary::default();
+    }
     Vocabulary::merge(parallel::map(&ms.sources, |s| Vocabulary::from_texts([s.body.as_str()])))
 }
 

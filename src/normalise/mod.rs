@@ -93,6 +93,17 @@ pub struct Normalised {
     pub warnings: Vec<Warning>,
 }
 
+/// Whether `text` may hold a line-break hyphen (a letter, `-`, then a space
+/// or the line's end): the only place the vocabulary is consulted. A
+/// cheap superset of what de-hyphenation looks at, so that a manuscript
+/// without any skips counting its words.
+pub fn may_have_hyphen_breaks(text: &str) -> bool {
+    text.match_indices('-').any(|(h, _)| {
+        let after = text.as_bytes().get(h + 1).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        after && text[..h].chars().next_back().is_some_and(char::is_alphabetic)
+    })
+}
+
 /// Run the enabled steps over `text`.
 pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
@@ -186,6 +197,16 @@ mod tests {
         let again = normalise(&n.text, &Options::all("fr"), &vocab);
         assert_eq!(again.text, n.text);
         assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn hyphen_break_prefilter() {
+        for t in ["un ter- rible", "un ter-\nrible", "ordina-\r\nteurs", "fin-"] {
+            assert!(may_have_hyphen_breaks(t), "{t:?}");
+        }
+        for t in ["peut-être", "— Oui - non", "12- 3", "", "a -b"] {
+            assert!(!may_have_hyphen_breaks(t), "{t:?}");
+        }
     }
 
     #[test]
