@@ -138,8 +138,8 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut drafts = Vec::new();
 
-    // Chapters are normalised independently, so on every core; the rest
-    // numbers assets in book order and stays sequential.
+    // Files are normalised and parsed independently, so on every core;
+    // images are numbered afterwards, in book order.
     let normalised = timings.time("normalise", || {
         parallel::map(&ms.sources, |src| {
             let n = normalise::normalise(&src.body, &normalise_options(&ms, src), &vocab);
@@ -148,26 +148,28 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     });
     // Only the normalised text goes on.
     ms.sources.iter_mut().for_each(|s| s.body = String::new());
-    for (src, (text, warnings)) in ms.sources.iter().zip(normalised) {
+    let parsed_files = timings.time("parse", || parallel::map(&ms.sources.iter().zip(&normalised).collect::<Vec<_>>(), |(src, (text, _))| parse_file(&ms, src, text)));
+    for ((src, (_, warnings)), parsed) in ms.sources.iter().zip(normalised).zip(parsed_files) {
         let offset = src.body_line - 1;
         for w in warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
         }
-        let chapter_dir = Path::new(&src.rel).parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut resolve = |url: &str, line: usize| -> Result<Option<usize>, LoadError> {
-            if url.contains("://") || url.starts_with("data:") {
-                return Ok(None);
-            }
-            let rel = join_rel(&chapter_dir, url);
-            if let Some(&i) = asset_index.get(&rel) {
-                return Ok(Some(i));
-            }
-            let asset = read_image(&ms, &rel, &src.rel, line, &format!("images/img{:03}", assets.len() + 1))?;
-            assets.push(asset);
-            asset_index.insert(rel, assets.len() - 1);
-            Ok(Some(assets.len() - 1))
-        };
-        let parsed = timings.time("parse", || book::parse_chapters(&text, src.body_line, &mut resolve))?;
+        let (mut parsed, images) = parsed?;
+        // The file's own image numbers → the book's.
+        let global: Vec<usize> = images
+            .into_iter()
+            .map(|(rel, mut asset)| {
+                *asset_index.entry(rel).or_insert_with(|| {
+                    asset.href = format!("images/img{:03}.{}", assets.len() + 1, book::extension(asset.media_type));
+                    assets.push(asset);
+                    assets.len() - 1
+                })
+            })
+            .collect();
+        for section in &mut parsed.sections {
+            book::renumber_assets(&mut section.blocks, &global);
+            section.notes.iter_mut().for_each(|n| book::renumber_assets(&mut n.blocks, &global));
+        }
         for (line, message) in parsed.warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
         }
@@ -239,14 +241,31 @@ fn read_image(ms: &Manuscript, rel: &str, referrer: &str, line: usize, stem: &st
             hint: "use a PNG, JPEG, GIF or SVG file".into(),
         });
     };
-    let ext = match media_type {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/gif" => "gif",
-        _ => "svg",
-    };
     let size = book::pixel_size(&bytes);
-    Ok(Asset { href: format!("{stem}.{ext}"), media_type, bytes: bytes.into(), size })
+    Ok(Asset { href: format!("{stem}.{}", book::extension(media_type)), media_type, bytes: bytes.into(), size })
+}
+
+/// One file parsed, its images read and numbered in order of first use
+/// within the file: (path relative to the manuscript, image).
+type ParsedWithImages = (book::ParsedFile, Vec<(String, Asset)>);
+
+fn parse_file(ms: &Manuscript, src: &Source, text: &str) -> Result<ParsedWithImages, LoadError> {
+    let chapter_dir = Path::new(&src.rel).parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut images: Vec<(String, Asset)> = Vec::new();
+    let mut resolve = |url: &str, line: usize| -> Result<Option<usize>, LoadError> {
+        if url.contains("://") || url.starts_with("data:") {
+            return Ok(None);
+        }
+        let rel = join_rel(&chapter_dir, url);
+        if let Some(i) = images.iter().position(|(r, _)| *r == rel) {
+            return Ok(Some(i));
+        }
+        let asset = read_image(ms, &rel, &src.rel, line, "")?;
+        images.push((rel, asset));
+        Ok(Some(images.len() - 1))
+    };
+    let parsed = book::parse_chapters(text, src.body_line, &mut resolve)?;
+    Ok((parsed, images))
 }
 
 /// `dir/url` with `./` and percent-encoded spaces resolved, as a relative path.

@@ -93,3 +93,43 @@ fn check_lists_warnings_and_strict_fails_on_them() {
     let o = folio().args(["check", "--strict", "--manuscript"]).arg(&clean).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+/// A 1×1 PNG, and another of a different colour.
+fn png(byte: u8) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec();
+    v.push(byte);
+    v
+}
+
+#[test]
+fn images_are_numbered_once_in_book_order() {
+    // Chapters are parsed in parallel: numbering must not depend on it.
+    let m = book("images", &[
+        ("book.yaml", "title: T\nlanguage: fr\nchapters:\n  - a.md\n  - b.md\n  - c.md\n"),
+        ("a.md", "# A\n\n![deux](img/b.png)\n"),
+        ("b.md", "# B\n\nTexte ![un](img/a.png) et ![deux](img/b.png).\n"),
+        ("c.md", "# C\n\n![un](./img/a.png)\n\n![deux](img/b.png)\n"),
+    ]);
+    std::fs::create_dir_all(m.join("img")).unwrap();
+    std::fs::write(m.join("img/a.png"), png(1)).unwrap();
+    std::fs::write(m.join("img/b.png"), png(2)).unwrap();
+    let out = m.parent().unwrap().join("out");
+    let o = build(&m, &out, "epub", "1700000000");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let epub = only_file(&out, "epub");
+    let docs = epub_chapters(&epub);
+    let srcs = |x: &str| x.split("src=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(srcs(&docs[0].1), ["images/img001.png"]);
+    assert_eq!(srcs(&docs[1].1), ["images/img002.png", "images/img001.png"]);
+    assert_eq!(srcs(&docs[2].1), ["images/img002.png", "images/img001.png"]);
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let images: Vec<String> = z.file_names().filter(|n| n.contains("images/img")).map(String::from).collect();
+    assert_eq!(images.len(), 2, "{images:?}");
+    let mut bytes = |n: &str| {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name(n).unwrap(), &mut v).unwrap();
+        v
+    };
+    assert_eq!(bytes("OEBPS/images/img001.png"), png(2));
+    assert_eq!(bytes("OEBPS/images/img002.png"), png(1));
+}

@@ -5,7 +5,7 @@ mod assets;
 mod html;
 mod parse;
 
-pub use assets::{media_type, pixel_size, Asset};
+pub use assets::{extension, media_type, pixel_size, Asset};
 pub use parse::{parse_chapters, ParsedFile};
 
 /// A book ready for the backends.
@@ -84,6 +84,29 @@ pub struct Note {
     pub blocks: Vec<Block>,
 }
 
+/// Points every image at `map[its index]`: a file's own image numbers
+/// become the book's.
+pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
+    fn inlines(v: &mut [Inline], map: &[usize]) {
+        for i in v {
+            match i {
+                Inline::Image { asset, .. } => *asset = map[*asset],
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => inlines(c, map),
+                Inline::Text(_) | Inline::Code(_) | Inline::NoteRef(_) | Inline::LineBreak => {}
+            }
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Figure { asset, .. } => *asset = map[*asset],
+            Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, map),
+            Block::Quote(inner) => renumber_assets(inner, map),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| renumber_assets(item, map)),
+            Block::Code { .. } | Block::SceneBreak => {}
+        }
+    }
+}
+
 impl Inline {
     /// The text a reader sees, without markup.
     pub fn plain_text(inlines: &[Inline]) -> String {
@@ -102,5 +125,40 @@ impl Inline {
         }
         walk(inlines, &mut s);
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renumbering_reaches_nested_images() {
+        let img = |asset| Inline::Image { asset, alt: String::new() };
+        let mut blocks = vec![
+            Block::Figure { asset: 0, alt: String::new() },
+            Block::Quote(vec![Block::Para { content: vec![Inline::Emph(vec![Inline::Link { url: "u".into(), content: vec![img(1)] }])], attrs: Attrs::default() }]),
+            Block::List { start: None, items: vec![vec![Block::Heading { level: 2, content: vec![img(0)], attrs: Attrs::default() }]] },
+        ];
+        renumber_assets(&mut blocks, &[7, 3]);
+        let mut seen = Vec::new();
+        fn walk(v: &[Inline], seen: &mut Vec<usize>) {
+            for i in v {
+                match i {
+                    Inline::Image { asset, .. } => seen.push(*asset),
+                    Inline::Emph(c) | Inline::Link { content: c, .. } => walk(c, seen),
+                    _ => {}
+                }
+            }
+        }
+        for b in &blocks {
+            match b {
+                Block::Figure { asset, .. } => seen.push(*asset),
+                Block::Quote(q) => q.iter().for_each(|b| if let Block::Para { content, .. } = b { walk(content, &mut seen) }),
+                Block::List { items, .. } => items[0].iter().for_each(|b| if let Block::Heading { content, .. } = b { walk(content, &mut seen) }),
+                _ => {}
+            }
+        }
+        assert_eq!(seen, vec![7, 3, 7]);
     }
 }
