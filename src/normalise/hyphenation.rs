@@ -2,14 +2,19 @@
 //! `ter-⏎rible` become `terrible`, while a compound broken at its own
 //! hyphen keeps it (`Etats- Unis` → `Etats-Unis`).
 //!
-//! Evidence, strongest first: how the book itself writes the word (joined
-//! or hyphenated, book-wide vocabulary); the language's compounding habits
-//! a list of the language's hyphenated words (French: Dicollecte's); its
-//! compounding habits (French inversions `-t-il`, `-elle`, `-je`, `-là`...;
-//! a capital after the hyphen); compound elements the book uses elsewhere; words standing
-//! alone on both sides; last, the hyphenation patterns as a hint (a break
-//! the patterns would not make, between two known words, is probably a
-//! compound's own hyphen). Weak evidence gives a warning.
+//! Evidence, strongest first: a suspended hyphen (`pré- et post-`) is left;
+//! how the book itself writes the word (joined or hyphenated, book-wide
+//! vocabulary); a list of the language's hyphenated words (French:
+//! Dicollecte's); compounding habits (one letter alone on a side, a capital
+//! after the hyphen, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
+//! English word lists: a suffix piece (`art- lessness`) or a listed joined
+//! form, inflections included, is joined, unless both halves are words and
+//! the book hyphenates more than it closes up their elements elsewhere;
+//! prefixes (`ex-`, `demi-`); compound elements the book uses elsewhere;
+//! English words standing alone on both sides; last, the hyphenation
+//! patterns as a hint (a break the patterns would not make keeps its hyphen
+//! with a second sign: both sides words, or one side a word and the joined
+//! form none). Weak evidence gives a warning.
 
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
@@ -459,6 +464,25 @@ mod tests {
         assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
+    }
+
+    #[test]
+    fn english_evidence() {
+        let en = |text: &str, book: &str| fix(text, book, "en");
+        // A conjunction without a hyphenated word after it: a plain break.
+        assert_eq!(en("and Eli- nor said", ""), "and Elinor said");
+        assert_eq!(en("pre- and post-war", ""), "pre- and post-war");
+        // One letter alone on a side: no typesetter breaks there.
+        assert_eq!(en("a T- shirt, press ctrl- C", ""), "a T-shirt, press ctrl-C");
+        // Suffix pieces, inflected listed words, prefixes that are no words.
+        assert_eq!(en("her art- lessness", ""), "her artlessness");
+        assert_eq!(en("without re- thinking", ""), "without rethinking");
+        assert_eq!(en("so un- civil", "civil"), "so uncivil");
+        // Listed joined, but the book hyphenates these elements elsewhere.
+        assert_eq!(en("a non- standard tool", "non-zero, non-empty"), "a non-standard tool");
+        assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
+        assert_eq!(en("with good- will", "good-humour, good-breeding"), "with good-will");
+        assert_eq!(en("with good- will", "goodness"), "with goodwill");
     }
 
     #[test]
