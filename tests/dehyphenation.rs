@@ -162,7 +162,7 @@ fn normalise_dehyphenation_english() {
     assert_eq!(total.distractors_ok, total.distractors);
 }
 
-/// Real English prose the project never tuned on: the licence texts every
+/// Real English prose, of a legal kind: the licence texts every
 /// Debian machine has in /usr/share/common-licenses.
 #[test]
 fn normalise_dehyphenation_english_licences() {

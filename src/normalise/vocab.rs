@@ -75,17 +75,18 @@ impl Vocabulary {
 
     fn add(&mut self, w: &str) {
         let lw = w.to_lowercase();
-        let new = !self.words.contains_key(&lw);
-        if let Some((h, _)) = lw.split_once('-') {
-            let t = lw.rsplit('-').next().unwrap_or_default();
-            *self.heads.entry(h.to_string()).or_default() += 1;
-            *self.tails.entry(t.to_string()).or_default() += 1;
-            if new {
-                *self.head_kinds.entry(h.to_string()).or_default() += 1;
-                *self.tail_kinds.entry(t.to_string()).or_default() += 1;
+        let elements = lw.split_once('-').map(|(h, _)| (h.to_string(), lw.rsplit('-').next().unwrap_or_default().to_string()));
+        let n = self.words.entry(lw).or_default();
+        *n += 1;
+        let first = *n == 1;
+        if let Some((h, t)) = elements {
+            if first {
+                *self.head_kinds.entry(h.clone()).or_default() += 1;
+                *self.tail_kinds.entry(t.clone()).or_default() += 1;
             }
+            *self.heads.entry(h).or_default() += 1;
+            *self.tails.entry(t).or_default() += 1;
         }
-        *self.words.entry(lw).or_default() += 1;
     }
 
     /// How often `w` (any case) was seen.
