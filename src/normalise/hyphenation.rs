@@ -208,7 +208,9 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // `exemple`), and reduplications (`chien-chien`).
     let (always, before_words): (&[&str], &[&str]) = match lang {
         Lang::French => (&["demi", "semi", "vice"], &["ex", "non"]),
-        Lang::English => (&[], &["ex", "self", "non"]),
+        // English style guides hyphenate `self-`, `all-`, `quasi-` always
+        // (a listed `selfish`, `allow` was joined above).
+        Lang::English => (&["self", "all", "quasi"], &["ex", "non"]),
         Lang::Other => (&[], &[]),
     };
     let l_low = l_el.to_lowercase();
@@ -478,6 +480,9 @@ mod tests {
         assert_eq!(en("her art- lessness", ""), "her artlessness");
         assert_eq!(en("without re- thinking", ""), "without rethinking");
         assert_eq!(en("so un- civil", "civil"), "so uncivil");
+        // Prefixes English always hyphenates, unless listed joined.
+        assert_eq!(en("all- sufficiency, quasi- judicial", ""), "all-sufficiency, quasi-judicial");
+        assert_eq!(en("a self- ish act", ""), "a selfish act");
         // Listed joined, but the book hyphenates these elements elsewhere.
         assert_eq!(en("a non- standard tool", "non-zero, non-empty"), "a non-standard tool");
         assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
