@@ -1,0 +1,205 @@
+//! A page's content stream, written straight into bytes: rules, then text
+//! (one `TJ` per run of one face, size and rise), then images.
+
+use super::fonts::{pdf_width, tag, Fonts};
+use super::syntax::{PdfBytes, Ref};
+use super::{image_name, PageOut, Placed};
+use crate::pdf::para::Piece;
+use crate::pdf::shape::Shaper;
+use crate::style::Face;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Decimals of positions (pt) and of text offsets (1/1000 em): far below
+/// what a viewer or printer can show.
+const POS_DECIMALS: u32 = 3;
+const TJ_DECIMALS: u32 = 2;
+
+/// A line's runs: maximal slices of pieces of one face, size and rise.
+pub fn runs(pieces: &[Piece]) -> impl Iterator<Item = &[Piece]> {
+    pieces.chunk_by(|a, b| a.face == b.face && a.size == b.size && a.rise == b.rise)
+}
+
+/// A step through a run.
+pub enum Step<'s> {
+    /// A piece starts, at this x (pt from the line's start).
+    Piece(f32),
+    Glyph {
+        gid: u16,
+        /// The advance the shaper wants, in 1/1000 em.
+        want: f32,
+        /// What the glyph stands for (`None`: the rest of a cluster).
+        text: Option<&'s str>,
+        /// What the layout trace shows for it.
+        shown: &'s str,
+    },
+}
+
+/// Walks a run's glyphs in order: each piece's, its hyphen's, its space.
+/// The glyph usage pass and the content writer share it, so both see the
+/// same glyphs with the same texts.
+pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>)) {
+    let Some(first) = run.first() else { return };
+    let face = first.face;
+    let upm = shaper.upm(face);
+    let space = shaper.space_gid(face);
+    let space_width = pdf_width(shaper, face, space);
+    let hyphen = shaper.shape_cached(face, "-").map(|h| shaper.word(h));
+    for p in run {
+        step(Step::Piece(p.x));
+        let w = shaper.word(p.word);
+        for g in &w.glyphs[p.from as usize..p.to as usize] {
+            let text = (g.end > g.start).then(|| &w.text[g.start as usize..g.end as usize]);
+            step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text, shown: text.unwrap_or("") });
+        }
+        if let Some(h) = hyphen.filter(|_| p.hyphen) {
+            for (k, g) in h.glyphs.iter().enumerate() {
+                let shown = if k == 0 { "-" } else { "" };
+                step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text: Some("-"), shown });
+            }
+        }
+        if p.space_after {
+            step(Step::Glyph { gid: space, want: space_width, text: Some(" "), shown: " " });
+        }
+    }
+}
+
+/// The layout trace: text runs in page order, then the figures (as the
+/// trace has always listed them).
+#[derive(Default)]
+pub struct Trace {
+    pub text: String,
+    pub figures: String,
+}
+
+/// What every page's content needs.
+pub struct Painter<'a> {
+    pub shaper: &'a Shaper<'a>,
+    pub fonts: &'a Fonts,
+    /// The images that have an XObject, by asset.
+    pub images: &'a BTreeMap<usize, Ref>,
+}
+
+impl Painter<'_> {
+    /// Writes one page's content into `out` (cleared first), and what it
+    /// shows into the layout trace.
+    pub fn page(&self, number: usize, page: &PageOut, out: &mut Vec<u8>, trace: &mut Trace) {
+        out.clear();
+        for r in &page.rules {
+            let [x, y, w, t] = *r;
+            out.real(t, POS_DECIMALS).raw(b" w ").real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" m ");
+            out.real(x + w, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" l S\n");
+        }
+        if !page.lines.is_empty() {
+            out.raw(b"BT\n");
+            let mut font = None;
+            let mut text = String::new();
+            for placed in &page.lines {
+                for run in runs(&placed.line.pieces) {
+                    text.clear();
+                    self.run(placed, run, &mut font, out, &mut text);
+                    let a = run[0];
+                    let _ = writeln!(
+                        trace.text,
+                        "p{number} x={:.2} y={:.2} {} {:.2} {}",
+                        placed.x + a.x,
+                        placed.y + a.rise,
+                        face_name(a.face),
+                        a.size,
+                        text.trim_end()
+                    );
+                }
+            }
+            out.raw(b"ET\n");
+        }
+        for im in page.images.iter().filter(|im| self.images.contains_key(&im.asset)) {
+            let [x, y, w, h] = im.rect;
+            out.raw(b"q ").real(w, POS_DECIMALS).raw(b" 0 0 ").real(h, POS_DECIMALS).raw(b" ");
+            out.real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" cm ");
+            out.name(image_name(im.asset).as_bytes()).raw(b" Do Q\n");
+            let _ = writeln!(trace.figures, "p{number} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", im.asset);
+        }
+    }
+
+    /// One run: font, text matrix, and a `TJ` whose numbers after glyphs
+    /// move each glyph from where /W puts it to where the line breaker did.
+    fn run(&self, placed: &Placed, run: &[Piece], font: &mut Option<(Face, f32)>, out: &mut Vec<u8>, text: &mut String) {
+        let first = run[0];
+        let (face, size) = (first.face, first.size);
+        if *font != Some((face, size)) {
+            out.name(tag(face).as_bytes()).raw(b" ").real(size, POS_DECIMALS).raw(b" Tf\n");
+            *font = Some((face, size));
+        }
+        out.raw(b"1 0 0 1 ").real(placed.x + first.x, POS_DECIMALS).raw(b" ");
+        out.real(placed.y + first.rise, POS_DECIMALS).raw(b" Tm\n[");
+        let glyphs = self.fonts.glyphs(face);
+        let mut tj = Tj { out, open: false, pending: 0.0, any: false };
+        let mut pen = first.x; // pt from the line's start
+        walk(self.shaper, run, |s| match s {
+            Step::Piece(x) => {
+                if tj.any {
+                    // land exactly where the line breaker put this piece
+                    tj.pending -= (x - pen) * 1000.0 / size;
+                    pen = x;
+                }
+            }
+            Step::Glyph { gid, want, shown, .. } => {
+                let g = glyphs.get(gid as usize).copied().unwrap_or_default();
+                tj.glyph(g.code, g.width - want);
+                pen += want * size / 1000.0;
+                text.push_str(shown);
+            }
+        });
+        // the last glyph's offset would only move the pen past the run
+        if tj.open {
+            tj.out.push(b'>');
+        }
+        tj.out.raw(b"] TJ\n");
+    }
+}
+
+/// A `TJ` array being written: glyph codes gathered into hex strings, cut
+/// where a glyph needs an offset. A glyph's offset stays pending until the
+/// next glyph, since a piece start may still move it.
+struct Tj<'o> {
+    out: &'o mut Vec<u8>,
+    /// A hex string is open.
+    open: bool,
+    /// The last glyph's offset, in 1/1000 em (positive moves left).
+    pending: f32,
+    any: bool,
+}
+
+impl Tj<'_> {
+    fn glyph(&mut self, code: u16, offset: f32) {
+        self.flush();
+        if !self.open {
+            self.out.push(b'<');
+            self.open = true;
+        }
+        self.out.code(code);
+        self.pending = offset;
+        self.any = true;
+    }
+
+    fn flush(&mut self) {
+        let scale = 10f32.powi(TJ_DECIMALS as i32);
+        if (self.pending * scale).round() != 0.0 {
+            if self.open {
+                self.out.push(b'>');
+                self.open = false;
+            }
+            self.out.real(self.pending, TJ_DECIMALS);
+        }
+        self.pending = 0.0;
+    }
+}
+
+pub fn face_name(face: Face) -> &'static str {
+    match face {
+        Face::Regular => "regular",
+        Face::Italic => "italic",
+        Face::Bold => "bold",
+        Face::BoldItalic => "bold-italic",
+    }
+}

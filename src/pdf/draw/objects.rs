@@ -1,0 +1,82 @@
+//! Indirect objects appended to one buffer, each one's offset recorded for
+//! the classic cross-reference table that `finish` writes.
+
+use super::syntax::{PdfBytes, Ref};
+use super::PdfError;
+use std::io::Write;
+
+pub struct ObjWriter {
+    out: Vec<u8>,
+    /// Byte offset of each object, by number − 1; `None` while reserved.
+    offsets: Vec<Option<usize>>,
+}
+
+impl ObjWriter {
+    pub fn new() -> Self {
+        // the second line's high bytes tell transfer tools the file is binary
+        let out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+        ObjWriter { out, offsets: Vec::new() }
+    }
+
+    /// A number for an object to be written later.
+    pub fn reserve(&mut self) -> Ref {
+        self.offsets.push(None);
+        Ref(self.offsets.len() as u32)
+    }
+
+    /// Writes object `r`, its body from `body`.
+    pub fn obj(&mut self, r: Ref, body: impl FnOnce(&mut Vec<u8>)) {
+        self.offsets[r.0 as usize - 1] = Some(self.out.len());
+        self.out.int(r.0 as i64).raw(b" 0 obj\n");
+        body(&mut self.out);
+        self.out.raw(b"\nendobj\n");
+    }
+
+    /// Writes a stream: `dict` holds its entries but /Length, `data` is
+    /// written as is.
+    pub fn stream(&mut self, r: Ref, dict: &[u8], data: &[u8]) {
+        self.obj(r, |o| {
+            o.raw(b"<<").raw(dict).raw(b"/Length ").int(data.len() as i64).raw(b">>stream\n");
+            o.raw(data).raw(b"\nendstream");
+        });
+    }
+
+    /// Writes a stream deflated at `level` (0–9).
+    pub fn deflated(&mut self, r: Ref, dict: &[u8], data: &[u8], level: u32) -> Result<(), PdfError> {
+        let z = deflate(data, level)?;
+        let mut d = dict.to_vec();
+        d.raw(b"/Filter/FlateDecode");
+        self.stream(r, &d, &z);
+        Ok(())
+    }
+
+    /// The cross-reference table and trailer: the finished file.
+    pub fn finish(mut self, root: Ref, info: Ref, id: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let xref = self.out.len();
+        let n = self.offsets.len() + 1;
+        self.out.raw(b"xref\n0 ").int(n as i64).raw(b"\n0000000000 65535 f \n");
+        for (k, off) in self.offsets.iter().enumerate() {
+            let off = off.ok_or_else(|| PdfError(format!("object {} was reserved but never written", k + 1)))?;
+            let mut line = [b'0'; 20];
+            line[10..].copy_from_slice(b" 00000 n \n");
+            let mut v = off;
+            for d in line[..10].iter_mut().rev() {
+                *d = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            self.out.raw(&line);
+        }
+        self.out.raw(b"trailer\n<</Size ").int(n as i64);
+        self.out.raw(b"/Root ").reference(root).raw(b"/Info ").reference(info);
+        self.out.raw(b"/ID[").hex(id).hex(id).raw(b"]>>\nstartxref\n").int(xref as i64).raw(b"\n%%EOF\n");
+        Ok(self.out)
+    }
+}
+
+/// zlib-wrapped deflate, as FlateDecode reads it.
+pub fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>, PdfError> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3 + 64), flate2::Compression::new(level));
+    z.write_all(data)
+        .and_then(|_| z.finish())
+        .map_err(|e| PdfError(format!("compressing a stream: {e}")))
+}
