@@ -4,16 +4,12 @@
 //! pages not yet written); `finish` writes the rest and the xref table.
 
 use super::fonts::{tag, Fonts};
-use super::objects::{deflate, ObjWriter};
+use super::objects::ObjWriter;
 use super::syntax::{PdfBytes, Ref};
 use super::{image_name, DocInfo, Link, PdfError};
 use crate::pdf::image::Embedded;
 use crate::style::Face;
 use std::collections::BTreeMap;
-
-/// Deflate level of page content: level 1 is several times faster than the
-/// default, for a few percent more bytes (measured on the corpus).
-pub const PAGE_LEVEL: u32 = 1;
 
 const POS_DECIMALS: u32 = 3;
 
@@ -63,14 +59,9 @@ impl<'a> PdfWriter<'a> {
         self.w.stream(r, &d, data);
     }
 
-    /// The next page: its content (not yet compressed) and its links.
-    pub fn page(&mut self, content: &[u8], links: &[Link]) -> Result<(), PdfError> {
-        let z = if content.is_empty() { Vec::new() } else { deflate(content, PAGE_LEVEL)? };
-        self.page_deflated(&z, links)
-    }
-
-    /// The next page, its content already deflated (empty: a blank page).
-    pub fn page_deflated(&mut self, z: &[u8], links: &[Link]) -> Result<(), PdfError> {
+    /// The next page: its content, deflated (empty: a blank page), and its
+    /// links.
+    pub fn page(&mut self, z: &[u8], links: &[Link]) -> Result<(), PdfError> {
         let number = self.written + 1;
         let &r = self
             .pages

@@ -16,7 +16,9 @@ use super::PdfError;
 use content::{runs, walk, Painter, Step, Trace};
 use document::PdfWriter;
 use fonts::{Fonts, Usage};
+use objects::Deflater;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A line at its place: `x` from the page's left edge, `y` the baseline from
 /// the page's bottom edge (PDF coordinates).
@@ -69,6 +71,13 @@ pub struct DocInfo<'a> {
     pub outline: Vec<(String, usize, f32)>,
 }
 
+/// Deflate level of page content. Level 3 (zlib-rs' medium strategy) is
+/// about as fast as levels 1 and 2 here, for a much smaller file.
+const PAGE_LEVEL: u32 = 3;
+
+/// Threads that paint and deflate pages: the machines have two cores.
+const MAX_THREADS: usize = 2;
+
 /// First line of the layout trace: what its fields are.
 const TRACE_HEADER: &str = "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
 
@@ -119,12 +128,48 @@ pub fn render(
     let images = doc.images(images).clone();
     let painter = Painter { shaper, fonts: &fonts, images: &images };
     let mut trace = Trace { text: TRACE_HEADER.to_string(), figures: String::new() };
-    let mut content = Vec::new();
-    for (k, page) in pages.iter().enumerate() {
-        painter.page(k + 1, page, &mut content, &mut trace);
-        doc.page(&content, &page.links)?;
+    for (page, painted) in pages.iter().zip(paint(&painter, pages)?) {
+        doc.page(&painted.content, &page.links)?;
+        trace.text.push_str(&painted.trace.text);
+        trace.figures.push_str(&painted.trace.figures);
     }
     let trace = trace.text + &trace.figures;
     let bytes = doc.finish(&fonts, &file_id(&trace, info))?;
     Ok((bytes, trace))
+}
+
+/// A page's content, deflated, and its part of the layout trace.
+struct Painted {
+    content: Vec<u8>,
+    trace: Trace,
+}
+
+/// Painting and deflating take most of the writing time and each page is
+/// independent: the pages are shared out between threads, and the result
+/// is the same whatever their number.
+fn paint(painter: &Painter, pages: &[PageOut]) -> Result<Vec<Painted>, PdfError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, Painted)>, PdfError> {
+        let mut deflater = Deflater::new(PAGE_LEVEL);
+        let (mut raw, mut done) = (Vec::new(), Vec::new());
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(page) = pages.get(k) else { return Ok(done) };
+            let mut trace = Trace::default();
+            painter.page(k + 1, page, &mut raw, &mut trace);
+            let content = if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? };
+            done.push((k, Painted { content, trace }));
+        }
+    };
+    let mut done = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut done = work()?;
+        for h in helpers {
+            done.extend(h.join().map_err(|_| PdfError("a page-writing thread panicked".into()))??);
+        }
+        Ok::<_, PdfError>(done)
+    })?;
+    done.sort_unstable_by_key(|d| d.0);
+    Ok(done.into_iter().map(|d| d.1).collect())
 }

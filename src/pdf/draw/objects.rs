@@ -3,7 +3,6 @@
 
 use super::syntax::{PdfBytes, Ref};
 use super::PdfError;
-use std::io::Write;
 
 pub struct ObjWriter {
     out: Vec<u8>,
@@ -73,10 +72,35 @@ impl ObjWriter {
     }
 }
 
-/// zlib-wrapped deflate, as FlateDecode reads it.
+/// zlib-wrapped deflate, as FlateDecode reads it. One compressor serves many
+/// streams: setting one up clears some 256 KB of tables, as much work as
+/// compressing a page.
+pub struct Deflater(flate2::Compress);
+
+impl Deflater {
+    pub fn new(level: u32) -> Self {
+        Deflater(flate2::Compress::new(flate2::Compression::new(level), true))
+    }
+
+    pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
+        self.0.reset();
+        // deflate's worst case: stored blocks, a few bytes each
+        let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+        loop {
+            let read = self.0.total_in() as usize;
+            let status = self
+                .0
+                .compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish)
+                .map_err(|e| PdfError(format!("compressing a stream: {e}")))?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(out);
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    }
+}
+
+/// One stream deflated at `level`.
 pub fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>, PdfError> {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3 + 64), flate2::Compression::new(level));
-    z.write_all(data)
-        .and_then(|_| z.finish())
-        .map_err(|e| PdfError(format!("compressing a stream: {e}")))
+    Deflater::new(level).deflate(data)
 }
