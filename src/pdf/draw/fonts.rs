@@ -39,6 +39,21 @@ impl<'s> Usage<'s> {
         }
         v[gid as usize] = Some(text.unwrap_or(""));
     }
+
+    /// This usage followed by `later`'s: the later use of a glyph wins.
+    pub fn then(mut self, later: Usage<'s>) -> Usage<'s> {
+        for (mine, theirs) in self.faces.iter_mut().zip(later.faces) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), None);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if t.is_some() {
+                    *m = t;
+                }
+            }
+        }
+        self
+    }
 }
 
 /// A glyph as the content stream shows it: its code and the advance the

@@ -18,7 +18,6 @@ use document::PdfWriter;
 use fonts::{Fonts, Usage};
 use objects::Deflater;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A line at its place: `x` from the page's left edge, `y` the baseline from
 /// the page's bottom edge (PDF coordinates).
@@ -75,7 +74,7 @@ pub struct DocInfo<'a> {
 /// about as fast as levels 1 and 2 here, for a much smaller file.
 const PAGE_LEVEL: u32 = 3;
 
-/// Threads that paint and deflate pages: the machines have two cores.
+/// Threads that read and paint pages: the machines have two cores.
 const MAX_THREADS: usize = 2;
 
 /// First line of the layout trace: what its fields are.
@@ -87,21 +86,19 @@ fn image_name(asset: usize) -> String {
 }
 
 /// A stable file identifier from the document's content (FNV-1a, 128 bits
-/// as two 64-bit halves with different seeds).
+/// as two 64-bit halves with different seeds, hashed side by side).
 fn file_id(trace: &str, info: &DocInfo) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    for seed in [0xcbf2_9ce4_8422_2325u64, 0x8422_2325_cbf2_9ce4] {
-        let mut h = seed;
-        for b in trace.bytes().chain(info.title.bytes()).chain(info.modified.to_le_bytes()) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100_0000_01b3);
+    let mut h = [0xcbf2_9ce4_8422_2325u64, 0x8422_2325_cbf2_9ce4];
+    for b in trace.bytes().chain(info.title.bytes()).chain(info.modified.to_le_bytes()) {
+        for h in &mut h {
+            *h ^= b as u64;
+            *h = h.wrapping_mul(0x100_0000_01b3);
         }
-        out.extend_from_slice(&h.to_be_bytes());
     }
-    out
+    h.iter().flat_map(|h| h.to_be_bytes()).collect()
 }
 
-/// Which glyphs the pages show, in each face, and what each stands for.
+/// Which glyphs some pages show, in each face, and what each stands for.
 fn usage<'s>(shaper: &'s Shaper, pages: &[PageOut]) -> Usage<'s> {
     let mut usage = Usage::new();
     for placed in pages.iter().flat_map(|p| &p.lines) {
@@ -123,12 +120,14 @@ pub fn render(
     info: &DocInfo,
     images: BTreeMap<usize, Embedded>,
 ) -> Result<(Vec<u8>, String), PdfError> {
-    let fonts = Fonts::embed(shaper, &usage(shaper, pages))?;
+    let parts = in_parts(pages, |_, part| Ok(usage(shaper, part)))?;
+    let fonts = Fonts::embed(shaper, &parts.into_iter().fold(Usage::new(), Usage::then))?;
     let mut doc = PdfWriter::new(info, pages.len(), &fonts);
     let images = doc.images(images).clone();
     let painter = Painter { shaper, fonts: &fonts, images: &images };
+    let painted = in_parts(pages, |first, part| paint(&painter, first, part))?;
     let mut trace = Trace { text: TRACE_HEADER.to_string(), figures: String::new() };
-    for (page, painted) in pages.iter().zip(paint(&painter, pages)?) {
+    for (page, painted) in pages.iter().zip(painted.into_iter().flatten()) {
         doc.page(&painted.content, &page.links)?;
         trace.text.push_str(&painted.trace.text);
         trace.figures.push_str(&painted.trace.figures);
@@ -144,32 +143,38 @@ struct Painted {
     trace: Trace,
 }
 
-/// Painting and deflating take most of the writing time and each page is
-/// independent: the pages are shared out between threads, and the result
-/// is the same whatever their number.
-fn paint(painter: &Painter, pages: &[PageOut]) -> Result<Vec<Painted>, PdfError> {
+/// Paints and deflates pages, the first of them numbered `first` + 1.
+fn paint(painter: &Painter, first: usize, pages: &[PageOut]) -> Result<Vec<Painted>, PdfError> {
+    let mut deflater = Deflater::new(PAGE_LEVEL);
+    let mut raw = Vec::new();
+    let mut done = Vec::with_capacity(pages.len());
+    for (k, page) in pages.iter().enumerate() {
+        let mut trace = Trace::default();
+        painter.page(first + k + 1, page, &mut raw, &mut trace);
+        let content = if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? };
+        done.push(Painted { content, trace });
+    }
+    Ok(done)
+}
+
+/// Runs `f` on contiguous parts of the pages, one thread each, with the
+/// index of each part's first page. Each page is independent, so the
+/// results, in page order, are the same whatever the number of threads.
+fn in_parts<R: Send>(
+    pages: &[PageOut],
+    f: impl Fn(usize, &[PageOut]) -> Result<R, PdfError> + Sync,
+) -> Result<Vec<R>, PdfError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
-    let next = AtomicUsize::new(0);
-    let work = || -> Result<Vec<(usize, Painted)>, PdfError> {
-        let mut deflater = Deflater::new(PAGE_LEVEL);
-        let (mut raw, mut done) = (Vec::new(), Vec::new());
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(page) = pages.get(k) else { return Ok(done) };
-            let mut trace = Trace::default();
-            painter.page(k + 1, page, &mut raw, &mut trace);
-            let content = if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? };
-            done.push((k, Painted { content, trace }));
-        }
-    };
-    let mut done = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut done = work()?;
+    let size = pages.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let mut parts = pages.chunks(size).enumerate().map(|(k, part)| (k * size, part));
+        let Some((_, first)) = parts.next() else { return Ok(Vec::new()) };
+        let helpers: Vec<_> = parts.map(|(start, part)| s.spawn(move || f(start, part))).collect();
+        let mut out = vec![f(0, first)?];
         for h in helpers {
-            done.extend(h.join().map_err(|_| PdfError("a page-writing thread panicked".into()))??);
+            out.push(h.join().map_err(|_| PdfError("a page-writing thread panicked".into()))??);
         }
-        Ok::<_, PdfError>(done)
-    })?;
-    done.sort_unstable_by_key(|d| d.0);
-    Ok(done.into_iter().map(|d| d.1).collect())
+        Ok(out)
+    })
 }

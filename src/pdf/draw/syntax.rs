@@ -47,32 +47,42 @@ impl PdfBytes for Vec<u8> {
     }
 
     fn real(&mut self, v: f32, decimals: u32) -> &mut Self {
-        let scale = 10u64.pow(decimals);
-        let n = (v as f64 * scale as f64).round();
-        if n == 0.0 || !n.is_finite() {
+        let n = (v as f64 * 10f64.powi(decimals as i32)).round();
+        if n.is_nan() || n == 0.0 {
             self.push(b'0');
             return self;
         }
+        // digits right to left into a buffer, trailing zeros of the fraction dropped
+        let mut buf = [0u8; 32];
+        let mut i = buf.len();
+        let mut u = n.abs().min(1e18) as u64;
+        let mut decimals = decimals;
+        while decimals > 0 && u % 10 == 0 {
+            u /= 10;
+            decimals -= 1;
+        }
+        for _ in 0..decimals {
+            i -= 1;
+            buf[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+        }
+        if decimals > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
         if n < 0.0 {
-            self.push(b'-');
+            i -= 1;
+            buf[i] = b'-';
         }
-        let n = n.abs() as u64;
-        digits(self, n / scale);
-        let mut frac = n % scale;
-        if frac != 0 {
-            let mut width = decimals as usize;
-            while frac % 10 == 0 {
-                frac /= 10;
-                width -= 1;
-            }
-            let mut buf = [b'0'; 20];
-            for slot in buf[..width].iter_mut().rev() {
-                *slot = b'0' + (frac % 10) as u8;
-                frac /= 10;
-            }
-            self.push(b'.');
-            self.extend_from_slice(&buf[..width]);
-        }
+        self.extend_from_slice(&buf[i..]);
         self
     }
 
