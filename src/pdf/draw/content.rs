@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 /// Decimals of positions (pt) and of text offsets (1/1000 em): far below
 /// what a viewer or printer can show.
-const POS_DECIMALS: u32 = 3;
+const POS_DECIMALS: u32 = 4;
 const TJ_DECIMALS: u32 = 2;
 
 /// A line's runs: maximal slices of pieces of one face, size and rise.
@@ -125,7 +125,7 @@ impl Painter<'_> {
         out.raw(b"1 0 0 1 ").real(placed.x + first.x, POS_DECIMALS).raw(b" ");
         out.real(placed.y + first.rise, POS_DECIMALS).raw(b" Tm\n[");
         let glyphs = self.fonts.glyphs(face);
-        let mut tj = Tj { out, open: false, pending: 0.0, any: false };
+        let mut tj = Tj { out, open: false, pending: 0.0, carry: 0.0, any: false };
         let mut pen = first.x; // pt from the line's start
         walk(self.shaper, run, |s| match s {
             Step::Piece(x) => {
@@ -159,6 +159,9 @@ struct Tj<'o> {
     open: bool,
     /// The last glyph's offset, in 1/1000 em (positive moves left).
     pending: f32,
+    /// What rounding has left out of the offsets written so far: added to
+    /// the next one, so glyphs never drift by more than one rounding step.
+    carry: f32,
     any: bool,
 }
 
@@ -176,13 +179,16 @@ impl Tj<'_> {
 
     fn flush(&mut self) {
         let scale = 10f32.powi(TJ_DECIMALS as i32);
-        if (self.pending * scale).round() != 0.0 {
+        let exact = self.pending + self.carry;
+        let written = (exact * scale).round() / scale;
+        if written != 0.0 {
             if self.open {
                 self.out.push(b'>');
                 self.open = false;
             }
-            self.out.real(self.pending, TJ_DECIMALS);
+            self.out.real(written, TJ_DECIMALS);
         }
+        self.carry = exact - written;
         self.pending = 0.0;
     }
 }
