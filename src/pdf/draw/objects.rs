@@ -75,27 +75,32 @@ impl ObjWriter {
 /// zlib-wrapped deflate, as FlateDecode reads it. One compressor serves many
 /// streams: setting one up clears some 256 KB of tables, as much work as
 /// compressing a page.
-pub struct Deflater(flate2::Compress);
+pub struct Deflater {
+    z: flate2::Compress,
+    /// Room for the worst case, reused; each result is copied out at its size.
+    scratch: Vec<u8>,
+}
 
 impl Deflater {
     pub fn new(level: u32) -> Self {
-        Deflater(flate2::Compress::new(flate2::Compression::new(level), true))
+        Deflater { z: flate2::Compress::new(flate2::Compression::new(level), true), scratch: Vec::new() }
     }
 
     pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
-        self.0.reset();
+        self.z.reset();
+        self.scratch.clear();
         // deflate's worst case: stored blocks, a few bytes each
-        let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+        self.scratch.reserve(data.len() + data.len() / 1000 + 64);
         loop {
-            let read = self.0.total_in() as usize;
+            let read = self.z.total_in() as usize;
             let status = self
-                .0
-                .compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish)
+                .z
+                .compress_vec(&data[read..], &mut self.scratch, flate2::FlushCompress::Finish)
                 .map_err(|e| PdfError(format!("compressing a stream: {e}")))?;
             if status == flate2::Status::StreamEnd {
-                return Ok(out);
+                return Ok(self.scratch.clone());
             }
-            out.reserve(out.capacity().max(64));
+            self.scratch.reserve(self.scratch.capacity().max(64));
         }
     }
 }
