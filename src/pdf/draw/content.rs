@@ -215,7 +215,7 @@ fn trace_run(out: &mut String, number: usize, placed: &Placed, a: Piece, text: &
 /// `v` as `format!("{v:.2}")` writes it: the exact binary value rounded
 /// half to even, a negative sign kept even on zero.
 fn fixed2(out: &mut String, v: f32) {
-    if !(v.abs() < 1e15) {
+    if !v.is_finite() || v.abs() >= 1e15 {
         let _ = write!(out, "{v:.2}");
         return;
     }

@@ -57,7 +57,7 @@ impl PdfBytes for Vec<u8> {
         let mut i = buf.len();
         let mut u = n.abs().min(1e18) as u64;
         let mut decimals = decimals;
-        while decimals > 0 && u % 10 == 0 {
+        while decimals > 0 && u.is_multiple_of(10) {
             u /= 10;
             decimals -= 1;
         }
