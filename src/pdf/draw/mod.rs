@@ -16,6 +16,7 @@ use super::PdfError;
 use content::{runs, walk, Painter, Step, Trace};
 use document::PdfWriter;
 use fonts::{Fonts, Usage};
+use crate::parallel;
 use objects::Deflater;
 use std::collections::BTreeMap;
 
@@ -74,8 +75,9 @@ pub struct DocInfo<'a> {
 /// about as fast as levels 1 and 2 here, for a much smaller file.
 const PAGE_LEVEL: u32 = 3;
 
-/// Threads that read and paint pages: the machines have two cores.
-const MAX_THREADS: usize = 2;
+/// Pages are read and painted in chunks of this many, on every core; each
+/// chunk has its own compressor.
+const CHUNK: usize = 16;
 
 /// First line of the layout trace: what its fields are.
 const TRACE_HEADER: &str = "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
@@ -120,15 +122,19 @@ pub fn render(
     info: &DocInfo,
     images: BTreeMap<usize, Embedded>,
 ) -> Result<(Vec<u8>, String), PdfError> {
-    let parts = in_parts(pages, |_, part| Ok(usage(shaper, part)))?;
+    let chunks: Vec<(usize, &[PageOut])> = pages.chunks(CHUNK).enumerate().map(|(k, c)| (k * CHUNK, c)).collect();
+    let parts = parallel::map(&chunks, |&(_, part)| usage(shaper, part));
     let fonts = Fonts::embed(shaper, &parts.into_iter().fold(Usage::new(), Usage::then))?;
     let mut doc = PdfWriter::new(info, pages.len(), &fonts);
     let images = doc.images(images).clone();
     let painter = Painter { shaper, fonts: &fonts, images: &images };
-    let painted = in_parts(pages, |first, part| paint(&painter, first, part))?;
+    let painted: Vec<Painted> =
+        parallel::map(&chunks, |&(first, part)| paint(&painter, first, part)).into_iter().collect::<Result<_, _>>()?;
     let mut trace = Trace { text: TRACE_HEADER.to_string(), figures: String::new() };
-    for (page, painted) in pages.iter().zip(painted.into_iter().flatten()) {
-        doc.page(&painted.content, &page.links)?;
+    for (&(_, part), painted) in chunks.iter().zip(&painted) {
+        for (page, content) in part.iter().zip(&painted.contents) {
+            doc.page(content, &page.links)?;
+        }
         trace.text.push_str(&painted.trace.text);
         trace.figures.push_str(&painted.trace.figures);
     }
@@ -137,44 +143,21 @@ pub fn render(
     Ok((bytes, trace))
 }
 
-/// A page's content, deflated, and its part of the layout trace.
+/// Some pages painted: each one's content, deflated, and their part of the
+/// layout trace.
 struct Painted {
-    content: Vec<u8>,
+    contents: Vec<Vec<u8>>,
     trace: Trace,
 }
 
 /// Paints and deflates pages, the first of them numbered `first` + 1.
-fn paint(painter: &Painter, first: usize, pages: &[PageOut]) -> Result<Vec<Painted>, PdfError> {
+fn paint(painter: &Painter, first: usize, pages: &[PageOut]) -> Result<Painted, PdfError> {
     let mut deflater = Deflater::new(PAGE_LEVEL);
-    let mut raw = Vec::new();
-    let mut done = Vec::with_capacity(pages.len());
+    let (mut raw, mut trace) = (Vec::new(), Trace::default());
+    let mut contents = Vec::with_capacity(pages.len());
     for (k, page) in pages.iter().enumerate() {
-        let mut trace = Trace::default();
         painter.page(first + k + 1, page, &mut raw, &mut trace);
-        let content = if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? };
-        done.push(Painted { content, trace });
+        contents.push(if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? });
     }
-    Ok(done)
-}
-
-/// Runs `f` on contiguous parts of the pages, one thread each, with the
-/// index of each part's first page. Each page is independent, so the
-/// results, in page order, are the same whatever the number of threads.
-fn in_parts<R: Send>(
-    pages: &[PageOut],
-    f: impl Fn(usize, &[PageOut]) -> Result<R, PdfError> + Sync,
-) -> Result<Vec<R>, PdfError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
-    let size = pages.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|s| {
-        let mut parts = pages.chunks(size).enumerate().map(|(k, part)| (k * size, part));
-        let Some((_, first)) = parts.next() else { return Ok(Vec::new()) };
-        let helpers: Vec<_> = parts.map(|(start, part)| s.spawn(move || f(start, part))).collect();
-        let mut out = vec![f(0, first)?];
-        for h in helpers {
-            out.push(h.join().map_err(|_| PdfError("a page-writing thread panicked".into()))??);
-        }
-        Ok(out)
-    })
+    Ok(Painted { contents, trace })
 }
