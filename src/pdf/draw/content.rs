@@ -115,7 +115,14 @@ impl Painter<'_> {
 
     /// One run: font, text matrix, and a `TJ` whose numbers after glyphs
     /// move each glyph from where /W puts it to where the line breaker did.
-    fn run(&self, placed: &Placed, run: &[Piece], font: &mut Option<(Face, f32)>, out: &mut Vec<u8>, text: &mut String) {
+    fn run(
+        &self,
+        placed: &Placed,
+        run: &[Piece],
+        font: &mut Option<(Face, f32)>,
+        out: &mut Vec<u8>,
+        text: &mut String,
+    ) {
         let first = run[0];
         let (face, size) = (first.face, first.size);
         if *font != Some((face, size)) {

@@ -100,7 +100,7 @@ impl<'a> PdfWriter<'a> {
         if self.written != self.pages.len() {
             return Err(PdfError(format!("{} pages written of the {} announced", self.written, self.pages.len())));
         }
-        fonts.write(&mut self.w, &self.fonts)?;
+        fonts.write(&mut self.w, &self.fonts);
         self.w.obj(self.resources, |o| {
             o.raw(b"<</Font<<");
             for (face, r) in &self.fonts {

@@ -2,9 +2,10 @@
 //! (printpdf parses and subsets), the codes the content streams show, and
 //! the Type0 / Identity-H font objects.
 
-use super::objects::ObjWriter;
+use super::objects::{Deflater, ObjWriter};
 use super::syntax::{PdfBytes, Ref};
 use super::PdfError;
+use crate::parallel;
 use crate::pdf::shape::Shaper;
 use crate::style::Face;
 use printpdf::{FontId, ParsedFont};
@@ -64,22 +65,29 @@ pub struct Coded {
     pub width: f32,
 }
 
-/// One embedded face.
-struct Embedded {
+/// One face, subset and ready to write: everything but the object
+/// numbers, so the costly part runs on any thread.
+struct EmbeddedFace {
     face: Face,
     /// By original glyph id.
     glyphs: Vec<Coded>,
-    /// The used glyphs by code, with the text each stands for.
-    coded: Vec<(Coded, String)>,
-    program: Vec<u8>,
     /// `XXXXXX+Name` when subset.
     base_font: String,
-    parsed: ParsedFont,
+    kind: Kind,
+    /// The descriptor's metric entries.
+    metrics: Vec<u8>,
+    /// The /W array.
+    widths: Vec<u8>,
+    /// The font program, deflated, and its stream's other entries.
+    program: Vec<u8>,
+    program_dict: Vec<u8>,
+    /// The ToUnicode CMap, deflated.
+    to_unicode: Vec<u8>,
 }
 
 /// The faces the book uses, embedded.
 pub struct Fonts {
-    faces: Vec<Embedded>,
+    faces: Vec<EmbeddedFace>,
 }
 
 /// What the viewer advances by for a glyph, in 1/1000 em: /W holds
@@ -89,15 +97,12 @@ pub fn pdf_width(shaper: &Shaper, face: Face, gid: u16) -> f32 {
 }
 
 impl Fonts {
+    /// Subsets each face used, one per thread.
     pub fn embed(shaper: &Shaper, usage: &Usage) -> Result<Fonts, PdfError> {
-        let mut faces = Vec::new();
-        for face in Face::ALL {
-            let used = &usage.faces[face as usize];
-            if used.iter().any(Option::is_some) {
-                faces.push(Embedded::new(shaper, face, used)?);
-            }
-        }
-        Ok(Fonts { faces })
+        let used: Vec<Face> =
+            Face::ALL.into_iter().filter(|&f| usage.faces[f as usize].iter().any(Option::is_some)).collect();
+        let faces = parallel::map(&used, |&f| EmbeddedFace::new(shaper, f, &usage.faces[f as usize]));
+        Ok(Fonts { faces: faces.into_iter().collect::<Result<_, _>>()? })
     }
 
     /// The faces embedded.
@@ -111,18 +116,17 @@ impl Fonts {
     }
 
     /// Writes each face's objects at its reserved reference.
-    pub fn write(&self, w: &mut ObjWriter, refs: &[(Face, Ref)]) -> Result<(), PdfError> {
+    pub fn write(&self, w: &mut ObjWriter, refs: &[(Face, Ref)]) {
         for e in &self.faces {
             if let Some(&(_, r)) = refs.iter().find(|(f, _)| *f == e.face) {
-                e.write(w, r)?;
+                e.write(w, r);
             }
         }
-        Ok(())
     }
 }
 
-impl Embedded {
-    fn new(shaper: &Shaper, face: Face, used: &[Option<&str>]) -> Result<Embedded, PdfError> {
+impl EmbeddedFace {
+    fn new(shaper: &Shaper, face: Face, used: &[Option<&str>]) -> Result<EmbeddedFace, PdfError> {
         let bytes = shaper.font_bytes(face);
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
             .ok_or_else(|| PdfError(format!("the {face:?} font cannot be embedded")))?;
@@ -152,26 +156,42 @@ impl Embedded {
         for (old, new) in renumber {
             let g = Coded { code: code(new), width: pdf_width(shaper, face, old) };
             glyphs[old as usize] = g;
-            coded.push((g, wanted[&old].clone()));
+            coded.push((g.code, g.width, wanted[&old].clone()));
         }
-        coded.sort_by_key(|(g, _)| g.code);
-        Ok(Embedded { face, glyphs, coded, program, base_font, parsed })
+        coded.sort_by_key(|c| c.0);
+        let unicode: Vec<(u16, String)> = coded.iter().map(|(c, _, t)| (*c, t.clone())).collect();
+        let cmap = printpdf::generate_cmap_string(&parsed, &FontId(tag(face).into()), &unicode);
+        let (kind, program, program_dict) = wrap(program);
+        let mut deflater = Deflater::new(FONT_LEVEL);
+        Ok(EmbeddedFace {
+            face,
+            glyphs,
+            base_font,
+            kind,
+            metrics: metrics(&parsed),
+            widths: widths(&coded),
+            program: deflater.deflate(&program)?,
+            program_dict,
+            to_unicode: deflater.deflate(cmap.as_bytes())?,
+        })
     }
 
-    fn write(&self, w: &mut ObjWriter, font: Ref) -> Result<(), PdfError> {
+    fn write(&self, w: &mut ObjWriter, font: Ref) {
         let (cid_font, descriptor, file, to_unicode) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
-        let subtype = self.write_program(w, file)?;
-        let unicode: Vec<(u16, String)> = self.coded.iter().map(|(g, t)| (g.code, t.clone())).collect();
-        let cmap = printpdf::generate_cmap_string(&self.parsed, &FontId(tag(self.face).into()), &unicode);
-        w.deflated(to_unicode, b"", cmap.as_bytes(), FONT_LEVEL)?;
-        w.obj(descriptor, |o| self.descriptor(o, subtype, file));
+        let mut dict = self.program_dict.clone();
+        dict.raw(b"/Filter/FlateDecode");
+        w.stream(file, &dict, &self.program);
+        w.stream(to_unicode, b"/Filter/FlateDecode", &self.to_unicode);
+        w.obj(descriptor, |o| {
+            o.raw(b"<</Type/FontDescriptor/FontName").name(self.base_font.as_bytes()).raw(&self.metrics);
+            o.raw(b"/").raw(self.kind.file_key.as_bytes()).raw(b" ").reference(file).raw(b">>");
+        });
         w.obj(cid_font, |o| {
-            o.raw(b"<</Type/Font/Subtype").name(subtype.cid_font.as_bytes());
+            o.raw(b"<</Type/Font/Subtype").name(self.kind.cid_font.as_bytes());
             o.raw(b"/BaseFont").name(self.base_font.as_bytes());
             o.raw(b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor ");
-            o.reference(descriptor).raw(b"/DW 1000/W");
-            self.widths(o);
-            if subtype.cid_font == "CIDFontType2" {
+            o.reference(descriptor).raw(b"/DW 1000/W").raw(&self.widths);
+            if self.kind.cid_font == "CIDFontType2" {
                 o.raw(b"/CIDToGIDMap/Identity");
             }
             o.raw(b">>");
@@ -181,76 +201,79 @@ impl Embedded {
             o.raw(b"/Encoding/Identity-H/DescendantFonts[").reference(cid_font);
             o.raw(b"]/ToUnicode ").reference(to_unicode).raw(b">>");
         });
-        Ok(())
-    }
-
-    /// The font program, in the wrapper that says what its outlines are.
-    fn write_program(&self, w: &mut ObjWriter, file: Ref) -> Result<Subtype, PdfError> {
-        if let Some(cff) = printpdf::extract_cid_keyed_cff(&self.program, 0) {
-            w.deflated(file, b"/Subtype/CIDFontType0C", &cff, FONT_LEVEL)?;
-            return Ok(Subtype { cid_font: "CIDFontType0", file_key: "FontFile3" });
-        }
-        if self.program.starts_with(b"OTTO") {
-            w.deflated(file, b"/Subtype/OpenType", &self.program, FONT_LEVEL)?;
-            return Ok(Subtype { cid_font: "CIDFontType0", file_key: "FontFile3" });
-        }
-        let mut dict = b"/Length1 ".to_vec();
-        dict.int(self.program.len() as i64);
-        w.deflated(file, &dict, &self.program, FONT_LEVEL)?;
-        Ok(Subtype { cid_font: "CIDFontType2", file_key: "FontFile2" })
-    }
-
-    /// The descriptor, metrics scaled to 1/1000 em.
-    fn descriptor(&self, o: &mut Vec<u8>, subtype: Subtype, file: Ref) {
-        let m = &self.parsed.pdf_font_metrics;
-        let scale = if m.units_per_em == 0 { 1.0 } else { 1000.0 / m.units_per_em as f32 };
-        let scaled = |v: f32| (v * scale).round() as i64;
-        let ascent = scaled(self.parsed.font_metrics.ascent.trunc());
-        let cap_height = self.parsed.font_metrics.cap_height.map(scaled).unwrap_or(ascent);
-        // the caret slope gives the slant; italic angles are negative
-        let italic_angle = if m.caret_slope_rise == 0 {
-            0
-        } else {
-            (-(m.caret_slope_run as f32).atan2(m.caret_slope_rise as f32).to_degrees()).round() as i64
-        };
-        // non-symbolic (1<<5), italic (1<<6)
-        let flags = 32 | if italic_angle != 0 { 64 } else { 0 };
-        // no table carries the stem width: the usual estimate from the weight class
-        let stem_v = if m.us_weight_class == 0 { 80 } else { 50 + ((m.us_weight_class as f32 / 65.0).powi(2)).round() as i64 };
-        o.raw(b"<</Type/FontDescriptor/FontName").name(self.base_font.as_bytes());
-        o.raw(b"/Flags ").int(flags).raw(b"/FontBBox[");
-        o.int(scaled(m.x_min as f32)).raw(b" ").int(scaled(m.y_min as f32)).raw(b" ");
-        o.int(scaled(m.x_max as f32)).raw(b" ").int(scaled(m.y_max as f32));
-        o.raw(b"]/ItalicAngle ").int(italic_angle).raw(b"/Ascent ").int(ascent);
-        o.raw(b"/Descent ").int(scaled(self.parsed.font_metrics.descent.trunc()));
-        o.raw(b"/CapHeight ").int(cap_height).raw(b"/StemV ").int(stem_v);
-        o.raw(b"/").raw(subtype.file_key.as_bytes()).raw(b" ").reference(file).raw(b">>");
-    }
-
-    /// /W: runs of consecutive codes, each `first [w w …]`.
-    fn widths(&self, o: &mut Vec<u8>) {
-        o.push(b'[');
-        let mut prev: Option<u16> = None;
-        for (g, _) in &self.coded {
-            match prev {
-                Some(p) if p.checked_add(1) == Some(g.code) => o.raw(b" "),
-                Some(_) => o.raw(b"]").int(g.code as i64).raw(b"["),
-                None => o.int(g.code as i64).raw(b"["),
-            };
-            o.int(g.width as i64);
-            prev = Some(g.code);
-        }
-        if prev.is_some() {
-            o.push(b']');
-        }
-        o.push(b']');
     }
 }
 
+/// What the outlines are: the descendant font's subtype and the key of its
+/// program in the descriptor.
 #[derive(Clone, Copy)]
-struct Subtype {
+struct Kind {
     cid_font: &'static str,
     file_key: &'static str,
+}
+
+/// The font program in the wrapper that says what its outlines are, and its
+/// stream's entries.
+fn wrap(program: Vec<u8>) -> (Kind, Vec<u8>, Vec<u8>) {
+    let cff = Kind { cid_font: "CIDFontType0", file_key: "FontFile3" };
+    if let Some(bare) = printpdf::extract_cid_keyed_cff(&program, 0) {
+        return (cff, bare, b"/Subtype/CIDFontType0C".to_vec());
+    }
+    if program.starts_with(b"OTTO") {
+        return (cff, program, b"/Subtype/OpenType".to_vec());
+    }
+    let mut dict = b"/Length1 ".to_vec();
+    dict.int(program.len() as i64);
+    (Kind { cid_font: "CIDFontType2", file_key: "FontFile2" }, program, dict)
+}
+
+/// The descriptor's metrics, scaled to 1/1000 em, as printpdf derived them.
+fn metrics(parsed: &ParsedFont) -> Vec<u8> {
+    let m = &parsed.pdf_font_metrics;
+    let scale = if m.units_per_em == 0 { 1.0 } else { 1000.0 / m.units_per_em as f32 };
+    let scaled = |v: f32| (v * scale).round() as i64;
+    let ascent = scaled(parsed.font_metrics.ascent.trunc());
+    let cap_height = parsed.font_metrics.cap_height.map(scaled).unwrap_or(ascent);
+    // the caret slope gives the slant; italic angles are negative
+    let italic_angle = if m.caret_slope_rise == 0 {
+        0
+    } else {
+        (-(m.caret_slope_run as f32).atan2(m.caret_slope_rise as f32).to_degrees()).round() as i64
+    };
+    // non-symbolic (1<<5), italic (1<<6)
+    let flags = 32 | if italic_angle != 0 { 64 } else { 0 };
+    // no table carries the stem width: the usual estimate from the weight class
+    let stem_v =
+        if m.us_weight_class == 0 { 80 } else { 50 + ((m.us_weight_class as f32 / 65.0).powi(2)).round() as i64 };
+    let mut o = Vec::new();
+    o.raw(b"/Flags ").int(flags).raw(b"/FontBBox[");
+    o.int(scaled(m.x_min as f32)).raw(b" ").int(scaled(m.y_min as f32)).raw(b" ");
+    o.int(scaled(m.x_max as f32)).raw(b" ").int(scaled(m.y_max as f32));
+    o.raw(b"]/ItalicAngle ").int(italic_angle).raw(b"/Ascent ").int(ascent);
+    o.raw(b"/Descent ").int(scaled(parsed.font_metrics.descent.trunc()));
+    o.raw(b"/CapHeight ").int(cap_height).raw(b"/StemV ").int(stem_v);
+    o
+}
+
+/// /W from (code, width) by code: runs of consecutive codes, each
+/// `first [w w …]`.
+fn widths(coded: &[(u16, f32, String)]) -> Vec<u8> {
+    let mut o = vec![b'['];
+    let mut prev: Option<u16> = None;
+    for &(code, width, _) in coded {
+        match prev {
+            Some(p) if p.checked_add(1) == Some(code) => o.raw(b" "),
+            Some(_) => o.raw(b"]").int(code as i64).raw(b"["),
+            None => o.int(code as i64).raw(b"["),
+        };
+        o.int(width as i64);
+        prev = Some(code);
+    }
+    if prev.is_some() {
+        o.push(b']');
+    }
+    o.push(b']');
+    o
 }
 
 /// Font programs are small next to the pages and compressed once: the

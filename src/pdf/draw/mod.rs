@@ -13,10 +13,10 @@ use super::image::Embedded;
 use super::para::Line;
 use super::shape::Shaper;
 use super::PdfError;
+use crate::parallel;
 use content::{runs, walk, Painter, Step, Trace};
 use document::PdfWriter;
 use fonts::{Fonts, Usage};
-use crate::parallel;
 use objects::Deflater;
 use std::collections::BTreeMap;
 
@@ -80,7 +80,8 @@ const PAGE_LEVEL: u32 = 3;
 const CHUNK: usize = 16;
 
 /// First line of the layout trace: what its fields are.
-const TRACE_HEADER: &str = "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
+const TRACE_HEADER: &str =
+    "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
 
 /// An image's resource name.
 fn image_name(asset: usize) -> String {

@@ -40,15 +40,6 @@ impl ObjWriter {
         });
     }
 
-    /// Writes a stream deflated at `level` (0–9).
-    pub fn deflated(&mut self, r: Ref, dict: &[u8], data: &[u8], level: u32) -> Result<(), PdfError> {
-        let z = deflate(data, level)?;
-        let mut d = dict.to_vec();
-        d.raw(b"/Filter/FlateDecode");
-        self.stream(r, &d, &z);
-        Ok(())
-    }
-
     /// The cross-reference table and trailer: the finished file.
     pub fn finish(mut self, root: Ref, info: Ref, id: &[u8]) -> Result<Vec<u8>, PdfError> {
         let xref = self.out.len();
@@ -103,9 +94,4 @@ impl Deflater {
             self.scratch.reserve(self.scratch.capacity().max(64));
         }
     }
-}
-
-/// One stream deflated at `level`.
-pub fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>, PdfError> {
-    Deflater::new(level).deflate(data)
 }
