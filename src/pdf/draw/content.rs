@@ -264,6 +264,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tj_cuts_hex_strings_only_for_offsets_and_carries_rounding() {
+        let mut out = Vec::new();
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false };
+        tj.glyph(0x41, 0.0);
+        tj.glyph(0x42, 0.004);
+        tj.glyph(0x43, 0.004);
+        tj.glyph(0x44, -12.5);
+        tj.glyph(0x45, 0.0);
+        tj.flush();
+        // 0.004 is below a step, 0.008 is not: the glyph after C lands right
+        assert_eq!(String::from_utf8(out).unwrap(), "<004100420043>0.01<0044>-12.5<0045");
+    }
+
+    #[test]
     fn fixed2_writes_what_format_writes() {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut values = vec![0.0, -0.0, 0.125, 0.375, -0.125, 0.005, 1.005, 2.675, -0.001, 595.2756, 1e16, f32::NAN];

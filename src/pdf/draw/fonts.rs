@@ -284,3 +284,29 @@ const FONT_LEVEL: u32 = 9;
 fn whole(bytes: &[u8]) -> Vec<u8> {
     printpdf::extract_collection_face(bytes, 0).unwrap_or_else(|| bytes.to_vec())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_later_use_of_a_glyph_gives_its_text() {
+        let (mut a, mut b) = (Usage::new(), Usage::new());
+        a.record(Face::Regular, 3, Some("f"));
+        a.record(Face::Regular, 9, Some("fi"));
+        b.record(Face::Regular, 3, None);
+        b.record(Face::Italic, 1, Some(" "));
+        let u = a.then(b);
+        assert_eq!(u.faces[Face::Regular as usize][3], Some(""));
+        assert_eq!(u.faces[Face::Regular as usize][9], Some("fi"));
+        assert_eq!(u.faces[Face::Italic as usize][1], Some(" "));
+        assert!(u.faces[Face::Bold as usize].is_empty());
+    }
+
+    #[test]
+    fn widths_come_in_runs_of_consecutive_codes() {
+        let coded = [(1, 250.0, String::new()), (2, 500.0, String::new()), (7, 612.0, String::new())];
+        assert_eq!(widths(&coded), b"[1[250 500]7[612]]");
+        assert_eq!(widths(&[]), b"[]");
+    }
+}

@@ -95,3 +95,43 @@ impl Deflater {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_xref_table_finds_every_object() {
+        let mut w = ObjWriter::new();
+        let (catalog, pages, info, data) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
+        // written out of order, as pages and fonts are
+        let z = Deflater::new(6).deflate(b"BT ET").unwrap();
+        w.stream(data, b"/Filter/FlateDecode", &z);
+        w.obj(pages, |o| {
+            o.raw(b"<</Type/Pages/Count 0/Kids[]>>");
+        });
+        w.obj(info, |o| {
+            o.raw(b"<</Title").text("Été (1)").raw(b">>");
+        });
+        w.obj(catalog, |o| {
+            o.raw(b"<</Type/Catalog/Pages ").reference(pages).raw(b">>");
+        });
+        let bytes = w.finish(catalog, info, &[7; 16]).unwrap();
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        let title = doc.get_dictionary((info.0, 0)).unwrap().get(b"Title").unwrap();
+        assert_eq!(lopdf::decode_text_string(title).unwrap(), "Été (1)");
+        let stream = doc.get_object((data.0, 0)).unwrap().as_stream().unwrap();
+        assert_eq!(stream.decompressed_content().unwrap(), b"BT ET");
+        assert_eq!(doc.trailer.get(b"ID").unwrap().as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_object_reserved_and_never_written_is_an_error() {
+        let mut w = ObjWriter::new();
+        let (root, info) = (w.reserve(), w.reserve());
+        w.obj(root, |o| {
+            o.raw(b"<<>>");
+        });
+        assert!(w.finish(root, info, &[0; 16]).is_err());
+    }
+}
