@@ -59,6 +59,11 @@ impl<'a> PdfWriter<'a> {
         self.w.stream(r, &d, data);
     }
 
+    /// Room for `bytes` more of the file.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.w.reserve_bytes(bytes);
+    }
+
     /// The next page: its content, deflated (empty: a blank page), and its
     /// links.
     pub fn page(&mut self, z: &[u8], links: &[Link]) -> Result<(), PdfError> {

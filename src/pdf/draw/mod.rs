@@ -79,6 +79,9 @@ const PAGE_LEVEL: u32 = 3;
 /// chunk has its own compressor.
 const CHUNK: usize = 16;
 
+/// About what a page's objects take besides its content.
+const PAGE_OBJECT: usize = 200;
+
 /// First line of the layout trace: what its fields are.
 const TRACE_HEADER: &str =
     "# page, x and y of the baseline's start (pt from the page's bottom left), face, size (pt), text\n";
@@ -131,8 +134,12 @@ pub fn render(
     let painter = Painter { shaper, fonts: &fonts, images: &images };
     let painted: Vec<Painted> =
         parallel::map(&chunks, |&(first, part)| paint(&painter, first, part)).into_iter().collect::<Result<_, _>>()?;
+    // room for it all at once, and each chunk dropped once copied: no
+    // moment holds two copies of the pages
+    doc.reserve(painted.iter().flat_map(|p| &p.contents).map(|c| c.len() + PAGE_OBJECT).sum());
     let mut trace = Trace { text: TRACE_HEADER.to_string(), figures: String::new() };
-    for (&(_, part), painted) in chunks.iter().zip(&painted) {
+    trace.text.reserve(painted.iter().map(|p| p.trace.text.len()).sum());
+    for (&(_, part), painted) in chunks.iter().zip(painted) {
         for (page, content) in part.iter().zip(&painted.contents) {
             doc.page(content, &page.links)?;
         }

@@ -17,6 +17,11 @@ impl ObjWriter {
         ObjWriter { out, offsets: Vec::new() }
     }
 
+    /// Room for `bytes` more of the file.
+    pub fn reserve_bytes(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
     /// A number for an object to be written later.
     pub fn reserve(&mut self) -> Ref {
         self.offsets.push(None);
