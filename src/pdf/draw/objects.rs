@@ -1,0 +1,142 @@
+//! Indirect objects appended to one buffer, each one's offset recorded for
+//! the classic cross-reference table that `finish` writes.
+
+use super::syntax::{PdfBytes, Ref};
+use super::PdfError;
+
+pub struct ObjWriter {
+    out: Vec<u8>,
+    /// Byte offset of each object, by number − 1; `None` while reserved.
+    offsets: Vec<Option<usize>>,
+}
+
+impl ObjWriter {
+    pub fn new() -> Self {
+        // the second line's high bytes tell transfer tools the file is binary
+        let out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+        ObjWriter { out, offsets: Vec::new() }
+    }
+
+    /// Room for `bytes` more of the file.
+    pub fn reserve_bytes(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
+    /// A number for an object to be written later.
+    pub fn reserve(&mut self) -> Ref {
+        self.offsets.push(None);
+        Ref(self.offsets.len() as u32)
+    }
+
+    /// Writes object `r`, its body from `body`.
+    pub fn obj(&mut self, r: Ref, body: impl FnOnce(&mut Vec<u8>)) {
+        self.offsets[r.0 as usize - 1] = Some(self.out.len());
+        self.out.int(r.0 as i64).raw(b" 0 obj\n");
+        body(&mut self.out);
+        self.out.raw(b"\nendobj\n");
+    }
+
+    /// Writes a stream: `dict` holds its entries but /Length, `data` is
+    /// written as is.
+    pub fn stream(&mut self, r: Ref, dict: &[u8], data: &[u8]) {
+        self.obj(r, |o| {
+            o.raw(b"<<").raw(dict).raw(b"/Length ").int(data.len() as i64).raw(b">>stream\n");
+            o.raw(data).raw(b"\nendstream");
+        });
+    }
+
+    /// The cross-reference table and trailer: the finished file.
+    pub fn finish(mut self, root: Ref, info: Ref, id: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let xref = self.out.len();
+        let n = self.offsets.len() + 1;
+        self.out.raw(b"xref\n0 ").int(n as i64).raw(b"\n0000000000 65535 f \n");
+        for (k, off) in self.offsets.iter().enumerate() {
+            let off = off.ok_or_else(|| PdfError(format!("object {} was reserved but never written", k + 1)))?;
+            let mut line = [b'0'; 20];
+            line[10..].copy_from_slice(b" 00000 n \n");
+            let mut v = off;
+            for d in line[..10].iter_mut().rev() {
+                *d = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            self.out.raw(&line);
+        }
+        self.out.raw(b"trailer\n<</Size ").int(n as i64);
+        self.out.raw(b"/Root ").reference(root).raw(b"/Info ").reference(info);
+        self.out.raw(b"/ID[").hex(id).hex(id).raw(b"]>>\nstartxref\n").int(xref as i64).raw(b"\n%%EOF\n");
+        Ok(self.out)
+    }
+}
+
+/// zlib-wrapped deflate, as FlateDecode reads it. One compressor serves many
+/// streams: setting one up clears some 256 KB of tables, as much work as
+/// compressing a page.
+pub struct Deflater {
+    z: flate2::Compress,
+    /// Room for the worst case, reused; each result is copied out at its size.
+    scratch: Vec<u8>,
+}
+
+impl Deflater {
+    pub fn new(level: u32) -> Self {
+        Deflater { z: flate2::Compress::new(flate2::Compression::new(level), true), scratch: Vec::new() }
+    }
+
+    pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
+        self.z.reset();
+        self.scratch.clear();
+        // deflate's worst case: stored blocks, a few bytes each
+        self.scratch.reserve(data.len() + data.len() / 1000 + 64);
+        loop {
+            let read = self.z.total_in() as usize;
+            let status = self
+                .z
+                .compress_vec(&data[read..], &mut self.scratch, flate2::FlushCompress::Finish)
+                .map_err(|e| PdfError(format!("compressing a stream: {e}")))?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(self.scratch.clone());
+            }
+            self.scratch.reserve(self.scratch.capacity().max(64));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_xref_table_finds_every_object() {
+        let mut w = ObjWriter::new();
+        let (catalog, pages, info, data) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
+        // written out of order, as pages and fonts are
+        let z = Deflater::new(6).deflate(b"BT ET").unwrap();
+        w.stream(data, b"/Filter/FlateDecode", &z);
+        w.obj(pages, |o| {
+            o.raw(b"<</Type/Pages/Count 0/Kids[]>>");
+        });
+        w.obj(info, |o| {
+            o.raw(b"<</Title").text("Été (1)").raw(b">>");
+        });
+        w.obj(catalog, |o| {
+            o.raw(b"<</Type/Catalog/Pages ").reference(pages).raw(b">>");
+        });
+        let bytes = w.finish(catalog, info, &[7; 16]).unwrap();
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        let title = doc.get_dictionary((info.0, 0)).unwrap().get(b"Title").unwrap();
+        assert_eq!(lopdf::decode_text_string(title).unwrap(), "Été (1)");
+        let stream = doc.get_object((data.0, 0)).unwrap().as_stream().unwrap();
+        assert_eq!(stream.decompressed_content().unwrap(), b"BT ET");
+        assert_eq!(doc.trailer.get(b"ID").unwrap().as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_object_reserved_and_never_written_is_an_error() {
+        let mut w = ObjWriter::new();
+        let (root, info) = (w.reserve(), w.reserve());
+        w.obj(root, |o| {
+            o.raw(b"<<>>");
+        });
+        assert!(w.finish(root, info, &[0; 16]).is_err());
+    }
+}
