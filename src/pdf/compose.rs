@@ -3,12 +3,13 @@
 
 use super::hyphenate::Hyphenator;
 use super::image::{self, Embedded};
-use super::para::{self, Line, ParaStyle, Piece};
+use super::para::{Line, ParaStyle, Paragraph, Piece};
 use super::shape::Shaper;
 use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 /// Space between a list marker and its item's text, in em.
 const MARKER_GAP: f32 = 0.5;
@@ -95,6 +96,15 @@ struct Ctx {
     face: Face,
 }
 
+/// Time spent in the two interleaved steps of setting paragraphs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Times {
+    /// Shaping and hyphenating words into boxes, glue and penalties.
+    pub shaping: Duration,
+    /// Choosing the breaks and placing each line's pieces.
+    pub breaking: Duration,
+}
+
 pub struct Composer<'s, 'a> {
     pub shaper: &'s mut Shaper<'a>,
     style: &'a Style,
@@ -106,6 +116,9 @@ pub struct Composer<'s, 'a> {
     pub images: BTreeMap<usize, Embedded>,
     /// Tallest a figure may be: the text block's height.
     max_figure_height: f32,
+    /// Reused from paragraph to paragraph.
+    para: Paragraph,
+    pub times: Times,
 }
 
 impl<'s, 'a> Composer<'s, 'a> {
@@ -119,6 +132,8 @@ impl<'s, 'a> Composer<'s, 'a> {
             assets,
             images: BTreeMap::new(),
             max_figure_height,
+            para: Paragraph::default(),
+            times: Times::default(),
         }
     }
 
@@ -180,7 +195,12 @@ impl<'s, 'a> Composer<'s, 'a> {
             sup_scale: sheet.superscript.scale,
             sup_rise: sheet.superscript.rise,
         };
-        let lines = para::set(self.shaper, content, &st);
+        let t0 = Instant::now();
+        self.para.build(self.shaper, content, &st);
+        let t1 = Instant::now();
+        let lines = self.para.lines(&st);
+        self.times.shaping += t1 - t0;
+        self.times.breaking += t1.elapsed();
         self.push_paragraph(out, lines, &ctx, keep);
     }
 

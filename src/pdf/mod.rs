@@ -23,6 +23,7 @@ use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
 use shape::Shaper;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct PdfError(pub String);
@@ -48,6 +49,9 @@ pub struct PdfOutput {
     pub layout: String,
     /// What the typesetting had to work around (a glyph the font lacks, ...).
     pub warnings: Vec<String>,
+    /// Wall time of each stage, in order: shaping (with hyphenation), line
+    /// breaking, pagination, PDF write.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The page and its text block, in points.
@@ -140,10 +144,10 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     for f in Face::ALL {
         shaper.shape(f, "-");
     }
-    let (flows, images, warnings): (Vec<Flow>, _, _) = {
+    let (flows, images, warnings, times): (Vec<Flow>, _, _, _) = {
         let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
         let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
-        (flows, c.images, c.warnings)
+        (flows, c.images, c.warnings, c.times)
     };
     let rules = Rules {
         height: geo.block_height(),
@@ -152,7 +156,9 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         note_gap: sheet.footnotes.space_before.pt(em),
         line: leading,
     };
+    let t0 = Instant::now();
     let cuts: Vec<Vec<PageCut>> = flows.iter().map(|f| paginate::paginate(f, &rules)).collect();
+    let pagination = t0.elapsed();
 
     // Front matter: title page, its blank verso, the table of contents.
     let toc = front::Toc::set(&mut shaper, book, style, &geo);
@@ -205,8 +211,15 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         height: geo.height,
         outline,
     };
+    let t0 = Instant::now();
     let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
-    Ok(PdfOutput { bytes, layout, warnings })
+    let timings = vec![
+        ("shaping", times.shaping),
+        ("line breaking", times.breaking),
+        ("pagination", pagination),
+        ("pdf write", t0.elapsed()),
+    ];
+    Ok(PdfOutput { bytes, layout, warnings, timings })
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,

@@ -251,79 +251,104 @@ impl Builder<'_, '_, '_> {
     }
 }
 
+/// A paragraph as the line breaker sees it: boxes, glue and penalties, and
+/// what each shows. Building it shapes and hyphenates the words; breaking it
+/// is a separate step, so that each can be timed.
+#[derive(Default)]
+pub struct Paragraph {
+    items: Vec<Item>,
+    content: Vec<Content>,
+}
+
 /// Sets a paragraph: returns its lines, each positioned within the measure.
 pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line> {
-    let mut tokens = Vec::new();
-    flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
-    let mut b = Builder { shaper, st, items: Vec::new(), content: Vec::new() };
-    if st.indent > 0.0 {
-        b.push(Item::Box { width: st.indent }, Content::None);
-    }
+    let mut p = Paragraph::default();
+    p.build(shaper, inlines, st);
+    p.lines(st)
+}
 
-    // Words: maximal runs of non-breaking text over spans; a note call
-    // sticks to the word before it.
-    let mut word = String::new();
-    let mut segs: Vec<(usize, usize, Face, f32, f32)> = Vec::new();
-    let mut pending_space: Option<(Face, f32)> = None;
-    let mut line_start = true;
-    for (ti, t) in tokens.iter().enumerate() {
-        match t {
-            Token::Span(s) => {
-                for chunk in split_keep(&s.text) {
-                    match chunk {
-                        Chunk::Space => {
-                            // the word is set once we know whether it is the
-                            // paragraph's last
-                            if !line_start {
-                                pending_space = Some((s.face, s.size));
-                            }
-                        }
-                        Chunk::Text(txt) => {
-                            if let Some((f, z)) = pending_space.take() {
-                                let sticky = binds(&word, txt);
-                                b.flush_word(&mut word, &mut segs, false);
-                                if sticky {
-                                    b.push(
-                                        Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
-                                        Content::None,
-                                    );
+impl Paragraph {
+    /// Shapes and hyphenates `inlines` into this paragraph's items.
+    pub fn build(&mut self, shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) {
+        let mut tokens = Vec::new();
+        flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
+        self.items.clear();
+        self.content.clear();
+        let mut b = Builder { shaper, st, items: std::mem::take(&mut self.items), content: std::mem::take(&mut self.content) };
+        if st.indent > 0.0 {
+            b.push(Item::Box { width: st.indent }, Content::None);
+        }
+
+        // Words: maximal runs of non-breaking text over spans; a note call
+        // sticks to the word before it.
+        let mut word = String::new();
+        let mut segs: Vec<(usize, usize, Face, f32, f32)> = Vec::new();
+        let mut pending_space: Option<(Face, f32)> = None;
+        let mut line_start = true;
+        for (ti, t) in tokens.iter().enumerate() {
+            match t {
+                Token::Span(s) => {
+                    for chunk in split_keep(&s.text) {
+                        match chunk {
+                            Chunk::Space => {
+                                // the word is set once we know whether it is the
+                                // paragraph's last
+                                if !line_start {
+                                    pending_space = Some((s.face, s.size));
                                 }
-                                b.glue(f, z);
                             }
-                            line_start = false;
-                            let start = word.len();
-                            word.push_str(txt);
-                            segs.push((start, word.len(), s.face, s.size, s.rise));
+                            Chunk::Text(txt) => {
+                                if let Some((f, z)) = pending_space.take() {
+                                    let sticky = binds(&word, txt);
+                                    b.flush_word(&mut word, &mut segs, false);
+                                    if sticky {
+                                        b.push(
+                                            Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
+                                            Content::None,
+                                        );
+                                    }
+                                    b.glue(f, z);
+                                }
+                                line_start = false;
+                                let start = word.len();
+                                word.push_str(txt);
+                                segs.push((start, word.len(), s.face, s.size, s.rise));
+                            }
                         }
                     }
                 }
-            }
-            Token::Note(n) => {
-                b.flush_word(&mut word, &mut segs, false);
-                b.note_call(*n);
-                line_start = false;
-            }
-            Token::Break => {
-                // the word before a hard break ends its line: no hyphen
-                b.flush_word(&mut word, &mut segs, true);
-                if ti + 1 == tokens.len() {
-                    // a hard break ending the paragraph adds nothing
-                    continue;
+                Token::Note(n) => {
+                    b.flush_word(&mut word, &mut segs, false);
+                    b.note_call(*n);
+                    line_start = false;
                 }
-                pending_space = None;
-                line_start = true;
-                b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
-                b.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
-                // a box keeps the next line's start from vanishing
-                b.push(Item::Box { width: 0.0 }, Content::None);
+                Token::Break => {
+                    // the word before a hard break ends its line: no hyphen
+                    b.flush_word(&mut word, &mut segs, true);
+                    if ti + 1 == tokens.len() {
+                        // a hard break ending the paragraph adds nothing
+                        continue;
+                    }
+                    pending_space = None;
+                    line_start = true;
+                    b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
+                    b.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
+                    // a box keeps the next line's start from vanishing
+                    b.push(Item::Box { width: 0.0 }, Content::None);
+                }
             }
         }
+        // the paragraph's last word never hyphenates
+        b.flush_word(&mut word, &mut segs, true);
+        b.finish_paragraph();
+        self.items = b.items;
+        self.content = b.content;
     }
-    // the paragraph's last word never hyphenates
-    b.flush_word(&mut word, &mut segs, true);
-    b.finish_paragraph();
-    let Builder { items, content, .. } = b;
-    lines_from(&items, &content, st)
+
+    /// Breaks the paragraph into lines, each positioned within the measure.
+    pub fn lines(&self, st: &ParaStyle) -> Vec<Line> {
+        lines_from(&self.items, &self.content, st)
+    }
 }
 
 /// French usage the manuscript may not spell with no-break spaces: no line
