@@ -4,8 +4,8 @@
 
 use crate::style::Body;
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::cell::{Ref, RefCell};
 
 pub fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’')
@@ -43,7 +43,7 @@ pub struct Hyphenator {
     /// Letters kept before and after a break.
     before: usize,
     after: usize,
-    cache: RefCell<HashMap<String, Vec<usize>>>,
+    cache: RefCell<FxHashMap<String, Vec<usize>>>,
 }
 
 impl Hyphenator {
@@ -58,10 +58,16 @@ impl Hyphenator {
     /// (so never a break right after `l’`), and breaks at explicit hyphens
     /// are not listed here (they add no hyphen). Proper names (capitalised)
     /// are not hyphenated.
-    pub fn points(&self, word: &str) -> Vec<usize> {
-        if let Some(v) = self.cache.borrow().get(word) {
-            return v.clone();
+    pub fn points(&self, word: &str) -> Ref<'_, [usize]> {
+        if let Ok(v) = Ref::filter_map(self.cache.borrow(), |c| c.get(word).map(Vec::as_slice)) {
+            return v;
         }
+        let v = self.compute(word);
+        self.cache.borrow_mut().insert(word.to_string(), v);
+        Ref::map(self.cache.borrow(), |c| c[word].as_slice())
+    }
+
+    fn compute(&self, word: &str) -> Vec<usize> {
         let mut out = Vec::new();
         let mut part_start = 0;
         let bounds = word
@@ -94,7 +100,6 @@ impl Hyphenator {
             }
             part_start = next;
         }
-        self.cache.borrow_mut().insert(word.to_string(), out.clone());
         out
     }
 }
@@ -110,7 +115,7 @@ mod tests {
 
     fn show(h: &Hyphenator, w: &str) -> String {
         let mut s = w.to_string();
-        for p in h.points(w).into_iter().rev() {
+        for &p in h.points(w).iter().rev() {
             s.insert(p, '|');
         }
         s

@@ -5,6 +5,7 @@
 //! module places everything on numbered pages with running heads, and `draw`
 //! writes the PDF and the layout trace.
 
+mod chapters;
 mod compose;
 mod draw;
 mod front;
@@ -17,7 +18,7 @@ mod shape;
 
 use crate::book::{Book, Inline};
 use crate::style::{Align, Face, Style};
-use compose::{Composer, Flow, VItem};
+use compose::{Flow, VItem};
 use draw::{DocInfo, PageOut, Placed};
 use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
@@ -144,11 +145,6 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     for f in Face::ALL {
         shaper.shape(f, "-");
     }
-    let (flows, images, warnings, times): (Vec<Flow>, _, _, _) = {
-        let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
-        let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
-        (flows, c.images, c.warnings, c.times)
-    };
     let rules = Rules {
         height: geo.block_height(),
         widows: sheet.body.widows,
@@ -156,9 +152,9 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         note_gap: sheet.footnotes.space_before.pt(em),
         line: leading,
     };
-    let t0 = Instant::now();
-    let cuts: Vec<Vec<PageCut>> = flows.iter().map(|f| paginate::paginate(f, &rules)).collect();
-    let pagination = t0.elapsed();
+    let job = chapters::Job { style, chapters: &book.chapters, assets: &book.assets, rules };
+    let chapters::Composed { flows, cuts, images, warnings, times } =
+        chapters::compose(&mut shaper, &job, chapters::threads())?;
 
     // Front matter: title page, its blank verso, the table of contents.
     let toc = front::Toc::set(&mut shaper, book, style, &geo);
@@ -216,7 +212,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     let timings = vec![
         ("shaping", times.shaping),
         ("line breaking", times.breaking),
-        ("pagination", pagination),
+        ("pagination", times.pagination),
         ("pdf write", t0.elapsed()),
     ];
     Ok(PdfOutput { bytes, layout, warnings, timings })
