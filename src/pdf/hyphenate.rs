@@ -43,14 +43,18 @@ pub struct Hyphenator {
     /// Letters kept before and after a break.
     before: usize,
     after: usize,
+    /// Points by word, as the text has it.
     cache: RefCell<FxHashMap<String, Vec<usize>>>,
+    /// Points by plain lowercase part: a word comes with many punctuation
+    /// marks and elisions (`maison`, `maison,`, `l’maison`…).
+    parts: RefCell<FxHashMap<String, Vec<usize>>>,
 }
 
 impl Hyphenator {
     pub fn new(mut dict: Standard, before: usize, after: usize) -> Self {
         let (before, after) = (before.max(1), after.max(1));
         dict.minima = (before, after);
-        Hyphenator { dict, before, after, cache: RefCell::default() }
+        Hyphenator { dict, before, after, cache: RefCell::default(), parts: RefCell::default() }
     }
 
     /// Byte offsets in `word` where an engine hyphen may go. The word is cut
@@ -86,20 +90,29 @@ impl Hyphenator {
                 let plain =
                     core.chars().all(char::is_alphabetic) && !core.chars().next().is_some_and(char::is_uppercase);
                 if plain {
-                    let n = core.chars().count();
-                    for b in self.dict.hyphenate(core).breaks {
-                        if !core.is_char_boundary(b) {
-                            continue;
-                        }
-                        let k = core[..b].chars().count();
-                        if k >= self.before && n - k >= self.after {
-                            out.push(part_start + cs + b);
-                        }
+                    let mut parts = self.parts.borrow_mut();
+                    if !parts.contains_key(core) {
+                        parts.insert(core.to_string(), self.patterns(core));
                     }
+                    out.extend(parts[core].iter().map(|b| part_start + cs + b));
                 }
             }
             part_start = next;
         }
+        out
+    }
+
+    /// Byte offsets where a plain lowercase word may break: the patterns'
+    /// points that keep the minima.
+    fn patterns(&self, core: &str) -> Vec<usize> {
+        let n = core.chars().count();
+        let mut out = self.dict.hyphenate(core).breaks;
+        out.retain(|&b| {
+            core.is_char_boundary(b) && {
+                let k = core[..b].chars().count();
+                k >= self.before && n - k >= self.after
+            }
+        });
         out
     }
 }
@@ -137,6 +150,18 @@ mod tests {
             assert!(!h.points(w).contains(&apos), "{}", show(&h, w));
             assert!(!h.points(w).is_empty(), "{}", show(&h, w));
         }
+    }
+
+    #[test]
+    fn a_part_is_hyphenated_alike_in_any_word() {
+        let h = fr(2, 3);
+        assert_eq!(show(&h, "ordinateurs"), "or|di|na|teurs");
+        // other words, the same part: found again, not through the patterns
+        assert_eq!(show(&h, "«ordinateurs»,"), "«or|di|na|teurs»,");
+        assert_eq!(show(&h, "ordinateurs-ordinateurs"), "or|di|na|teurs-or|di|na|teurs");
+        assert_eq!(h.parts.borrow().len(), 1);
+        assert_eq!(show(&h, "qu’ordinateurs…"), "qu’or|di|na|teurs…");
+        assert_eq!(h.parts.borrow().keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), ["ordinateurs", "qu"].into());
     }
 
     #[test]
