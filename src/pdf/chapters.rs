@@ -1,18 +1,20 @@
 //! Sets and paginates every chapter, on two threads where the machine has
 //! two cores: chapters are independent once set, so each thread takes the
-//! next chapter left (the longest first) with a shaper of its own, and the
-//! words the helper shaped are handed over to the main shaper at the end.
+//! next chapter left (the longest first) with a shaper of its own (a word
+//! one thread shaped, the other copies), and the words the helper shaped
+//! are handed over to the main shaper at the end.
 //! What comes out does not depend on which thread set which chapter.
 
 use super::compose::{Composer, Flow, Times};
 use super::image::Embedded;
 use super::paginate::{self, PageCut, Rules};
-use super::shape::Shaper;
+use super::shape::{Shaper, Shared};
 use super::PdfError;
 use crate::book::{Asset, Block, Chapter, Inline};
 use crate::style::Style;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The book's chapters, set and cut into pages.
@@ -60,10 +62,15 @@ pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Re
     let started = Instant::now();
     let order = longest_first(job.chapters);
     let next = AtomicUsize::new(0);
+    let two = threads > 1 && order.len() > 1;
+    // each word is shaped by one thread, the other copies it
+    let shared = two.then(|| Arc::new(Shared::default()));
+    shaper.share(shared.clone());
     let (mine, theirs) = std::thread::scope(|s| {
-        let helper = (threads > 1 && order.len() > 1).then(|| {
+        let helper = two.then(|| {
             s.spawn(|| -> Result<_, PdfError> {
                 let mut own = Shaper::new(job.style)?;
+                own.share(shared.clone());
                 let work = work(&mut own, job, &order, &next);
                 Ok((own, work))
             })
@@ -72,6 +79,7 @@ pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Re
         let theirs = helper.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         (mine, theirs)
     });
+    shaper.share(None);
     let mut composed = merge(shaper, mine, theirs.transpose()?);
     composed.times = share(composed.times, started.elapsed());
     Ok(composed)

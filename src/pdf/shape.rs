@@ -6,6 +6,7 @@ use super::PdfError;
 use crate::style::{Face, Style};
 use rustybuzz::ttf_parser::GlyphId;
 use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Index of a shaped word in the [`Shaper`]'s cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +50,27 @@ pub struct Shaper<'a> {
     words: Vec<Shaped>,
     buffer: Option<rustybuzz::UnicodeBuffer>,
     plans: Vec<(Face, rustybuzz::Script, rustybuzz::ShapePlan)>,
+    shared: Option<Arc<Shared>>,
+}
+
+/// The words shaped by the shapers that share it (one per thread), so that
+/// each word is shaped once however many threads set text.
+#[derive(Default)]
+pub struct Shared([Mutex<FxHashMap<String, Vec<Glyph>>>; 4]);
+
+impl Shared {
+    fn get(&self, face: Face, text: &str) -> Option<Vec<Glyph>> {
+        self.lock(face).get(text).cloned()
+    }
+
+    fn put(&self, face: Face, text: &str, glyphs: &[Glyph]) {
+        self.lock(face).insert(text.to_string(), glyphs.to_vec());
+    }
+
+    fn lock(&self, face: Face) -> MutexGuard<'_, FxHashMap<String, Vec<Glyph>>> {
+        // a thread that panicked while holding it left it whole
+        self.0[face as usize].lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// A narrow no-break space the font lacks is drawn as a space glyph this wide
@@ -78,6 +100,7 @@ impl<'a> Shaper<'a> {
             words: Vec::new(),
             buffer: None,
             plans: Vec::new(),
+            shared: None,
         })
     }
 
@@ -124,11 +147,29 @@ impl<'a> Shaper<'a> {
         self.word(id).glyphs[from..to].iter().map(|g| g.advance).sum()
     }
 
+    /// Shares shaped words with other shapers from now on (or no more).
+    pub fn share(&mut self, shared: Option<Arc<Shared>>) {
+        self.shared = shared;
+    }
+
     /// Shapes `text` in `face` once; later calls return the cached result.
     pub fn shape(&mut self, face: Face, text: &str) -> WordId {
         if let Some(&id) = self.cache[face as usize].get(text) {
             return id;
         }
+        let glyphs = match self.shared.clone() {
+            Some(shared) => shared.get(face, text).unwrap_or_else(|| {
+                let glyphs = self.run(face, text);
+                shared.put(face, text, &glyphs);
+                glyphs
+            }),
+            None => self.run(face, text),
+        };
+        self.insert(Shaped { text: text.to_string(), glyphs, face })
+    }
+
+    /// The glyphs of `text` in `face`, from the font's tables.
+    fn run(&mut self, face: Face, text: &str) -> Vec<Glyph> {
         let mut buf = self.buffer.take().unwrap_or_default();
         buf.push_str(text);
         buf.set_direction(rustybuzz::Direction::LeftToRight);
@@ -164,7 +205,7 @@ impl<'a> Shaper<'a> {
             glyphs.push(g);
         }
         self.buffer = Some(out.clear());
-        self.insert(Shaped { text: text.to_string(), glyphs, face })
+        glyphs
     }
 
     fn insert(&mut self, word: Shaped) -> WordId {
@@ -230,6 +271,24 @@ mod tests {
             assert_eq!(main.word(here).text, text);
             assert_eq!(&main.word(here).glyphs.iter().map(|g| g.gid).collect::<Vec<_>>(), want);
         }
+    }
+
+    #[test]
+    fn a_shared_word_is_shaped_once() {
+        let style = Style::builtin();
+        let shared = Arc::new(Shared::default());
+        let (mut a, mut b) = (Shaper::new(&style).unwrap(), Shaper::new(&style).unwrap());
+        a.share(Some(shared.clone()));
+        b.share(Some(shared));
+        let from_a = a.shape(Face::Bold, "officielle");
+        let from_b = b.shape(Face::Bold, "officielle");
+        // b found a's glyphs: it never built a plan to shape with
+        assert!(b.plans.is_empty());
+        let gids = |s: &Shaper, id| s.word(id).glyphs.iter().map(|g| (g.gid, g.advance)).collect::<Vec<_>>();
+        assert_eq!(gids(&a, from_a), gids(&b, from_b));
+        // by face: the italic is shaped anew
+        b.shape(Face::Italic, "officielle");
+        assert_eq!(b.plans.len(), 1);
     }
 
     #[test]
