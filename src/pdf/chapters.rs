@@ -141,7 +141,9 @@ fn text_len(blocks: &[Block]) -> usize {
             .iter()
             .map(|i| match i {
                 Inline::Text(t) | Inline::Code(t) => t.len(),
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => inline_len(c),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
+                    inline_len(c)
+                }
                 Inline::Link { content, .. } => inline_len(content),
                 Inline::Image { alt, .. } => alt.len(),
                 Inline::NoteRef(_) | Inline::LineBreak => 1,
@@ -168,11 +170,7 @@ fn share(t: Times, wall: Duration) -> Times {
         return t;
     }
     let k = wall.as_secs_f64() / sum;
-    Times {
-        shaping: t.shaping.mul_f64(k),
-        breaking: t.breaking.mul_f64(k),
-        pagination: t.pagination.mul_f64(k),
-    }
+    Times { shaping: t.shaping.mul_f64(k), breaking: t.breaking.mul_f64(k), pagination: t.pagination.mul_f64(k) }
 }
 
 #[cfg(test)]
@@ -182,9 +180,29 @@ mod tests {
     use crate::pdf::compose::VItem;
 
     const WORDS: &[&str] = &[
-        "le", "dragon", "s’envola", "au-dessus", "des", "montagnes", "enneigées", "pendant", "que", "la",
-        "chevalière", "affûtait", "son", "épée", "extraordinairement", "longue", "et", "parfaitement", "inutile,",
-        "disait-on", "«\u{a0}toujours\u{a0}»", "officiellement", "administrative.",
+        "le",
+        "dragon",
+        "s’envola",
+        "au-dessus",
+        "des",
+        "montagnes",
+        "enneigées",
+        "pendant",
+        "que",
+        "la",
+        "chevalière",
+        "affûtait",
+        "son",
+        "épée",
+        "extraordinairement",
+        "longue",
+        "et",
+        "parfaitement",
+        "inutile,",
+        "disait-on",
+        "«\u{a0}toujours\u{a0}»",
+        "officiellement",
+        "administrative.",
     ];
 
     fn para(seed: &mut u32, words: usize) -> Vec<Inline> {
@@ -208,7 +226,10 @@ mod tests {
                 let mut blocks: Vec<Block> = (0..4 + 6 * (c % 3))
                     .map(|_| Block::Para { content: para(&mut seed, 40), attrs: Attrs::default() })
                     .collect();
-                blocks.push(Block::Para { content: vec![Inline::Text("appel".into()), Inline::NoteRef(0)], attrs: Attrs::default() });
+                blocks.push(Block::Para {
+                    content: vec![Inline::Text("appel".into()), Inline::NoteRef(0)],
+                    attrs: Attrs::default(),
+                });
                 blocks.push(Block::Figure { asset: 7, alt: "carte".into() });
                 Chapter {
                     id: format!("ch{c:03}"),
@@ -218,7 +239,10 @@ mod tests {
                     draft: false,
                     source: String::new(),
                     blocks,
-                    notes: vec![Note { label: "1".into(), blocks: vec![Block::Para { content: para(&mut seed, 20), attrs: Attrs::default() }] }],
+                    notes: vec![Note {
+                        label: "1".into(),
+                        blocks: vec![Block::Para { content: para(&mut seed, 20), attrs: Attrs::default() }],
+                    }],
                 }
             })
             .collect()

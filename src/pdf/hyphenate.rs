@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(show(&h, "ordinateurs-ordinateurs"), "or|di|na|teurs-or|di|na|teurs");
         assert_eq!(h.parts.borrow().len(), 1);
         assert_eq!(show(&h, "qu’ordinateurs…"), "qu’or|di|na|teurs…");
-        assert_eq!(h.parts.borrow().keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), ["ordinateurs", "qu"].into());
+        assert_eq!(
+            h.parts.borrow().keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>(),
+            ["ordinateurs", "qu"].into()
+        );
     }
 
     #[test]

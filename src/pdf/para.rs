@@ -344,7 +344,13 @@ impl Paragraph {
                         line_start = false;
                         let start = s.word.len();
                         s.word.push_str(txt);
-                        s.segs.push(Seg { start, end: s.word.len(), face: span.face, size: span.size, rise: span.rise });
+                        s.segs.push(Seg {
+                            start,
+                            end: s.word.len(),
+                            face: span.face,
+                            size: span.size,
+                            rise: span.rise,
+                        });
                     }
                 }
                 Token::Note(n) => {

@@ -4,8 +4,8 @@
 
 use super::PdfError;
 use crate::style::{Face, Style};
-use rustybuzz::ttf_parser::GlyphId;
 use rustc_hash::FxHashMap;
+use rustybuzz::ttf_parser::GlyphId;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Index of a shaped word in the [`Shaper`]'s cache.
