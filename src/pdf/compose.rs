@@ -145,7 +145,7 @@ pub struct Composer<'s, 'a> {
     /// Tallest a figure may be: the text block's height.
     max_figure_height: f32,
     /// Reused from paragraph to paragraph.
-    para: Paragraph,
+    paragraph: Paragraph,
     pub times: Times,
 }
 
@@ -160,7 +160,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             assets,
             images: BTreeMap::new(),
             max_figure_height,
-            para: Paragraph::default(),
+            paragraph: Paragraph::default(),
             times: Times::default(),
         }
     }
@@ -223,9 +223,9 @@ impl<'s, 'a> Composer<'s, 'a> {
             sup_rise: sheet.superscript.rise,
         };
         let t0 = Instant::now();
-        self.para.build(self.shaper, content, &st);
+        self.paragraph.build(self.shaper, content, &st);
         let t1 = Instant::now();
-        let lines = self.para.lines(&st);
+        let lines = self.paragraph.lines(&st);
         self.times.shaping += t1 - t0;
         self.times.breaking += t1.elapsed();
         self.push_paragraph(out, lines, &ctx, keep);
