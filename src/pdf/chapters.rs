@@ -81,7 +81,7 @@ pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Re
     });
     shaper.share(None);
     let mut composed = merge(shaper, mine, theirs.transpose()?);
-    composed.times = share(composed.times, started.elapsed());
+    composed.times = wall_shares(composed.times, started.elapsed());
     Ok(composed)
 }
 
@@ -164,7 +164,7 @@ fn text_len(blocks: &[Block]) -> usize {
 
 /// Stages timed on several threads at once, scaled to the wall time they
 /// took together, so that the build's stages still add up to its total.
-fn share(t: Times, wall: Duration) -> Times {
+fn wall_shares(t: Times, wall: Duration) -> Times {
     let sum = (t.shaping + t.breaking + t.pagination).as_secs_f64();
     if sum == 0.0 {
         return t;
