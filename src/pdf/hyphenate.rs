@@ -63,6 +63,10 @@ impl Hyphenator {
     /// are not listed here (they add no hyphen). Proper names (capitalised)
     /// are not hyphenated.
     pub fn points(&self, word: &str) -> Ref<'_, [usize]> {
+        // too short to keep the minima, whatever its letters (most words)
+        if word.len() < self.before + self.after {
+            return Ref::map(self.cache.borrow(), |_| &[][..]);
+        }
         if let Ok(v) = Ref::filter_map(self.cache.borrow(), |c| c.get(word).map(Vec::as_slice)) {
             return v;
         }
@@ -106,6 +110,9 @@ impl Hyphenator {
     /// points that keep the minima.
     fn patterns(&self, core: &str) -> Vec<usize> {
         let n = core.chars().count();
+        if n < self.before + self.after {
+            return Vec::new();
+        }
         let mut out = self.dict.hyphenate(core).breaks;
         out.retain(|&b| {
             core.is_char_boundary(b) && {
@@ -165,6 +172,16 @@ mod tests {
             h.parts.borrow().keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>(),
             ["ordinateurs", "qu"].into()
         );
+    }
+
+    #[test]
+    fn short_words_never_reach_the_patterns() {
+        let h = fr(2, 3);
+        assert!(h.points("dans").is_empty());
+        assert!(h.cache.borrow().is_empty());
+        // a long word of short parts: each part is too short
+        assert_eq!(show(&h, "peut-être"), "peut-être");
+        assert_eq!(show(&h, "ordinateurs"), "or|di|na|teurs");
     }
 
     #[test]
