@@ -177,14 +177,14 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         pages.push(out);
     }
 
-    for (ch, (flow, chapter_cuts)) in flows.iter().zip(&cuts).enumerate() {
+    for (ch, (mut flow, chapter_cuts)) in flows.into_iter().zip(&cuts).enumerate() {
         while pages.len() + 1 < starts[ch] {
             pages.push(PageOut::default());
         }
         let title = &book.chapters[ch].title;
         for (k, cut) in chapter_cuts.iter().enumerate() {
             let number = pages.len() + 1;
-            let mut out = place_cut(flow, cut, &geo, number, style);
+            let mut out = place_cut(&mut flow, cut, &geo, number, style);
             if k > 0 {
                 let head = if number.is_multiple_of(2) { &book.meta.title } else { title };
                 running_head(&mut shaper, style, &geo, number, head, &mut out);
@@ -223,20 +223,23 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,
-/// its notes from the foot.
-fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
+/// its notes from the foot. The page's lines are moved out of the flow (each
+/// is on one page); a note's are copied (a note called twice is on both).
+fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
     let em = style.em();
     let notes_style = &style.sheet.footnotes;
     let mut out = PageOut::default();
     let left = geo.left(number);
     let mut top = 0.0;
-    for it in &flow.items[cut.start..cut.end] {
+    for it in &mut flow.items[cut.start..cut.end] {
         match it {
-            VItem::Line(l) => {
-                out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() })
-            }
-            VItem::Figure { asset, x, width, height } => {
-                out.images.push(draw::Image { asset: *asset, rect: [left + x, geo.y(top + height), *width, *height] })
+            VItem::Line(l) => out.lines.push(Placed {
+                x: left + l.x,
+                y: geo.y(top + l.baseline()),
+                line: std::mem::take(&mut l.line),
+            }),
+            &mut VItem::Figure { asset, x, width, height } => {
+                out.images.push(draw::Image { asset, rect: [left + x, geo.y(top + height), width, height] })
             }
             VItem::Space { .. } => {}
         }
