@@ -83,6 +83,9 @@ def main():
         results[fmt] = medians([run(folio_cmd(fmt, BOOK, out), env=env) for _ in range(RUNS)])
         line(f"folio --format {fmt}", results[fmt])
 
+    # The EPUB is written on a second core meanwhile, so the stages add up
+    # to more than the total. Shaping, line breaking and pagination run on
+    # two threads: each shows its share of the wall time they took together.
     print("\nstages (one instrumented run, --format all):")
     p = subprocess.run([FOLIO, "build", "--quiet", "--timings", "--format", "all", "--manuscript", BOOK, "--out", out], env=env, capture_output=True, text=True)
     print("".join(f"  {l[len('timing: '):]}\n" for l in p.stderr.splitlines() if l.startswith("timing: ")), end="")

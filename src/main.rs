@@ -197,8 +197,7 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
                 (epub::write(book, style, &eopts), t0.elapsed())
             })
         });
-        let t0 = std::time::Instant::now();
-        let pdf = matches!(format, Format::Pdf | Format::All).then(|| (pdf::write(book, style, &popts), t0.elapsed()));
+        let pdf = matches!(format, Format::Pdf | Format::All).then(|| pdf::write(book, style, &popts));
         (e.map(|h| h.join()), pdf)
     });
     let mut outputs = Vec::new();
@@ -207,9 +206,11 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
         p.timings.add("epub write", d);
         outputs.push((format!("{slug}.epub"), bytes.map_err(Failure::input)?));
     }
-    if let Some((out, d)) = pdf_result {
-        p.timings.add("pdf", d);
+    if let Some(out) = pdf_result {
         let out = out.map_err(Failure::input)?;
+        for &(stage, d) in &out.timings {
+            p.timings.add(stage, d);
+        }
         if !quiet {
             for w in &out.warnings {
                 eprintln!("warning: PDF: {w}");
@@ -226,9 +227,9 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
     }
     if timings {
         for (stage, d) in &p.timings.0 {
-            eprintln!("timing: {stage:<12} {:8.2} ms", d.as_secs_f64() * 1e3);
+            eprintln!("timing: {stage:<13} {:8.2} ms", d.as_secs_f64() * 1e3);
         }
-        eprintln!("timing: {:<12} {:8.2} ms", "total", started.elapsed().as_secs_f64() * 1e3);
+        eprintln!("timing: {:<13} {:8.2} ms", "total", started.elapsed().as_secs_f64() * 1e3);
     }
     Ok(())
 }

@@ -3,12 +3,13 @@
 
 use super::hyphenate::Hyphenator;
 use super::image::{self, Embedded};
-use super::para::{self, Line, ParaStyle, Piece};
-use super::shape::Shaper;
+use super::para::{Line, ParaStyle, Paragraph, Piece};
+use super::shape::{Shaper, WordId};
 use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 /// Space between a list marker and its item's text, in em.
 const MARKER_GAP: f32 = 0.5;
@@ -85,6 +86,20 @@ pub struct Flow {
     pub notes: Vec<Vec<VItem>>,
 }
 
+impl Flow {
+    /// Renumbers the words its lines show: `ids[old]` is the new id (the
+    /// words of another [`Shaper`], absorbed by this one).
+    pub fn renumber_words(&mut self, ids: &[WordId]) {
+        for item in self.items.iter_mut().chain(self.notes.iter_mut().flatten()) {
+            if let VItem::Line(l) = item {
+                for p in &mut l.line.pieces {
+                    p.word = ids[p.word.0 as usize];
+                }
+            }
+        }
+    }
+}
+
 /// Where a block sits and how its text looks.
 #[derive(Clone, Copy)]
 struct Ctx {
@@ -95,10 +110,33 @@ struct Ctx {
     face: Face,
 }
 
+/// Time spent in each step of setting chapters: the composer times the two
+/// interleaved steps of setting paragraphs, whoever paginates adds theirs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Times {
+    /// Shaping and hyphenating words into boxes, glue and penalties.
+    pub shaping: Duration,
+    /// Choosing the breaks and placing each line's pieces.
+    pub breaking: Duration,
+    pub pagination: Duration,
+}
+
+impl std::ops::AddAssign for Times {
+    fn add_assign(&mut self, t: Times) {
+        self.shaping += t.shaping;
+        self.breaking += t.breaking;
+        self.pagination += t.pagination;
+    }
+}
+
 pub struct Composer<'s, 'a> {
     pub shaper: &'s mut Shaper<'a>,
     style: &'a Style,
-    dicts: HashMap<String, Option<Hyphenator>>,
+    /// Hyphenation by language: none when the sheet turns it off, the
+    /// warning to repeat in each chapter when the language has no patterns.
+    dicts: HashMap<String, Result<Option<Hyphenator>, String>>,
+    /// The warnings of the chapter being set (each chapter has all its own,
+    /// so that chapters set on several composers merge in any order).
     pub warnings: Vec<String>,
     para_id: u32,
     assets: &'a [Asset],
@@ -106,6 +144,9 @@ pub struct Composer<'s, 'a> {
     pub images: BTreeMap<usize, Embedded>,
     /// Tallest a figure may be: the text block's height.
     max_figure_height: f32,
+    /// Reused from paragraph to paragraph.
+    paragraph: Paragraph,
+    pub times: Times,
 }
 
 impl<'s, 'a> Composer<'s, 'a> {
@@ -119,6 +160,8 @@ impl<'s, 'a> Composer<'s, 'a> {
             assets,
             images: BTreeMap::new(),
             max_figure_height,
+            paragraph: Paragraph::default(),
+            times: Times::default(),
         }
     }
 
@@ -147,14 +190,13 @@ impl<'s, 'a> Composer<'s, 'a> {
     }
 
     fn load_dict(&mut self, lang: &str) {
-        if self.dicts.contains_key(lang) {
-            return;
+        if !self.dicts.contains_key(lang) {
+            let dict = super::hyphenate::for_language(&self.style.sheet.body, lang);
+            self.dicts.insert(lang.to_string(), dict);
         }
-        let dict = super::hyphenate::for_language(&self.style.sheet.body, lang).unwrap_or_else(|e| {
-            self.warn(e);
-            None
-        });
-        self.dicts.insert(lang.to_string(), dict);
+        if let Some(Err(e)) = self.dicts.get(lang) {
+            self.warn(e.clone());
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -169,7 +211,7 @@ impl<'s, 'a> Composer<'s, 'a> {
         keep: bool,
     ) {
         let sheet = &self.style.sheet;
-        let hyph = hyphenate.and_then(|l| self.dicts.get(l)).and_then(|d| d.as_ref());
+        let hyph = hyphenate.and_then(|l| self.dicts.get(l)).and_then(|d| d.as_ref().ok()).and_then(|d| d.as_ref());
         let st = ParaStyle {
             face: ctx.face,
             size: ctx.size,
@@ -180,7 +222,12 @@ impl<'s, 'a> Composer<'s, 'a> {
             sup_scale: sheet.superscript.scale,
             sup_rise: sheet.superscript.rise,
         };
-        let lines = para::set(self.shaper, content, &st);
+        let t0 = Instant::now();
+        self.paragraph.build(self.shaper, content, &st);
+        let t1 = Instant::now();
+        let lines = self.paragraph.lines(&st);
+        self.times.shaping += t1 - t0;
+        self.times.breaking += t1.elapsed();
         self.push_paragraph(out, lines, &ctx, keep);
     }
 

@@ -4,8 +4,8 @@
 
 use crate::style::Body;
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::cell::{Ref, RefCell};
 
 pub fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’')
@@ -43,14 +43,18 @@ pub struct Hyphenator {
     /// Letters kept before and after a break.
     before: usize,
     after: usize,
-    cache: RefCell<HashMap<String, Vec<usize>>>,
+    /// Points by word, as the text has it.
+    cache: RefCell<FxHashMap<String, Vec<usize>>>,
+    /// Points by plain lowercase part: a word comes with many punctuation
+    /// marks and elisions (`maison`, `maison,`, `l’maison`…).
+    parts: RefCell<FxHashMap<String, Vec<usize>>>,
 }
 
 impl Hyphenator {
     pub fn new(mut dict: Standard, before: usize, after: usize) -> Self {
         let (before, after) = (before.max(1), after.max(1));
         dict.minima = (before, after);
-        Hyphenator { dict, before, after, cache: RefCell::default() }
+        Hyphenator { dict, before, after, cache: RefCell::default(), parts: RefCell::default() }
     }
 
     /// Byte offsets in `word` where an engine hyphen may go. The word is cut
@@ -58,10 +62,20 @@ impl Hyphenator {
     /// (so never a break right after `l’`), and breaks at explicit hyphens
     /// are not listed here (they add no hyphen). Proper names (capitalised)
     /// are not hyphenated.
-    pub fn points(&self, word: &str) -> Vec<usize> {
-        if let Some(v) = self.cache.borrow().get(word) {
-            return v.clone();
+    pub fn points(&self, word: &str) -> Ref<'_, [usize]> {
+        // too short to keep the minima, whatever its letters (most words)
+        if word.len() < self.before + self.after {
+            return Ref::map(self.cache.borrow(), |_| &[][..]);
         }
+        if let Ok(v) = Ref::filter_map(self.cache.borrow(), |c| c.get(word).map(Vec::as_slice)) {
+            return v;
+        }
+        let v = self.compute(word);
+        self.cache.borrow_mut().insert(word.to_string(), v);
+        Ref::map(self.cache.borrow(), |c| c[word].as_slice())
+    }
+
+    fn compute(&self, word: &str) -> Vec<usize> {
         let mut out = Vec::new();
         let mut part_start = 0;
         let bounds = word
@@ -80,21 +94,32 @@ impl Hyphenator {
                 let plain =
                     core.chars().all(char::is_alphabetic) && !core.chars().next().is_some_and(char::is_uppercase);
                 if plain {
-                    let n = core.chars().count();
-                    for b in self.dict.hyphenate(core).breaks {
-                        if !core.is_char_boundary(b) {
-                            continue;
-                        }
-                        let k = core[..b].chars().count();
-                        if k >= self.before && n - k >= self.after {
-                            out.push(part_start + cs + b);
-                        }
+                    let mut parts = self.parts.borrow_mut();
+                    if !parts.contains_key(core) {
+                        parts.insert(core.to_string(), self.patterns(core));
                     }
+                    out.extend(parts[core].iter().map(|b| part_start + cs + b));
                 }
             }
             part_start = next;
         }
-        self.cache.borrow_mut().insert(word.to_string(), out.clone());
+        out
+    }
+
+    /// Byte offsets where a plain lowercase word may break: the patterns'
+    /// points that keep the minima.
+    fn patterns(&self, core: &str) -> Vec<usize> {
+        let n = core.chars().count();
+        if n < self.before + self.after {
+            return Vec::new();
+        }
+        let mut out = self.dict.hyphenate(core).breaks;
+        out.retain(|&b| {
+            core.is_char_boundary(b) && {
+                let k = core[..b].chars().count();
+                k >= self.before && n - k >= self.after
+            }
+        });
         out
     }
 }
@@ -110,7 +135,7 @@ mod tests {
 
     fn show(h: &Hyphenator, w: &str) -> String {
         let mut s = w.to_string();
-        for p in h.points(w).into_iter().rev() {
+        for &p in h.points(w).iter().rev() {
             s.insert(p, '|');
         }
         s
@@ -132,6 +157,31 @@ mod tests {
             assert!(!h.points(w).contains(&apos), "{}", show(&h, w));
             assert!(!h.points(w).is_empty(), "{}", show(&h, w));
         }
+    }
+
+    #[test]
+    fn a_part_is_hyphenated_alike_in_any_word() {
+        let h = fr(2, 3);
+        assert_eq!(show(&h, "ordinateurs"), "or|di|na|teurs");
+        // other words, the same part: found again, not through the patterns
+        assert_eq!(show(&h, "«ordinateurs»,"), "«or|di|na|teurs»,");
+        assert_eq!(show(&h, "ordinateurs-ordinateurs"), "or|di|na|teurs-or|di|na|teurs");
+        assert_eq!(h.parts.borrow().len(), 1);
+        assert_eq!(show(&h, "qu’ordinateurs…"), "qu’or|di|na|teurs…");
+        assert_eq!(
+            h.parts.borrow().keys().map(String::as_str).collect::<std::collections::BTreeSet<_>>(),
+            ["ordinateurs", "qu"].into()
+        );
+    }
+
+    #[test]
+    fn short_words_never_reach_the_patterns() {
+        let h = fr(2, 3);
+        assert!(h.points("dans").is_empty());
+        assert!(h.cache.borrow().is_empty());
+        // a long word of short parts: each part is too short
+        assert_eq!(show(&h, "peut-être"), "peut-être");
+        assert_eq!(show(&h, "ordinateurs"), "or|di|na|teurs");
     }
 
     #[test]

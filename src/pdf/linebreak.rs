@@ -91,9 +91,32 @@ pub fn break_lines(items: &[Item], p: &Params) -> Vec<Break> {
     if items.is_empty() {
         return Vec::new();
     }
-    break_pass(items, p, Some(FIRST_PASS_MAX_RATIO)).unwrap_or_else(|| {
-        break_pass(items, p, None).unwrap_or_else(|| vec![Break { at: items.len() - 1, ratio: 0.0, hyphenated: false }])
+    let sums = prefix_sums(items);
+    break_pass(items, &sums, p, Some(FIRST_PASS_MAX_RATIO)).unwrap_or_else(|| {
+        break_pass(items, &sums, p, None)
+            .unwrap_or_else(|| vec![Break { at: items.len() - 1, ratio: 0.0, hyphenated: false }])
     })
+}
+
+/// `sums[i]` is the total of the items before item `i`.
+fn prefix_sums(items: &[Item]) -> Vec<Sums> {
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let mut s = Sums { width: 0.0, stretch: 0.0, shrink: 0.0, fil: 0 };
+    for it in items {
+        sums.push(s);
+        match *it {
+            Item::Box { width } => s.width += width,
+            Item::Glue { width, stretch, shrink, fil } => {
+                s.width += width;
+                s.stretch += stretch;
+                s.shrink += shrink;
+                s.fil += fil as u32;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+    sums.push(s);
+    sums
 }
 
 fn is_forced(items: &[Item], i: usize) -> bool {
@@ -114,25 +137,7 @@ fn fitness(r: f32) -> u8 {
 
 /// One pass; `max_ratio` None is the emergency pass: any loose line is
 /// accepted, and a box wider than the measure gets its own overfull line.
-fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<Break>> {
-    // prefix sums: sums[i] is the total before item i
-    let mut sums = Vec::with_capacity(items.len() + 1);
-    let mut s = Sums { width: 0.0, stretch: 0.0, shrink: 0.0, fil: 0 };
-    for it in items {
-        sums.push(s);
-        match *it {
-            Item::Box { width } => s.width += width,
-            Item::Glue { width, stretch, shrink, fil } => {
-                s.width += width;
-                s.stretch += stretch;
-                s.shrink += shrink;
-                s.fil += fil as u32;
-            }
-            Item::Penalty { .. } => {}
-        }
-    }
-    sums.push(s);
-
+fn break_pass(items: &[Item], sums: &[Sums], p: &Params, max_ratio: Option<f32>) -> Option<Vec<Break>> {
     let mut nodes = vec![Node {
         at: usize::MAX,
         start: sums[0],
@@ -170,9 +175,11 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
         };
         // best candidate per (fitness, hyphen run)
         let mut best: [[Option<(f64, usize, f32)>; 3]; 4] = Default::default();
-        let mut keep = Vec::with_capacity(active.len());
+        // the nodes kept active are moved to the front, in order
+        let mut kept = 0;
         let mut rescue: Option<usize> = None;
-        for &a in &active {
+        for k in 0..active.len() {
+            let a = active[k];
             let n = &nodes[a];
             let width = sums[i].width - n.start.width + pen_width;
             let stretch = sums[i].stretch - n.start.stretch + p.ragged_stretch;
@@ -198,7 +205,8 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
             };
             let too_long = ratio < -1.0;
             if !too_long && !forced {
-                keep.push(a);
+                active[kept] = a;
+                kept += 1;
             }
             if too_long {
                 if rescue.is_none_or(|r| nodes[r].total > n.total) {
@@ -247,8 +255,8 @@ fn break_pass(items: &[Item], p: &Params, max_ratio: Option<f32>) -> Option<Vec<
                 *slot = Some((total, a, ratio));
             }
         }
-        active = keep;
-        let start = line_start(items, &sums, i);
+        active.truncate(kept);
+        let start = line_start(items, sums, i);
         let mut made = false;
         for (fit, row) in best.iter().enumerate() {
             for (hy, c) in row.iter().enumerate() {

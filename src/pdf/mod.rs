@@ -1,10 +1,12 @@
 //! The PDF backend: shape → break lines → paginate → draw. Each stage hands
 //! plain data to the next: `compose` builds each chapter's flow of lines
 //! (with `para`, `linebreak`, `hyphenate` and `shape`), `paginate` cuts
-//! flows into pages, `front` sets the title page and table of contents, this
-//! module places everything on numbered pages with running heads, and `draw`
-//! writes the PDF and the layout trace.
+//! flows into pages (`chapters` runs both, chapter by chapter, on two
+//! threads), `front` sets the title page and table of contents, this module
+//! places everything on numbered pages with running heads, and `draw` writes
+//! the PDF and the layout trace.
 
+mod chapters;
 mod compose;
 mod draw;
 mod front;
@@ -17,12 +19,13 @@ mod shape;
 
 use crate::book::{Book, Inline};
 use crate::style::{Align, Face, Style};
-use compose::{Composer, Flow, VItem};
+use compose::{Flow, VItem};
 use draw::{DocInfo, PageOut, Placed};
 use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
 use shape::Shaper;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct PdfError(pub String);
@@ -48,6 +51,11 @@ pub struct PdfOutput {
     pub layout: String,
     /// What the typesetting had to work around (a glyph the font lacks, ...).
     pub warnings: Vec<String>,
+    /// Wall time of each stage, in order: shaping (with hyphenation), line
+    /// breaking, pagination (with placing lines on numbered pages), PDF
+    /// write. The first three run on two threads: each has its share of the
+    /// wall time they took together.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The page and its text block, in points.
@@ -140,11 +148,6 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     for f in Face::ALL {
         shaper.shape(f, "-");
     }
-    let (flows, images, warnings): (Vec<Flow>, _, _) = {
-        let mut c = Composer::new(&mut shaper, style, &book.assets, geo.block_height());
-        let flows = book.chapters.iter().map(|ch| c.chapter(ch)).collect();
-        (flows, c.images, c.warnings)
-    };
     let rules = Rules {
         height: geo.block_height(),
         widows: sheet.body.widows,
@@ -152,8 +155,11 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         note_gap: sheet.footnotes.space_before.pt(em),
         line: leading,
     };
-    let cuts: Vec<Vec<PageCut>> = flows.iter().map(|f| paginate::paginate(f, &rules)).collect();
+    let job = chapters::Job { style, chapters: &book.chapters, assets: &book.assets, rules };
+    let chapters::Composed { flows, cuts, images, warnings, times } =
+        chapters::compose(&mut shaper, &job, chapters::threads())?;
 
+    let make_up = Instant::now();
     // Front matter: title page, its blank verso, the table of contents.
     let toc = front::Toc::set(&mut shaper, book, style, &geo);
     let mut next = 3 + toc.pages.len();
@@ -171,14 +177,14 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         pages.push(out);
     }
 
-    for (ch, (flow, chapter_cuts)) in flows.iter().zip(&cuts).enumerate() {
+    for (ch, (mut flow, chapter_cuts)) in flows.into_iter().zip(&cuts).enumerate() {
         while pages.len() + 1 < starts[ch] {
             pages.push(PageOut::default());
         }
         let title = &book.chapters[ch].title;
         for (k, cut) in chapter_cuts.iter().enumerate() {
             let number = pages.len() + 1;
-            let mut out = place_cut(flow, cut, &geo, number, style);
+            let mut out = place_cut(&mut flow, cut, &geo, number, style);
             if k > 0 {
                 let head = if number.is_multiple_of(2) { &book.meta.title } else { title };
                 running_head(&mut shaper, style, &geo, number, head, &mut out);
@@ -205,25 +211,35 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         height: geo.height,
         outline,
     };
+    let drawing = Instant::now();
     let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
-    Ok(PdfOutput { bytes, layout, warnings })
+    let timings = vec![
+        ("shaping", times.shaping),
+        ("line breaking", times.breaking),
+        ("pagination", times.pagination + (drawing - make_up)),
+        ("pdf write", drawing.elapsed()),
+    ];
+    Ok(PdfOutput { bytes, layout, warnings, timings })
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,
-/// its notes from the foot.
-fn place_cut(flow: &Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
+/// its notes from the foot. The page's lines are moved out of the flow (each
+/// is on one page); a note's are copied (a note called twice is on both).
+fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
     let em = style.em();
     let notes_style = &style.sheet.footnotes;
     let mut out = PageOut::default();
     let left = geo.left(number);
     let mut top = 0.0;
-    for it in &flow.items[cut.start..cut.end] {
+    for it in &mut flow.items[cut.start..cut.end] {
         match it {
-            VItem::Line(l) => {
-                out.lines.push(Placed { x: left + l.x, y: geo.y(top + l.baseline()), line: l.line.clone() })
-            }
-            VItem::Figure { asset, x, width, height } => {
-                out.images.push(draw::Image { asset: *asset, rect: [left + x, geo.y(top + height), *width, *height] })
+            VItem::Line(l) => out.lines.push(Placed {
+                x: left + l.x,
+                y: geo.y(top + l.baseline()),
+                line: std::mem::take(&mut l.line),
+            }),
+            &mut VItem::Figure { asset, x, width, height } => {
+                out.images.push(draw::Image { asset, rect: [left + x, geo.y(top + height), width, height] })
             }
             VItem::Space { .. } => {}
         }

@@ -66,93 +66,130 @@ fn skip_space(flow: &Flow, mut s: usize) -> usize {
     s
 }
 
-/// May a page end before item `end`?
-fn break_ok(flow: &Flow, start: usize, end: usize, r: &Rules) -> bool {
-    let items = &flow.items;
-    if end >= items.len() {
-        return true;
-    }
-    let prev = items[start..end].iter().rev().find_map(|i| match i {
-        VItem::Line(l) => Some(l),
-        _ => None,
-    });
-    let next = items[end..].iter().find_map(|i| match i {
-        VItem::Line(l) => Some(l),
-        _ => None,
-    });
-    let (Some(prev), Some(next)) = (prev, next) else { return true };
-    if prev.keep_with_next {
-        return false;
-    }
-    if prev.para == next.para {
-        let before = prev.index as usize + 1;
-        let after = (next.count - next.index) as usize;
-        return before >= r.orphans && after >= r.widows;
-    }
-    true
+/// Where a page may end, for every item of a flow: worked out once, since
+/// pages are tried from many starts.
+struct Breaks {
+    /// The last line before each item, if any.
+    last_line: Vec<Option<usize>>,
+    /// May a page end before each item, if that last line is on the page?
+    ok: Vec<bool>,
 }
 
-/// Fills a page from `start` up to `capacity`, then steps back to the last
-/// allowed break. Returns `None` at the end of the flow.
-fn fill(flow: &Flow, start: usize, capacity: f32, r: &Rules) -> Option<PageCut> {
-    let items = &flow.items;
-    if start >= items.len() {
-        return None;
-    }
-    let mut used_text = 0.0;
-    let mut notes: Vec<usize> = Vec::new();
-    let mut notes_h = 0.0;
-    // (end, height used down to the last line, notes.len())
-    let mut ends: Vec<(usize, f32, usize)> = Vec::new();
-    let mut to_last_line = 0.0;
-    let mut i = start;
-    while i < items.len() {
-        let it = &items[i];
-        let called: &[usize] = match it {
-            VItem::Line(l) => &l.line.notes,
-            _ => &[],
+impl Breaks {
+    fn new(flow: &Flow, r: &Rules) -> Breaks {
+        let items = &flow.items;
+        let line = |i: usize| match &items[i] {
+            VItem::Line(l) => Some(l),
+            _ => None,
         };
-        let mut with_h = notes_h;
-        if called.iter().any(|n| !notes.contains(n)) {
-            let mut with = notes.clone();
-            with.extend(called.iter().copied().filter(|n| !notes.contains(n)));
-            with_h = notes_height(flow, &with, r.note_gap);
-        }
-        let total = used_text + it.height() + with_h;
-        if total > capacity + EPS && i > start {
-            break;
-        }
-        for &n in called {
-            if !notes.contains(&n) {
-                notes.push(n);
+        let mut last_line = Vec::with_capacity(items.len());
+        let mut last = None;
+        for i in 0..items.len() {
+            last_line.push(last);
+            if line(i).is_some() {
+                last = Some(i);
             }
         }
-        notes_h = with_h;
-        used_text += it.height();
-        if matches!(it, VItem::Line(_)) {
-            to_last_line = total;
+        let mut ok = vec![true; items.len()];
+        let mut next = None;
+        for e in (0..items.len()).rev() {
+            if line(e).is_some() {
+                next = Some(e);
+            }
+            if let (Some(prev), Some(next)) = (last_line[e].and_then(line), next.and_then(line)) {
+                ok[e] = if prev.keep_with_next {
+                    false
+                } else if prev.para == next.para {
+                    let before = prev.index as usize + 1;
+                    let after = (next.count - next.index) as usize;
+                    before >= r.orphans && after >= r.widows
+                } else {
+                    true
+                };
+            }
         }
-        i += 1;
-        ends.push((i, to_last_line, notes.len()));
+        Breaks { last_line, ok }
     }
-    // step back to an allowed break, keeping at least one line
-    let pick = ends.iter().rev().find(|&&(e, _, _)| break_ok(flow, start, e, r)).or(ends.last()).copied();
-    let (end, used, n) = pick?;
-    notes.truncate(n);
-    Some(PageCut { start, end, notes, used })
+
+    /// May a page from `start` end before item `end`?
+    fn ok(&self, start: usize, end: usize) -> bool {
+        match self.last_line.get(end) {
+            Some(&Some(prev)) if prev >= start => self.ok[end],
+            _ => true,
+        }
+    }
+}
+
+/// One more item on a page being filled.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    /// The item after it.
+    end: usize,
+    /// Height the page needs to hold it (notes it calls included).
+    need: f32,
+    /// Height used down to the last line so far, notes included.
+    used: f32,
+    /// How many of the fill's notes are called so far.
+    notes: usize,
+}
+
+/// A page filled from a start as far as the whole text block allows: a
+/// shorter page ends at an earlier step.
+struct Fill {
+    steps: Vec<Step>,
+    notes: Vec<usize>,
+}
+
+impl Fill {
+    fn new(flow: &Flow, start: usize, r: &Rules) -> Fill {
+        let items = &flow.items;
+        let mut used_text = 0.0;
+        let mut notes: Vec<usize> = Vec::new();
+        let mut notes_h = 0.0;
+        let mut steps = Vec::new();
+        let mut to_last_line = 0.0;
+        for (i, it) in items.iter().enumerate().skip(start) {
+            let called: &[usize] = match it {
+                VItem::Line(l) => &l.line.notes,
+                _ => &[],
+            };
+            let mut with_h = notes_h;
+            if called.iter().any(|n| !notes.contains(n)) {
+                let mut with = notes.clone();
+                with.extend(called.iter().copied().filter(|n| !notes.contains(n)));
+                with_h = notes_height(flow, &with, r.note_gap);
+            }
+            let total = used_text + it.height() + with_h;
+            if total > r.height + EPS && i > start {
+                break;
+            }
+            for &n in called {
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
+            notes_h = with_h;
+            used_text += it.height();
+            if matches!(it, VItem::Line(_)) {
+                to_last_line = total;
+            }
+            steps.push(Step { end: i + 1, need: total, used: to_last_line, notes: notes.len() });
+        }
+        Fill { steps, notes }
+    }
+
+    /// The page from `start` up to `capacity`: the last allowed break that
+    /// fits, else everything that fits (at least one item).
+    fn cut(&self, start: usize, capacity: f32, breaks: &Breaks) -> Option<PageCut> {
+        let fits = self.steps.iter().skip(1).position(|s| s.need > capacity + EPS).map_or(self.steps.len(), |k| k + 1);
+        let steps = &self.steps[..fits];
+        let pick = steps.iter().rev().find(|s| breaks.ok(start, s.end)).or(steps.last())?;
+        Some(PageCut { start, end: pick.end, notes: self.notes[..pick.notes].to_vec(), used: pick.used })
+    }
 }
 
 /// A left page and, unless the chapter ends first, its right-hand page.
 type Spread = (PageCut, Option<PageCut>);
-
-/// The spread from `s` when both pages are `short` lines short: each page
-/// ends at the last allowed break that fits.
-fn spread(flow: &Flow, s: usize, short: usize, r: &Rules) -> Option<Spread> {
-    let cap = r.height - short as f32 * r.line;
-    let left = fill(flow, s, cap, r)?;
-    let right = fill(flow, skip_space(flow, left.end), cap, r);
-    Some((left, right))
-}
 
 /// A chapter's remaining spreads, chosen together (dynamic programming over
 /// where each spread starts) so that an early choice can make later spreads
@@ -160,22 +197,50 @@ fn spread(flow: &Flow, s: usize, short: usize, r: &Rules) -> Option<Spread> {
 struct Planner<'f> {
     flow: &'f Flow,
     r: Rules,
-    /// Best (cost, spread) from each start.
-    memo: std::collections::HashMap<usize, (u32, Option<Spread>)>,
+    breaks: Breaks,
+    /// The page filled from each start, once tried.
+    fills: Vec<Option<Fill>>,
+    /// Best cost from each start and the shortening that gives it.
+    memo: Vec<Option<(u32, Option<usize>)>>,
 }
 
-impl Planner<'_> {
+impl<'f> Planner<'f> {
+    fn new(flow: &'f Flow, r: &Rules) -> Self {
+        let n = flow.items.len();
+        Planner {
+            flow,
+            r: *r,
+            breaks: Breaks::new(flow, r),
+            fills: (0..n).map(|_| None).collect(),
+            memo: vec![None; n],
+        }
+    }
+
+    /// The page from `start`, `short` lines short; `None` at the end.
+    fn page(&mut self, start: usize, short: usize) -> Option<PageCut> {
+        let fill = self.fills.get_mut(start)?.get_or_insert_with(|| Fill::new(self.flow, start, &self.r));
+        fill.cut(start, self.r.height - short as f32 * self.r.line, &self.breaks)
+    }
+
+    /// The spread from `s` when both pages are `short` lines short: each page
+    /// ends at the last allowed break that fits.
+    fn spread(&mut self, s: usize, short: usize) -> Option<Spread> {
+        let left = self.page(s, short)?;
+        let right = self.page(skip_space(self.flow, left.end), short);
+        Some((left, right))
+    }
+
     fn best(&mut self, s: usize) -> u32 {
         let s = skip_space(self.flow, s);
         if s >= self.flow.items.len() {
             return 0;
         }
-        if let Some((c, _)) = self.memo.get(&s) {
-            return *c;
+        if let Some((c, _)) = self.memo[s] {
+            return c;
         }
-        let mut best: (u32, Option<Spread>) = (u32::MAX, None);
+        let mut best: (u32, Option<usize>) = (u32::MAX, None);
         for short in 0..=MAX_SHORT_LINES {
-            let Some((left, right)) = spread(self.flow, s, short, &self.r) else { break };
+            let Some((left, right)) = self.spread(s, short) else { break };
             let end = right.as_ref().map_or(left.end, |p| p.end);
             let last = end >= self.flow.items.len();
             let balanced = right.as_ref().is_none_or(|p| (left.used - p.used).abs() < self.r.line / 2.0);
@@ -183,14 +248,21 @@ impl Planner<'_> {
             let here = if last { 0 } else { cost(short, balanced) + if turn { HYPHEN_TURN_COST } else { 0 } };
             let total = here.saturating_add(self.best(end));
             if total < best.0 {
-                best = (total, Some((left, right)));
+                best = (total, Some(short));
             }
             if last {
                 break;
             }
         }
-        self.memo.insert(s, best.clone());
+        self.memo[s] = Some(best);
         best.0
+    }
+
+    /// The best spread from `s`, once [`Planner::best`] has planned it.
+    fn chosen(&mut self, s: usize) -> Option<Spread> {
+        let s = skip_space(self.flow, s);
+        let (_, short) = (*self.memo.get(s)?)?;
+        self.spread(s, short?)
     }
 }
 
@@ -222,12 +294,12 @@ fn cost(short: usize, balanced: bool) -> u32 {
 /// following (left, right) pair is a spread to balance.
 pub fn paginate(flow: &Flow, r: &Rules) -> Vec<PageCut> {
     let mut pages = Vec::new();
-    let mut plan = Planner { flow, r: *r, memo: Default::default() };
+    let mut plan = Planner::new(flow, r);
     // The opening page faces the previous chapter: it may run short at no
     // balance cost if that lets the spreads after it balance.
     let mut first: Option<(u32, PageCut)> = None;
     for short in 0..=MAX_SHORT_LINES {
-        let Some(page) = fill(flow, 0, r.height - short as f32 * r.line, r) else { return pages };
+        let Some(page) = plan.page(0, short) else { return pages };
         let turn = if ends_hyphenated(flow, &page) { HYPHEN_TURN_COST } else { 0 };
         let total = ((short * short) as u32 + turn).saturating_add(plan.best(page.end));
         if first.as_ref().is_none_or(|(t, _)| total < *t) {
@@ -239,8 +311,7 @@ pub fn paginate(flow: &Flow, r: &Rules) -> Vec<PageCut> {
     pages.push(first);
     loop {
         plan.best(next);
-        let s = skip_space(flow, next);
-        let Some((_, Some((left, right)))) = plan.memo.get(&s).cloned() else { break };
+        let Some((left, right)) = plan.chosen(next) else { break };
         next = right.as_ref().map_or(left.end, |p| p.end);
         pages.push(left);
         pages.extend(right);
@@ -353,6 +424,26 @@ mod tests {
                 assert!(!l.keep_with_next);
             }
         }
+    }
+
+    #[test]
+    fn breaks_follow_the_lines_on_the_page() {
+        // a heading, then a paragraph of four lines
+        let mut f = flow(&[1, 4]);
+        if let VItem::Line(l) = &mut f.items[0] {
+            l.keep_with_next = true;
+        }
+        let b = Breaks::new(&f, &rules());
+        // not after the heading, nor after one line or before the last one
+        assert!(!b.ok(0, 1));
+        assert!(!b.ok(0, 2));
+        assert!(b.ok(0, 3));
+        assert!(!b.ok(0, 4));
+        assert!(b.ok(0, 5));
+        // a page holding no line before the break may end there
+        assert!(b.ok(1, 1));
+        assert!(b.ok(2, 2));
+        assert!(!b.ok(1, 2));
     }
 
     #[test]

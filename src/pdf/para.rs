@@ -83,30 +83,30 @@ enum Content {
 }
 
 /// Styled text before splitting into words.
-struct Span {
-    text: String,
+struct Span<'i> {
+    text: &'i str,
     face: Face,
     size: f32,
     rise: f32,
 }
 
-enum Token {
-    Span(Span),
+enum Token<'i> {
+    Span(Span<'i>),
     Note(usize),
     Break,
 }
 
-fn flatten(inlines: &[Inline], face: Face, size: f32, rise: f32, st: &ParaStyle, out: &mut Vec<Token>) {
+fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, st: &ParaStyle, out: &mut Vec<Token<'i>>) {
     for i in inlines {
         match i {
-            Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t.clone(), face, size, rise })),
+            Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t, face, size, rise })),
             Inline::Emph(c) => flatten(c, Face::new(!face.is_italic(), face.is_bold()), size, rise, st, out),
             Inline::Strong(c) => flatten(c, Face::new(face.is_italic(), true), size, rise, st, out),
             Inline::Strike(c) => flatten(c, face, size, rise, st, out),
             Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, st, out),
             Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, st, out),
             Inline::Link { content, .. } => flatten(content, face, size, rise, st, out),
-            Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt.clone(), face, size, rise })),
+            Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt, face, size, rise })),
             Inline::NoteRef(n) => out.push(Token::Note(*n)),
             Inline::LineBreak => out.push(Token::Break),
         }
@@ -117,11 +117,31 @@ fn is_break_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
+/// The part of a word in one span: its byte range in the word and style.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    start: usize,
+    end: usize,
+    face: Face,
+    size: f32,
+    rise: f32,
+}
+
+/// The word being gathered and its working lists, kept from word to word
+/// so that setting a word allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    word: String,
+    segs: Vec<Seg>,
+    points: Vec<(usize, Break)>,
+    shaped: Vec<WordId>,
+}
+
 struct Builder<'s, 'a, 'h> {
     shaper: &'s mut Shaper<'a>,
     st: &'s ParaStyle<'h>,
-    items: Vec<Item>,
-    content: Vec<Content>,
+    items: &'s mut Vec<Item>,
+    content: &'s mut Vec<Content>,
 }
 
 impl Builder<'_, '_, '_> {
@@ -130,27 +150,30 @@ impl Builder<'_, '_, '_> {
         self.content.push(c);
     }
 
-    fn space_width(&mut self, face: Face, size: f32) -> f32 {
-        let id = self.shaper.shape(face, " ");
-        let units = self.shaper.units(id, 0, self.shaper.word(id).glyphs.len());
-        self.shaper.pt(face, units, size)
+    /// Width in points of a whole shaped word.
+    fn width(&self, id: WordId, face: Face, size: f32) -> f32 {
+        self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size)
     }
 
     fn glue(&mut self, face: Face, size: f32) {
-        let w = self.space_width(face, size);
+        let id = self.shaper.shape(face, " ");
+        let w = self.width(id, face, size);
         let justify = self.st.align == Align::Justify;
         let (stretch, shrink) = if justify { (w * SPACE_STRETCH, w * SPACE_SHRINK) } else { (0.0, 0.0) };
         self.push(Item::Glue { width: w, stretch, shrink, fil: false }, Content::Space);
     }
 
-    /// One word (between breakable spaces), possibly in several spans.
-    fn word(&mut self, segs: &[(usize, usize, Face, f32, f32)], text: &str, last: bool) {
-        let mut points: Vec<(usize, Break)> = match self.st.hyphenator {
-            Some(h) if !last => h.points(text).into_iter().map(|p| (p, Break::Hyphen)).collect(),
-            _ => Vec::new(),
-        };
+    /// Where the gathered word may break: byte offsets, sorted, one kind
+    /// each (a hyphenation point before an explicit break before an
+    /// emergency one).
+    fn break_points(&mut self, s: &mut Scratch, last: bool) {
+        let text = s.word.as_str();
+        s.points.clear();
+        if let (Some(h), false) = (self.st.hyphenator, last) {
+            s.points.extend(h.points(text).iter().map(|&p| (p, Break::Hyphen)));
+        }
         // after an explicit hyphen inside the word: a break adding nothing
-        points.extend(
+        s.points.extend(
             text.char_indices()
                 .filter(|&(i, c)| is_explicit_hyphen(c) && i > 0 && i + c.len_utf8() < text.len())
                 .map(|(i, c)| (i + c.len_utf8(), Break::Explicit)),
@@ -158,67 +181,74 @@ impl Builder<'_, '_, '_> {
         // A word wider than the measure (or than an indented first line: a
         // paragraph may be that one word) may break anywhere rather than
         // overflow the margin; the penalty keeps these breaks for need.
-        let shaped: Vec<_> = segs.iter().map(|&(s, e, face, ..)| self.shaper.shape(face, &text[s..e])).collect();
-        let width: f32 = segs
-            .iter()
-            .zip(&shaped)
-            .map(|(&(_, _, face, size, _), &id)| {
-                self.shaper.pt(face, self.shaper.units(id, 0, self.shaper.word(id).glyphs.len()), size)
-            })
-            .sum();
+        let width: f32 = s.segs.iter().zip(&s.shaped).map(|(g, &id)| self.width(id, g.face, g.size)).sum();
         if width > self.st.width - self.st.indent.max(0.0) {
-            points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
+            s.points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
         }
-        points.sort_by_key(|p| p.0);
-        points.dedup_by_key(|p| p.0);
-        for (&(s, e, face, size, rise), &id) in segs.iter().zip(&shaped) {
-            let mut from = 0usize;
-            let n = self.shaper.word(id).glyphs.len();
-            let cuts: Vec<(usize, Break)> = points
-                .iter()
-                .filter(|p| p.0 > s && p.0 < e)
-                .filter_map(|&(p, k)| self.shaper.word(id).split_at(p - s).map(|g| (g, k)))
-                .collect();
-            for (g, kind) in cuts.into_iter().chain(std::iter::once((n, Break::Explicit))) {
-                if g > from {
-                    let w = self.shaper.pt(face, self.shaper.units(id, from, g), size);
-                    let piece = Piece {
-                        x: 0.0,
-                        face,
-                        size,
-                        rise,
-                        word: id,
-                        from: from as u32,
-                        to: g as u32,
-                        hyphen: false,
-                        space_after: false,
-                    };
-                    self.push(Item::Box { width: w }, Content::Piece(piece));
-                    from = g;
-                }
-                if g >= n {
-                    continue;
-                }
-                if kind == Break::Explicit {
-                    self.push(
-                        Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true },
-                        Content::None,
-                    );
-                } else {
-                    let hy = self.shaper.shape(face, "-");
-                    let hw = self.shaper.pt(face, self.shaper.units(hy, 0, self.shaper.word(hy).glyphs.len()), size);
-                    let penalty = if kind == Break::Hyphen { HYPHEN_PENALTY } else { EMERGENCY_PENALTY };
-                    self.push(Item::Penalty { width: hw, penalty, flagged: true }, Content::Hyphen);
+        s.points.sort_by_key(|p| p.0);
+        s.points.dedup_by_key(|p| p.0);
+    }
+
+    /// The gathered word (between breakable spaces), possibly in several
+    /// spans: a box per piece between break points.
+    fn word(&mut self, s: &mut Scratch, last: bool) {
+        s.shaped.clear();
+        for g in &s.segs {
+            let id = self.shaper.shape(g.face, &s.word[g.start..g.end]);
+            s.shaped.push(id);
+        }
+        self.break_points(s, last);
+        for (g, &id) in s.segs.iter().zip(&s.shaped) {
+            let mut from = 0;
+            for &(p, kind) in s.points.iter().filter(|p| p.0 > g.start && p.0 < g.end) {
+                // no break inside a ligature
+                if let Some(at) = self.shaper.word(id).split_at(p - g.start) {
+                    self.piece(g, id, from, at);
+                    from = at.max(from);
+                    self.break_after(g, kind);
                 }
             }
+            self.piece(g, id, from, self.shaper.word(id).glyphs.len());
         }
     }
 
-    fn flush_word(&mut self, word: &mut String, segs: &mut Vec<(usize, usize, Face, f32, f32)>, last: bool) {
-        if !word.is_empty() {
-            self.word(segs, word, last);
-            word.clear();
-            segs.clear();
+    /// A box of glyphs `from..to` of a shaped word, if any.
+    fn piece(&mut self, g: &Seg, id: WordId, from: usize, to: usize) {
+        if to <= from {
+            return;
+        }
+        let w = self.shaper.pt(g.face, self.shaper.units(id, from, to), g.size);
+        let piece = Piece {
+            x: 0.0,
+            face: g.face,
+            size: g.size,
+            rise: g.rise,
+            word: id,
+            from: from as u32,
+            to: to as u32,
+            hyphen: false,
+            space_after: false,
+        };
+        self.push(Item::Box { width: w }, Content::Piece(piece));
+    }
+
+    /// The penalty of a break inside a word.
+    fn break_after(&mut self, g: &Seg, kind: Break) {
+        if kind == Break::Explicit {
+            self.push(Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true }, Content::None);
+        } else {
+            let hy = self.shaper.shape(g.face, "-");
+            let hw = self.width(hy, g.face, g.size);
+            let penalty = if kind == Break::Hyphen { HYPHEN_PENALTY } else { EMERGENCY_PENALTY };
+            self.push(Item::Penalty { width: hw, penalty, flagged: true }, Content::Hyphen);
+        }
+    }
+
+    fn flush_word(&mut self, s: &mut Scratch, last: bool) {
+        if !s.word.is_empty() {
+            self.word(s, last);
+            s.word.clear();
+            s.segs.clear();
         }
     }
 
@@ -251,113 +281,114 @@ impl Builder<'_, '_, '_> {
     }
 }
 
+/// A paragraph as the line breaker sees it: boxes, glue and penalties, and
+/// what each shows. Building it shapes and hyphenates the words; breaking it
+/// is a separate step, so that each can be timed. Its buffers are reused by
+/// the next paragraph built in it.
+#[derive(Default)]
+pub struct Paragraph {
+    items: Vec<Item>,
+    content: Vec<Content>,
+    scratch: Scratch,
+}
+
 /// Sets a paragraph: returns its lines, each positioned within the measure.
 pub fn set(shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) -> Vec<Line> {
-    let mut tokens = Vec::new();
-    flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
-    let mut b = Builder { shaper, st, items: Vec::new(), content: Vec::new() };
-    if st.indent > 0.0 {
-        b.push(Item::Box { width: st.indent }, Content::None);
-    }
+    let mut p = Paragraph::default();
+    p.build(shaper, inlines, st);
+    p.lines(st)
+}
 
-    // Words: maximal runs of non-breaking text over spans; a note call
-    // sticks to the word before it.
-    let mut word = String::new();
-    let mut segs: Vec<(usize, usize, Face, f32, f32)> = Vec::new();
-    let mut pending_space: Option<(Face, f32)> = None;
-    let mut line_start = true;
-    for (ti, t) in tokens.iter().enumerate() {
-        match t {
-            Token::Span(s) => {
-                for chunk in split_keep(&s.text) {
-                    match chunk {
-                        Chunk::Space => {
-                            // the word is set once we know whether it is the
-                            // paragraph's last
-                            if !line_start {
-                                pending_space = Some((s.face, s.size));
-                            }
+impl Paragraph {
+    /// Shapes and hyphenates `inlines` into this paragraph's items.
+    pub fn build(&mut self, shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) {
+        let mut tokens = Vec::new();
+        flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
+        self.items.clear();
+        self.content.clear();
+        let s = &mut self.scratch;
+        s.word.clear();
+        s.segs.clear();
+        let mut b = Builder { shaper, st, items: &mut self.items, content: &mut self.content };
+        if st.indent > 0.0 {
+            b.push(Item::Box { width: st.indent }, Content::None);
+        }
+
+        // Words: maximal runs of non-breaking text over spans; a note call
+        // sticks to the word before it.
+        let mut pending_space: Option<(Face, f32)> = None;
+        let mut line_start = true;
+        for (ti, t) in tokens.iter().enumerate() {
+            match t {
+                Token::Span(span) => {
+                    for (k, txt) in span.text.split(is_break_space).enumerate() {
+                        // the word before a space is set once we know
+                        // whether it is the paragraph's last
+                        if k > 0 && !line_start {
+                            pending_space = Some((span.face, span.size));
                         }
-                        Chunk::Text(txt) => {
-                            if let Some((f, z)) = pending_space.take() {
-                                let sticky = binds(&word, txt);
-                                b.flush_word(&mut word, &mut segs, false);
-                                if sticky {
-                                    b.push(
-                                        Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
-                                        Content::None,
-                                    );
-                                }
-                                b.glue(f, z);
-                            }
-                            line_start = false;
-                            let start = word.len();
-                            word.push_str(txt);
-                            segs.push((start, word.len(), s.face, s.size, s.rise));
+                        if txt.is_empty() {
+                            continue;
                         }
+                        if let Some((f, z)) = pending_space.take() {
+                            let sticky = binds(&s.word, txt);
+                            b.flush_word(s, false);
+                            if sticky {
+                                b.push(
+                                    Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
+                                    Content::None,
+                                );
+                            }
+                            b.glue(f, z);
+                        }
+                        line_start = false;
+                        let start = s.word.len();
+                        s.word.push_str(txt);
+                        s.segs.push(Seg {
+                            start,
+                            end: s.word.len(),
+                            face: span.face,
+                            size: span.size,
+                            rise: span.rise,
+                        });
                     }
                 }
-            }
-            Token::Note(n) => {
-                b.flush_word(&mut word, &mut segs, false);
-                b.note_call(*n);
-                line_start = false;
-            }
-            Token::Break => {
-                // the word before a hard break ends its line: no hyphen
-                b.flush_word(&mut word, &mut segs, true);
-                if ti + 1 == tokens.len() {
-                    // a hard break ending the paragraph adds nothing
-                    continue;
+                Token::Note(n) => {
+                    b.flush_word(s, false);
+                    b.note_call(*n);
+                    line_start = false;
                 }
-                pending_space = None;
-                line_start = true;
-                b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
-                b.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
-                // a box keeps the next line's start from vanishing
-                b.push(Item::Box { width: 0.0 }, Content::None);
+                Token::Break => {
+                    // the word before a hard break ends its line: no hyphen
+                    b.flush_word(s, true);
+                    if ti + 1 == tokens.len() {
+                        // a hard break ending the paragraph adds nothing
+                        continue;
+                    }
+                    pending_space = None;
+                    line_start = true;
+                    b.push(Item::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, fil: true }, Content::None);
+                    b.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false }, Content::None);
+                    // a box keeps the next line's start from vanishing
+                    b.push(Item::Box { width: 0.0 }, Content::None);
+                }
             }
         }
+        // the paragraph's last word never hyphenates
+        b.flush_word(s, true);
+        b.finish_paragraph();
     }
-    // the paragraph's last word never hyphenates
-    b.flush_word(&mut word, &mut segs, true);
-    b.finish_paragraph();
-    let Builder { items, content, .. } = b;
-    lines_from(&items, &content, st)
+
+    /// Breaks the paragraph into lines, each positioned within the measure.
+    pub fn lines(&self, st: &ParaStyle) -> Vec<Line> {
+        lines_from(&self.items, &self.content, st)
+    }
 }
 
 /// French usage the manuscript may not spell with no-break spaces: no line
 /// ends before `? ! ; : »` or right after `«` or a dash opening a reply.
 fn binds(before: &str, after: &str) -> bool {
     after.starts_with(['?', '!', ';', ':', '»', '\u{203A}']) || matches!(before, "«" | "—" | "–" | "\u{2039}")
-}
-
-enum Chunk<'t> {
-    Space,
-    Text(&'t str),
-}
-
-/// Splits text into breakable-space runs and text runs, in order.
-fn split_keep(s: &str) -> impl Iterator<Item = Chunk<'_>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut in_space = None;
-    for (i, c) in s.char_indices() {
-        let sp = is_break_space(c);
-        match in_space {
-            None => in_space = Some(sp),
-            Some(prev) if prev != sp => {
-                out.push(if prev { Chunk::Space } else { Chunk::Text(&s[start..i]) });
-                start = i;
-                in_space = Some(sp);
-            }
-            _ => {}
-        }
-    }
-    if let Some(prev) = in_space {
-        out.push(if prev { Chunk::Space } else { Chunk::Text(&s[start..]) });
-    }
-    out.into_iter()
 }
 
 fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> {

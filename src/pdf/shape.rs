@@ -4,8 +4,9 @@
 
 use super::PdfError;
 use crate::style::{Face, Style};
+use rustc_hash::FxHashMap;
 use rustybuzz::ttf_parser::GlyphId;
-use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Index of a shaped word in the [`Shaper`]'s cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +27,7 @@ pub struct Glyph {
 pub struct Shaped {
     pub text: String,
     pub glyphs: Vec<Glyph>,
+    face: Face,
 }
 
 impl Shaped {
@@ -44,10 +46,31 @@ pub struct Shaper<'a> {
     faces: Vec<rustybuzz::Face<'a>>,
     upm: [f32; 4],
     space_gid: [u16; 4],
-    cache: [HashMap<String, WordId>; 4],
+    cache: [FxHashMap<String, WordId>; 4],
     words: Vec<Shaped>,
     buffer: Option<rustybuzz::UnicodeBuffer>,
     plans: Vec<(Face, rustybuzz::Script, rustybuzz::ShapePlan)>,
+    shared: Option<Arc<Shared>>,
+}
+
+/// The words shaped by the shapers that share it (one per thread), so that
+/// each word is shaped once however many threads set text.
+#[derive(Default)]
+pub struct Shared([Mutex<FxHashMap<String, Vec<Glyph>>>; 4]);
+
+impl Shared {
+    fn get(&self, face: Face, text: &str) -> Option<Vec<Glyph>> {
+        self.lock(face).get(text).cloned()
+    }
+
+    fn put(&self, face: Face, text: &str, glyphs: &[Glyph]) {
+        self.lock(face).insert(text.to_string(), glyphs.to_vec());
+    }
+
+    fn lock(&self, face: Face) -> MutexGuard<'_, FxHashMap<String, Vec<Glyph>>> {
+        // a thread that panicked while holding it left it whole
+        self.0[face as usize].lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// A narrow no-break space the font lacks is drawn as a space glyph this wide
@@ -77,6 +100,7 @@ impl<'a> Shaper<'a> {
             words: Vec::new(),
             buffer: None,
             plans: Vec::new(),
+            shared: None,
         })
     }
 
@@ -123,11 +147,29 @@ impl<'a> Shaper<'a> {
         self.word(id).glyphs[from..to].iter().map(|g| g.advance).sum()
     }
 
+    /// Shares shaped words with other shapers from now on (or no more).
+    pub fn share(&mut self, shared: Option<Arc<Shared>>) {
+        self.shared = shared;
+    }
+
     /// Shapes `text` in `face` once; later calls return the cached result.
     pub fn shape(&mut self, face: Face, text: &str) -> WordId {
         if let Some(&id) = self.cache[face as usize].get(text) {
             return id;
         }
+        let glyphs = match self.shared.clone() {
+            Some(shared) => shared.get(face, text).unwrap_or_else(|| {
+                let glyphs = self.run(face, text);
+                shared.put(face, text, &glyphs);
+                glyphs
+            }),
+            None => self.run(face, text),
+        };
+        self.insert(Shaped { text: text.to_string(), glyphs, face })
+    }
+
+    /// The glyphs of `text` in `face`, from the font's tables.
+    fn run(&mut self, face: Face, text: &str) -> Vec<Glyph> {
         let mut buf = self.buffer.take().unwrap_or_default();
         buf.push_str(text);
         buf.set_direction(rustybuzz::Direction::LeftToRight);
@@ -163,10 +205,27 @@ impl<'a> Shaper<'a> {
             glyphs.push(g);
         }
         self.buffer = Some(out.clear());
+        glyphs
+    }
+
+    fn insert(&mut self, word: Shaped) -> WordId {
         let id = WordId(self.words.len() as u32);
-        self.words.push(Shaped { text: text.to_string(), glyphs });
-        self.cache[face as usize].insert(text.to_string(), id);
+        self.cache[word.face as usize].insert(word.text.clone(), id);
+        self.words.push(word);
         id
+    }
+
+    /// Takes over the words another shaper of the same fonts has shaped
+    /// (on another thread): the id each has here, by its id there.
+    pub fn absorb(&mut self, other: Shaper) -> Vec<WordId> {
+        other
+            .words
+            .into_iter()
+            .map(|w| match self.shape_cached(w.face, &w.text) {
+                Some(id) => id,
+                None => self.insert(w),
+            })
+            .collect()
     }
 }
 
@@ -189,6 +248,47 @@ mod tests {
         // no place to split inside the ligature
         assert!(w.split_at(2).is_none());
         assert!(w.split_at(4).is_some());
+    }
+
+    #[test]
+    fn absorbed_words_keep_their_shapes() {
+        let style = Style::builtin();
+        let mut main = Shaper::new(&style).unwrap();
+        let mut other = Shaper::new(&style).unwrap();
+        let shared = main.shape(Face::Regular, "affiche");
+        let words = [(Face::Italic, "affiche"), (Face::Regular, "officielle"), (Face::Regular, "affiche")];
+        let theirs: Vec<WordId> = words.iter().map(|&(f, t)| other.shape(f, t)).collect();
+        let glyphs: Vec<Vec<u16>> =
+            theirs.iter().map(|&id| other.word(id).glyphs.iter().map(|g| g.gid).collect()).collect();
+        let ids = main.absorb(other);
+        assert_eq!(ids.len(), 3);
+        // a word both had keeps its id here; the others are new, by face
+        assert_eq!(ids[theirs[2].0 as usize], shared);
+        assert_ne!(ids[theirs[0].0 as usize], shared);
+        for ((&(face, text), &id), want) in words.iter().zip(&theirs).zip(&glyphs) {
+            let here = ids[id.0 as usize];
+            assert_eq!(main.shape_cached(face, text), Some(here));
+            assert_eq!(main.word(here).text, text);
+            assert_eq!(&main.word(here).glyphs.iter().map(|g| g.gid).collect::<Vec<_>>(), want);
+        }
+    }
+
+    #[test]
+    fn a_shared_word_is_shaped_once() {
+        let style = Style::builtin();
+        let shared = Arc::new(Shared::default());
+        let (mut a, mut b) = (Shaper::new(&style).unwrap(), Shaper::new(&style).unwrap());
+        a.share(Some(shared.clone()));
+        b.share(Some(shared));
+        let from_a = a.shape(Face::Bold, "officielle");
+        let from_b = b.shape(Face::Bold, "officielle");
+        // b found a's glyphs: it never built a plan to shape with
+        assert!(b.plans.is_empty());
+        let gids = |s: &Shaper, id| s.word(id).glyphs.iter().map(|g| (g.gid, g.advance)).collect::<Vec<_>>();
+        assert_eq!(gids(&a, from_a), gids(&b, from_b));
+        // by face: the italic is shaped anew
+        b.shape(Face::Italic, "officielle");
+        assert_eq!(b.plans.len(), 1);
     }
 
     #[test]
