@@ -7,7 +7,6 @@
 
 pub mod book;
 pub mod epub;
-pub mod hash;
 mod located;
 pub mod manuscript;
 pub mod normalise;

@@ -1,6 +1,6 @@
 //! Book-wide word counts: the main evidence for de-hyphenation.
 
-use crate::hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 use std::sync::OnceLock;
 
 /// Words seen across the whole manuscript (lower-cased), hyphenated
