@@ -231,6 +231,9 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
         }
         eprintln!("timing: {:<13} {:8.2} ms", "total", started.elapsed().as_secs_f64() * 1e3);
     }
+    // The process ends here: freeing the book and its outputs piece by
+    // piece would only delay the exit (milliseconds on a novel).
+    std::mem::forget((p, outputs));
     Ok(())
 }
 
