@@ -150,19 +150,17 @@ impl Painter<'_> {
             }
         });
         // the last glyph's offset would only move the pen past the run
-        if tj.open {
-            tj.out.push(b'>');
-        }
+        tj.close();
         tj.out.raw(b"] TJ\n");
     }
 }
 
-/// A `TJ` array being written: glyph codes gathered into hex strings, cut
+/// A `TJ` array being written: glyph codes gathered into strings, cut
 /// where a glyph needs an offset. A glyph's offset stays pending until the
 /// next glyph, since a piece start may still move it.
 struct Tj<'o> {
     out: &'o mut Vec<u8>,
-    /// A hex string is open.
+    /// A string is open.
     open: bool,
     /// The last glyph's offset, in 1/1000 em (positive moves left).
     pending: f32,
@@ -176,12 +174,19 @@ impl Tj<'_> {
     fn glyph(&mut self, code: u16, offset: f32) {
         self.flush();
         if !self.open {
-            self.out.push(b'<');
+            self.out.push(b'(');
             self.open = true;
         }
-        self.out.code(code);
+        self.out.code_bytes(code);
         self.pending = offset;
         self.any = true;
+    }
+
+    fn close(&mut self) {
+        if self.open {
+            self.out.push(b')');
+            self.open = false;
+        }
     }
 
     fn flush(&mut self) {
@@ -189,10 +194,7 @@ impl Tj<'_> {
         let exact = self.pending + self.carry;
         let written = (exact * scale).round() / scale;
         if written != 0.0 {
-            if self.open {
-                self.out.push(b'>');
-                self.open = false;
-            }
+            self.close();
             self.out.real(written, TJ_DECIMALS);
         }
         self.carry = exact - written;
@@ -264,7 +266,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tj_cuts_hex_strings_only_for_offsets_and_carries_rounding() {
+    fn tj_cuts_strings_only_for_offsets_and_carries_rounding() {
         let mut out = Vec::new();
         let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false };
         tj.glyph(0x41, 0.0);
@@ -274,7 +276,14 @@ mod tests {
         tj.glyph(0x45, 0.0);
         tj.flush();
         // 0.004 is below a step, 0.008 is not: the glyph after C lands right
-        assert_eq!(String::from_utf8(out).unwrap(), "<004100420043>0.01<0044>-12.5<0045");
+        assert_eq!(out, b"(\0A\0B\0C)0.01(\0D)-12.5(\0E".to_vec());
+        // Codes holding the string's delimiters, escape or end-of-line bytes.
+        let mut out = Vec::new();
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false };
+        for code in [0x2829, 0x5c0d, 0x0a41] {
+            tj.glyph(code, 0.0);
+        }
+        assert_eq!(out, b"(\\(\\)\\\\\\r\\nA".to_vec());
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub trait PdfBytes {
     fn hex(&mut self, bytes: &[u8]) -> &mut Self;
     /// A glyph code as four hex digits, without delimiters.
     fn code(&mut self, code: u16) -> &mut Self;
+    /// A glyph code as its two bytes inside a literal string, escaped where
+    /// the string's syntax needs it (half the bytes of hex, so less to
+    /// deflate: page content is mostly glyph codes).
+    fn code_bytes(&mut self, code: u16) -> &mut Self;
     /// A lopdf object (image dictionaries come from `image.rs` as lopdf types).
     fn object(&mut self, o: &Object) -> &mut Self;
 }
@@ -131,6 +135,19 @@ impl PdfBytes for Vec<u8> {
             HEX[(lo >> 4) as usize],
             HEX[(lo & 15) as usize],
         ]);
+        self
+    }
+
+    fn code_bytes(&mut self, c: u16) -> &mut Self {
+        for b in c.to_be_bytes() {
+            match b {
+                b'(' | b')' | b'\\' => self.extend_from_slice(&[b'\\', b]),
+                // A bare end of line in a literal string reads as `\n`.
+                b'\r' => self.extend_from_slice(b"\\r"),
+                b'\n' => self.extend_from_slice(b"\\n"),
+                _ => self.push(b),
+            }
+        }
         self
     }
 
