@@ -454,6 +454,8 @@ fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> 
             }
         }
         if !line.pieces.is_empty() || lines.is_empty() {
+            // Lines live until their page is drawn: no growth slack kept.
+            line.pieces.shrink_to_fit();
             lines.push(line);
         }
         start = linebreak::next_line_start(items, end);
