@@ -2,7 +2,7 @@
 //! (one `TJ` per run of one face, size and rise), then images.
 
 use super::fonts::{pdf_width, tag, Fonts};
-use super::syntax::{PdfBytes, Ref};
+use super::syntax::{itoa, PdfBytes, Ref};
 use super::{image_name, PageOut, Placed};
 use crate::pdf::para::Piece;
 use crate::pdf::shape::Shaper;
@@ -237,19 +237,6 @@ fn fixed2(out: &mut String, v: f32) {
     out.push('.');
     out.push(char::from(b'0' + (n % 100 / 10) as u8));
     out.push(char::from(b'0' + (n % 10) as u8));
-}
-
-fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 pub fn face_name(face: Face) -> &'static str {

@@ -184,8 +184,12 @@ impl PdfBytes for Vec<u8> {
     }
 }
 
-fn digits(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
+fn digits(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa(n, &mut [0; 20]).as_bytes());
+}
+
+/// `n` in decimal, written into the end of `buf`.
+pub fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -195,7 +199,7 @@ fn digits(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// A literal string, every parenthesis and backslash escaped (so none needs
