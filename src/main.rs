@@ -189,7 +189,7 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
     // With both formats, the EPUB is written on a second core meanwhile.
     let (book, style) = (&p.book, &p.style);
     let eopts = epub::EpubOptions { modified, generator: generator.clone() };
-    let popts = pdf::PdfOptions { modified, generator };
+    let popts = pdf::PdfOptions { modified, generator, layout: dump_layout };
     let (epub_result, pdf_result) = std::thread::scope(|s| {
         let e = matches!(format, Format::Epub | Format::All).then(|| {
             s.spawn(|| {
@@ -217,8 +217,8 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
             }
         }
         outputs.push((format!("{slug}.pdf"), out.bytes));
-        if dump_layout {
-            outputs.push((format!("{slug}.layout.txt"), out.layout.into_bytes()));
+        if let Some(layout) = out.layout {
+            outputs.push((format!("{slug}.layout.txt"), layout.into_bytes()));
         }
     }
     // Written only once every backend has succeeded.

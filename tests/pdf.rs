@@ -19,7 +19,7 @@ fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(name)
 }
 
-fn build(name: &str, format: &str, tag: &str) -> PathBuf {
+fn build(name: &str, format: &str, tag: &str, extra: &[&str]) -> PathBuf {
     let out = std::env::temp_dir().join(format!("folio-pdf-test-{}-{name}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let st = Command::new(env!("CARGO_BIN_EXE_folio"))
@@ -27,6 +27,7 @@ fn build(name: &str, format: &str, tag: &str) -> PathBuf {
         .arg(corpus(name))
         .arg("--out")
         .arg(&out)
+        .args(extra)
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("run folio");
@@ -47,7 +48,7 @@ fn built(name: &'static str) -> &'static Built {
     static PAS: OnceLock<Built> = OnceLock::new();
     let cell = if name == "noir-et-blanc" { &NOIR } else { &PAS };
     cell.get_or_init(|| {
-        let out = build(name, "all", "a");
+        let out = build(name, "all", "a", &[]);
         Built { pdf: find(&out, "pdf"), epub: find(&out, "epub") }
     })
 }
@@ -492,11 +493,14 @@ fn check_toc_and_outline(name: &'static str) {
 
 fn check_reproducible(name: &'static str) {
     let b = built(name);
-    let dir = build(name, "pdf", "b");
+    // The second build also writes the layout trace: the PDF must not change.
+    let dir = build(name, "pdf", "b", &["--dump-layout"]);
     let again = find(&dir, "pdf");
+    let trace = std::fs::read_to_string(find(&dir, "txt")).unwrap_or_default();
     let (x, y) = (std::fs::read(&b.pdf).unwrap_or_default(), std::fs::read(&again).unwrap_or_default());
     let _ = std::fs::remove_dir_all(dir);
     assert!(!x.is_empty() && x == y, "{name}: two builds differ");
+    assert!(trace.lines().count() > 1000, "{name}: the layout trace is missing or short");
 }
 
 #[test]

@@ -43,12 +43,15 @@ pub struct PdfOptions {
     /// Unix time of the build (`SOURCE_DATE_EPOCH`).
     pub modified: i64,
     pub generator: String,
+    /// Also make the layout trace (`--dump-layout`).
+    pub layout: bool,
 }
 
 /// The typeset book: PDF bytes and the layout trace.
 pub struct PdfOutput {
     pub bytes: Vec<u8>,
-    pub layout: String,
+    /// The layout trace, when asked for.
+    pub layout: Option<String>,
     /// What the typesetting had to work around (a glyph the font lacks, ...).
     pub warnings: Vec<String>,
     /// Wall time of each stage, in order: shaping (with hyphenation), line
@@ -212,7 +215,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         outline,
     };
     let drawing = Instant::now();
-    let (bytes, layout) = draw::render(&shaper, &pages, &info, images)?;
+    let (bytes, layout) = draw::render(&shaper, &pages, &info, images, opts.layout)?;
     let timings = vec![
         ("shaping", times.shaping),
         ("line breaking", times.breaking),

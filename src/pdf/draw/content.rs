@@ -68,6 +68,9 @@ pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>
 /// trace has always listed them).
 #[derive(Default)]
 pub struct Trace {
+    /// Kept only when asked for (`--dump-layout`): on a novel it is as
+    /// big as the text, and costs a tenth of the PDF's making.
+    pub on: bool,
     pub text: String,
     pub figures: String,
 }
@@ -98,8 +101,9 @@ impl Painter<'_> {
                 for run in runs(&placed.line.pieces) {
                     text.clear();
                     self.run(placed, run, &mut font, out, &mut text);
-                    let a = run[0];
-                    trace_run(&mut trace.text, number, placed, a, &text);
+                    if trace.on {
+                        trace_run(&mut trace.text, number, placed, run[0], &text);
+                    }
                 }
             }
             out.raw(b"ET\n");
@@ -109,7 +113,9 @@ impl Painter<'_> {
             out.raw(b"q ").real(w, POS_DECIMALS).raw(b" 0 0 ").real(h, POS_DECIMALS).raw(b" ");
             out.real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" cm ");
             out.name(image_name(im.asset).as_bytes()).raw(b" Do Q\n");
-            let _ = writeln!(trace.figures, "p{number} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", im.asset);
+            if trace.on {
+                let _ = writeln!(trace.figures, "p{number} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", im.asset);
+            }
         }
     }
 

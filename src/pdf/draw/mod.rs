@@ -91,17 +91,27 @@ fn image_name(asset: usize) -> String {
     format!("FolioIm{asset}")
 }
 
-/// A stable file identifier from the document's content (FNV-1a, 128 bits
-/// as two 64-bit halves with different seeds, hashed side by side).
-fn file_id(trace: &str, info: &DocInfo) -> Vec<u8> {
-    let mut h = [0xcbf2_9ce4_8422_2325u64, 0x8422_2325_cbf2_9ce4];
-    for b in trace.bytes().chain(info.title.bytes()).chain(info.modified.to_le_bytes()) {
-        for h in &mut h {
-            *h ^= b as u64;
-            *h = h.wrapping_mul(0x100_0000_01b3);
+/// A stable file identifier from the document's content: its pages as
+/// written, the title and the date (FNV-1a, 128 bits as two 64-bit halves
+/// with different seeds, hashed side by side).
+struct FileId([u64; 2]);
+
+impl FileId {
+    fn new() -> FileId {
+        FileId([0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4])
+    }
+    fn update(&mut self, bytes: impl IntoIterator<Item = u8>) {
+        for b in bytes {
+            for h in &mut self.0 {
+                *h ^= b as u64;
+                *h = h.wrapping_mul(0x100_0000_01b3);
+            }
         }
     }
-    h.iter().flat_map(|h| h.to_be_bytes()).collect()
+    fn finish(mut self, info: &DocInfo) -> Vec<u8> {
+        self.update(info.title.bytes().chain(info.modified.to_le_bytes()));
+        self.0.iter().flat_map(|h| h.to_be_bytes()).collect()
+    }
 }
 
 /// Which glyphs some pages show, in each face, and what each stands for.
@@ -125,7 +135,8 @@ pub fn render(
     pages: &[PageOut],
     info: &DocInfo,
     images: BTreeMap<usize, Embedded>,
-) -> Result<(Vec<u8>, String), PdfError> {
+    layout: bool,
+) -> Result<(Vec<u8>, Option<String>), PdfError> {
     let chunks: Vec<(usize, &[PageOut])> = pages.chunks(CHUNK).enumerate().map(|(k, c)| (k * CHUNK, c)).collect();
     let parts = parallel::map(&chunks, |&(_, part)| usage(shaper, part));
     let fonts = Fonts::embed(shaper, &parts.into_iter().fold(Usage::new(), Usage::then))?;
@@ -133,22 +144,23 @@ pub fn render(
     let images = doc.images(images).clone();
     let painter = Painter { shaper, fonts: &fonts, images: &images };
     let painted: Vec<Painted> =
-        parallel::map(&chunks, |&(first, part)| paint(&painter, first, part)).into_iter().collect::<Result<_, _>>()?;
+        parallel::map(&chunks, |&(first, part)| paint(&painter, first, part, layout)).into_iter().collect::<Result<_, _>>()?;
     // room for it all at once, and each chunk dropped once copied: no
     // moment holds two copies of the pages
     doc.reserve(painted.iter().flat_map(|p| &p.contents).map(|c| c.len() + PAGE_OBJECT).sum());
-    let mut trace = Trace { text: TRACE_HEADER.to_string(), figures: String::new() };
+    let mut trace = Trace { on: layout, text: TRACE_HEADER.to_string(), figures: String::new() };
     trace.text.reserve(painted.iter().map(|p| p.trace.text.len()).sum());
+    let mut id = FileId::new();
     for (&(_, part), painted) in chunks.iter().zip(painted) {
         for (page, content) in part.iter().zip(&painted.contents) {
+            id.update(content.iter().copied());
             doc.page(content, &page.links)?;
         }
         trace.text.push_str(&painted.trace.text);
         trace.figures.push_str(&painted.trace.figures);
     }
-    let trace = trace.text + &trace.figures;
-    let bytes = doc.finish(&fonts, &file_id(&trace, info))?;
-    Ok((bytes, trace))
+    let bytes = doc.finish(&fonts, &id.finish(info))?;
+    Ok((bytes, layout.then(|| trace.text + &trace.figures)))
 }
 
 /// Some pages painted: each one's content, deflated, and their part of the
@@ -159,9 +171,9 @@ struct Painted {
 }
 
 /// Paints and deflates pages, the first of them numbered `first` + 1.
-fn paint(painter: &Painter, first: usize, pages: &[PageOut]) -> Result<Painted, PdfError> {
+fn paint(painter: &Painter, first: usize, pages: &[PageOut], layout: bool) -> Result<Painted, PdfError> {
     let mut deflater = Deflater::new(PAGE_LEVEL);
-    let (mut raw, mut trace) = (Vec::new(), Trace::default());
+    let (mut raw, mut trace) = (Vec::new(), Trace { on: layout, ..Trace::default() });
     let mut contents = Vec::with_capacity(pages.len());
     for (k, page) in pages.iter().enumerate() {
         painter.page(first + k + 1, page, &mut raw, &mut trace);
