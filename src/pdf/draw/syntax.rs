@@ -56,37 +56,23 @@ impl PdfBytes for Vec<u8> {
             self.push(b'0');
             return self;
         }
-        // digits right to left into a buffer, trailing zeros of the fraction dropped
-        let mut buf = [0u8; 32];
-        let mut i = buf.len();
+        // trailing zeros of the fraction dropped
         let mut u = n.abs().min(1e18) as u64;
         let mut decimals = decimals;
         while decimals > 0 && u.is_multiple_of(10) {
             u /= 10;
             decimals -= 1;
         }
-        for _ in 0..decimals {
-            i -= 1;
-            buf[i] = b'0' + (u % 10) as u8;
-            u /= 10;
-        }
-        if decimals > 0 {
-            i -= 1;
-            buf[i] = b'.';
-        }
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (u % 10) as u8;
-            u /= 10;
-            if u == 0 {
-                break;
-            }
-        }
+        let scale = 10u64.pow(decimals);
         if n < 0.0 {
-            i -= 1;
-            buf[i] = b'-';
+            self.push(b'-');
         }
-        self.extend_from_slice(&buf[i..]);
+        digits(self, u / scale);
+        if decimals > 0 {
+            // the fraction with its leading zeros: `scale + frac` less its first digit
+            self.push(b'.');
+            self.extend_from_slice(&itoa(scale + u % scale, &mut [0; 20]).as_bytes()[1..]);
+        }
         self
     }
 
