@@ -54,7 +54,7 @@ struct Work {
 /// How many threads set chapters: two at most (a book has few chapters, and
 /// the build leaves no more cores to other work), one on a single core.
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(2)
+    crate::parallel::threads().min(2)
 }
 
 /// Sets and paginates the chapters on `threads` threads (1 or 2).

@@ -231,7 +231,10 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
 fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, style: &Style) -> PageOut {
     let em = style.em();
     let notes_style = &style.sheet.footnotes;
-    let mut out = PageOut::default();
+    let notes: Vec<&VItem> = cut.notes.iter().filter_map(|&n| flow.notes.get(n)).flatten().collect();
+    // exact room: the lines of a long book's pages are most of its memory
+    // until they are drawn, and a growing vector would double it
+    let mut out = PageOut { lines: Vec::with_capacity(cut.end - cut.start + notes.len() + 2), ..PageOut::default() };
     let left = geo.left(number);
     let mut top = 0.0;
     for it in &mut flow.items[cut.start..cut.end] {
@@ -248,7 +251,6 @@ fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, styl
         }
         top += it.height();
     }
-    let notes: Vec<&VItem> = cut.notes.iter().filter_map(|&n| flow.notes.get(n)).flatten().collect();
     if !notes.is_empty() {
         let h: f32 = notes.iter().map(|i| i.height()).sum();
         let mut top = geo.block_height() - h;

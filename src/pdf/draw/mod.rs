@@ -138,7 +138,9 @@ pub fn render(
     layout: bool,
 ) -> Result<(Vec<u8>, Option<String>), PdfError> {
     let chunks: Vec<(usize, &[PageOut])> = pages.chunks(CHUNK).enumerate().map(|(k, c)| (k * CHUNK, c)).collect();
-    let parts = parallel::map(&chunks, |&(_, part)| usage(shaper, part));
+    // one usage per core, not per chunk: each is as long as the fonts'
+    // glyph ranges, and 200 of them were half of a long book's peak memory
+    let parts = parallel::map(&parallel::parts(pages), |part| usage(shaper, part));
     let fonts = Fonts::embed(shaper, &parts.into_iter().fold(Usage::new(), Usage::then))?;
     let mut doc = PdfWriter::new(info, pages.len(), &fonts);
     let images = doc.images(images).clone();
