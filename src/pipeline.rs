@@ -142,7 +142,9 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     // images are numbered afterwards, in book order.
     let normalised = timings.time("normalise", || {
         parallel::map(&ms.sources, |src| {
-            let n = normalise::normalise(&src.body, &normalise_options(&ms, src), &vocab);
+            // the build keeps the text and warnings, not the change log
+            let opts = normalise::Options { log: false, ..normalise_options(&ms, src) };
+            let n = normalise::normalise(&src.body, &opts, &vocab);
             (n.text, n.warnings)
         })
     });

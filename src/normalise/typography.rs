@@ -32,7 +32,8 @@ struct Edit {
     with: String,
 }
 
-pub fn run(text: &str, mask: &Mask, opts: &Options, changes: &mut Vec<Change>) -> String {
+/// The text with the language's typography; each change logged in `log` if given.
+pub fn run(text: &str, mask: &Mask, opts: &Options, log: Option<&mut Vec<Change>>) -> String {
     let lang = opts.lang.to_ascii_lowercase();
     let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
     let english = lang == "en" || lang.starts_with("en-") || lang.starts_with("en_");
@@ -47,7 +48,7 @@ pub fn run(text: &str, mask: &Mask, opts: &Options, changes: &mut Vec<Change>) -
             english_line(text, a, b, &mask, &mut edits);
         }
     }
-    apply(text, edits, changes)
+    apply(text, edits, log)
 }
 
 /// The whitespace run ending at `i` (within the line starting at `a`).
@@ -182,7 +183,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edi
     }
 }
 
-fn apply(text: &str, mut edits: Vec<Edit>, changes: &mut Vec<Change>) -> String {
+fn apply(text: &str, mut edits: Vec<Edit>, mut log: Option<&mut Vec<Change>>) -> String {
     edits.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len() + edits.len() * 3);
     let mut cur = 0;
@@ -192,17 +193,18 @@ fn apply(text: &str, mut edits: Vec<Edit>, changes: &mut Vec<Change>) -> String 
         if e.start < cur {
             continue;
         }
-        line += text[counted..e.start].matches('\n').count();
-        counted = e.start;
         out.push_str(&text[cur..e.start]);
         out.push_str(&e.with);
+        cur = e.end;
+        let Some(changes) = log.as_deref_mut() else { continue };
+        line += text[counted..e.start].matches('\n').count();
+        counted = e.start;
         // Context for the log: the word before the change.
         let ls = text[..e.start].rfind(['\n', ' ']).map_or(0, |p| p + 1);
         let ctx = if e.start - ls > 24 { e.start } else { ls };
         let ctx = if text.is_char_boundary(ctx) { ctx } else { e.start };
         let tail_end = e.end + text[e.end..].char_indices().take(12).take_while(|&(_, c)| !c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
         changes.push(Change { line, step: Step::Typography, before: text[ctx..tail_end].to_string(), after: format!("{}{}{}", &text[ctx..e.start], e.with, &text[e.end..tail_end]) });
-        cur = e.end;
     }
     out.push_str(&text[cur..]);
     out
@@ -213,10 +215,10 @@ mod tests {
     use super::*;
 
     fn fr(s: &str) -> String {
-        run(s, &protect::protect(s), &Options::all("fr"), &mut Vec::new())
+        run(s, &protect::protect(s), &Options::all("fr"), Some(&mut Vec::new()))
     }
     fn en(s: &str) -> String {
-        run(s, &protect::protect(s), &Options::all("en"), &mut Vec::new())
+        run(s, &protect::protect(s), &Options::all("en"), Some(&mut Vec::new()))
     }
 
     #[test]
@@ -227,7 +229,7 @@ mod tests {
         assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
         let mut o = Options::all("fr");
         o.colon_full_space = false;
-        assert_eq!(run("a : b", &protect::protect("a : b"), &o, &mut Vec::new()), "a\u{202f}: b");
+        assert_eq!(run("a : b", &protect::protect("a : b"), &o, Some(&mut Vec::new())), "a\u{202f}: b");
         assert_eq!(fr("a\u{202f}: b"), "a\u{a0}: b");
     }
 
@@ -270,10 +272,10 @@ mod tests {
     #[test]
     fn logs_line_and_context() {
         let mut c = Vec::new();
-        run("a\nQuoi?", &protect::protect("a\nQuoi?"), &Options::all("fr"), &mut c);
+        run("a\nQuoi?", &protect::protect("a\nQuoi?"), &Options::all("fr"), Some(&mut c));
         assert_eq!(c, vec![Change { line: 2, step: Step::Typography, before: "Quoi?".into(), after: "Quoi\u{202f}?".into() }]);
         let mut c = Vec::new();
-        run("4,5 millions de", &protect::protect("4,5 millions de"), &Options::all("fr"), &mut c);
+        run("4,5 millions de", &protect::protect("4,5 millions de"), &Options::all("fr"), Some(&mut c));
         assert_eq!((c[0].before.as_str(), c[0].after.as_str()), ("4,5 millions", "4,5\u{a0}millions"));
     }
 }
