@@ -13,13 +13,47 @@ use std::sync::Arc;
 const DEFAULT_SHEET: &str = include_str!("../styles/book.yaml");
 const DEFAULT_SHEET_NAME: &str = "styles/book.yaml (built in)";
 
-/// (file name in the default sheet, bytes) for the fonts compiled in.
-const DEFAULT_FONTS: [(&str, &[u8]); 4] = [
-    ("Vollkorn-Regular.ttf", include_bytes!("../fonts/Vollkorn-Regular.ttf")),
-    ("Vollkorn-Italic.ttf", include_bytes!("../fonts/Vollkorn-Italic.ttf")),
-    ("Vollkorn-Bold.ttf", include_bytes!("../fonts/Vollkorn-Bold.ttf")),
-    ("Vollkorn-BoldItalic.ttf", include_bytes!("../fonts/Vollkorn-BoldItalic.ttf")),
+/// A font compiled in: its file name in the default sheet, its bytes, and
+/// the same deflated at compile time (`build.rs`).
+struct BuiltinFont {
+    name: &'static str,
+    bytes: &'static [u8],
+    packed: &'static [u8],
+}
+
+macro_rules! builtin_font {
+    ($name:literal) => {
+        BuiltinFont {
+            name: $name,
+            bytes: include_bytes!(concat!("../fonts/", $name)),
+            packed: include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".deflate")),
+        }
+    };
+}
+
+const DEFAULT_FONTS: [BuiltinFont; 4] = [
+    builtin_font!("Vollkorn-Regular.ttf"),
+    builtin_font!("Vollkorn-Italic.ttf"),
+    builtin_font!("Vollkorn-Bold.ttf"),
+    builtin_font!("Vollkorn-BoldItalic.ttf"),
 ];
+
+/// A font's bytes deflated ahead of time: what the EPUB stores for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Deflated {
+    /// CRC-32 of the font.
+    pub crc32: u32,
+    /// Its raw deflate stream.
+    pub stream: &'static [u8],
+}
+
+/// The compile-time deflate of `bytes` if they are one of the built-in
+/// fonts, whatever the file is called.
+fn predeflated(bytes: &[u8]) -> Option<Deflated> {
+    let f = DEFAULT_FONTS.iter().find(|f| f.bytes == bytes)?;
+    let (crc, stream) = f.packed.split_first_chunk::<4>()?;
+    Some(Deflated { crc32: u32::from_le_bytes(*crc), stream })
+}
 
 /// An error in the style sheet or its fonts, with the file and, for YAML, the line.
 #[derive(Debug)]
@@ -383,6 +417,9 @@ pub struct FontData {
     pub bytes: Arc<[u8]>,
     /// The family name from the font's `name` table.
     pub family: String,
+    /// Deflated at compile time: a built-in font, from the binary or from
+    /// a sheet that names the same file.
+    pub deflated: Option<Deflated>,
 }
 
 /// A style sheet with its fonts loaded: what the backends receive.
@@ -407,8 +444,8 @@ impl Style {
     /// The built-in default sheet with its compiled-in fonts.
     pub fn builtin() -> Style {
         let sheet = parse_sheet(DEFAULT_SHEET, DEFAULT_SHEET_NAME).expect("the built-in style sheet parses");
-        let fonts = DEFAULT_FONTS.map(|(name, bytes)| {
-            font_data(name.to_string(), Arc::from(bytes), DEFAULT_SHEET_NAME).expect("the built-in fonts are fonts")
+        let fonts = DEFAULT_FONTS.map(|f| {
+            font_data(f.name.to_string(), Arc::from(f.bytes), DEFAULT_SHEET_NAME).expect("the built-in fonts are fonts")
         });
         Style { sheet, fonts, source: DEFAULT_SHEET_NAME.into() }
     }
@@ -471,7 +508,8 @@ fn font_data(file_name: String, bytes: Arc<[u8]>, sheet: &str) -> Result<FontDat
         .filter(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
         .find_map(|n| n.to_string())
         .unwrap_or_else(|| file_name.trim_end_matches(".ttf").trim_end_matches(".otf").to_string());
-    Ok(FontData { file_name, bytes, family })
+    let deflated = predeflated(&bytes);
+    Ok(FontData { file_name, bytes, family, deflated })
 }
 
 #[cfg(test)]

@@ -96,12 +96,14 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     let faces = css::faces_used(book, style);
     b.stylesheet(css::stylesheet(style, &faces).as_bytes())?;
     // Fonts are most of the book's bytes: epub-builder only lists them (an
-    // empty entry), and the package pass writes them with fast compression.
+    // empty entry), and the package pass writes them with fast compression,
+    // or as deflated at compile time for the built-in ones.
     let mut apart = Vec::new();
     for &face in &faces {
         let href = css::font_href(style, face);
         b.add_resource(&href, &[][..], "font/ttf")?;
-        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: &style.font(face).bytes[..], level: package::FONT_COMPRESSION });
+        let font = style.font(face);
+        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: &font.bytes[..], level: package::FONT_COMPRESSION, deflated: font.deflated });
     }
     for a in &book.assets {
         b.add_resource(&a.href, &a.bytes[..], a.media_type)?;
@@ -119,7 +121,7 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     let docs = crate::parallel::map(&book.chapters, |c| xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament));
     for (i, (c, doc)) in book.chapters.iter().zip(&docs).enumerate() {
         let href = format!("{}.xhtml", c.id);
-        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: doc.as_bytes(), level: package::TEXT_COMPRESSION });
+        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: doc.as_bytes(), level: package::TEXT_COMPRESSION, deflated: None });
         let mut content = EpubContent::new(href, &[][..]).title(c.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);

@@ -4,6 +4,7 @@
 
 use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
+use crate::style::Deflated;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 pub struct Fixes {
@@ -22,6 +23,8 @@ pub struct Apart<'a> {
     pub name: String,
     pub bytes: &'a [u8],
     pub level: i64,
+    /// `bytes` already deflated (a built-in font): copied, not compressed.
+    pub deflated: Option<Deflated>,
 }
 
 /// Fonts are deflated at level 1: a tenth of the time of the default level
@@ -36,6 +39,9 @@ pub const TEXT_COMPRESSION: i64 = 3;
 fn deflate_apart(apart: &[Apart], when: zip::DateTime) -> Result<Vec<Vec<u8>>, String> {
     let err = |e: zip::result::ZipError| format!("compressing the EPUB: {e}");
     crate::parallel::map(apart, |a| {
+        if let Some(d) = a.deflated {
+            return Ok(one_entry(&a.name, a.bytes.len(), d, when));
+        }
         let mut z = ZipWriter::new(Cursor::new(Vec::with_capacity(a.bytes.len() / 2)));
         let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(a.level)).last_modified_time(when).unix_permissions(0o644);
         z.start_file(a.name.as_str(), opts).map_err(err)?;
@@ -44,6 +50,52 @@ fn deflate_apart(apart: &[Apart], when: zip::DateTime) -> Result<Vec<Vec<u8>>, S
     })
     .into_iter()
     .collect()
+}
+
+/// A zip of one entry whose deflate stream is already made. The zip crate
+/// only writes entries it compresses itself, so the two headers and the
+/// end record are written here (APPNOTE 4.3.7, 4.3.12, 4.3.16); the
+/// package pass reads the entry back and copies it.
+fn one_entry(name: &str, size: usize, d: Deflated, when: zip::DateTime) -> Vec<u8> {
+    let (name, csize, size) = (name.as_bytes(), d.stream.len() as u32, size as u32);
+    // version 2.0, no flags, deflate, time, date, CRC, sizes, name length
+    let mut common = Vec::with_capacity(26);
+    for v in [20u16, 0, 8, when.timepart(), when.datepart()] {
+        common.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [d.crc32, csize, size] {
+        common.extend_from_slice(&v.to_le_bytes());
+    }
+    common.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    let mut z = Vec::with_capacity(d.stream.len() + 2 * name.len() + 128);
+    // local header: no extra field
+    z.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    z.extend_from_slice(&common);
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name);
+    z.extend_from_slice(d.stream);
+    let central = z.len() as u32;
+    // central header: made by version 2.0 on Unix (3), then as above, no
+    // extra or comment, disk 0, attributes (rw-r--r--), header at 0
+    z.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    z.extend_from_slice(&(3u16 << 8 | 20).to_le_bytes());
+    z.extend_from_slice(&common);
+    for v in [0u16, 0, 0, 0] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    z.extend_from_slice(&((0o100644u32) << 16).to_le_bytes());
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(name);
+    let central_size = z.len() as u32 - central;
+    // end of central directory: one entry
+    z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, 1, 1] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    z.extend_from_slice(&central_size.to_le_bytes());
+    z.extend_from_slice(&central.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
 }
 
 pub fn finish(raw: &[u8], fx: &Fixes, apart: &[Apart]) -> Result<Vec<u8>, String> {
@@ -114,4 +166,34 @@ fn zip_time(secs: i64) -> zip::DateTime {
     use chrono::{Datelike, Timelike};
     let dt = chrono::DateTime::from_timestamp(secs.clamp(315_532_800, 4_354_819_198), 0).unwrap_or_default();
     zip::DateTime::from_date_and_time(dt.year() as u16, dt.month() as u8, dt.day() as u8, dt.hour() as u8, dt.minute() as u8, dt.second() as u8).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_predeflated_entry_reads_back_as_the_zip_crate_would_write_it() {
+        let bytes: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&bytes).unwrap();
+        let stream: &'static [u8] = z.finish().unwrap().leak();
+        let mut crc = flate2::Crc::new();
+        crc.update(&bytes);
+        let when = zip_time(1_700_000_000);
+        let zip = one_entry("OEBPS/fonts/a.ttf", bytes.len(), Deflated { crc32: crc.sum(), stream }, when);
+        let mut archive = ZipArchive::new(Cursor::new(&zip[..])).unwrap();
+        assert_eq!(archive.len(), 1);
+        let mut f = archive.by_index(0).unwrap();
+        assert_eq!((f.name(), f.compression(), f.unix_mode()), ("OEBPS/fonts/a.ttf", CompressionMethod::Deflated, Some(0o100644)));
+        assert_eq!(f.last_modified(), Some(when));
+        let mut back = Vec::new();
+        // reading to the end checks the CRC
+        f.read_to_end(&mut back).unwrap();
+        assert_eq!(back, bytes);
+        // a wrong CRC is caught: the header is really read
+        let bad = one_entry("a", bytes.len(), Deflated { crc32: crc.sum() ^ 1, stream }, when);
+        let mut archive = ZipArchive::new(Cursor::new(&bad[..])).unwrap();
+        assert!(archive.by_index(0).unwrap().read_to_end(&mut Vec::new()).is_err());
+    }
 }
