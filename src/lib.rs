@@ -6,6 +6,7 @@
 //! (chapter objects) → `style` (the one sheet) → `epub` / `pdf` (backends).
 
 pub mod book;
+mod deflate;
 pub mod epub;
 mod located;
 pub mod manuscript;

@@ -68,36 +68,17 @@ impl ObjWriter {
     }
 }
 
-/// zlib-wrapped deflate, as FlateDecode reads it. One compressor serves many
-/// streams: setting one up clears some 256 KB of tables, as much work as
-/// compressing a page.
-pub struct Deflater {
-    z: flate2::Compress,
-    /// Room for the worst case, reused; each result is copied out at its size.
-    scratch: Vec<u8>,
-}
+/// zlib-wrapped deflate, as FlateDecode reads it, one compressor for many
+/// streams, with the PDF backend's error.
+pub struct Deflater(crate::deflate::Deflater);
 
 impl Deflater {
     pub fn new(level: u32) -> Self {
-        Deflater { z: flate2::Compress::new(flate2::Compression::new(level), true), scratch: Vec::new() }
+        Deflater(crate::deflate::Deflater::zlib(level))
     }
 
     pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
-        self.z.reset();
-        self.scratch.clear();
-        // deflate's worst case: stored blocks, a few bytes each
-        self.scratch.reserve(data.len() + data.len() / 1000 + 64);
-        loop {
-            let read = self.z.total_in() as usize;
-            let status = self
-                .z
-                .compress_vec(&data[read..], &mut self.scratch, flate2::FlushCompress::Finish)
-                .map_err(|e| PdfError(format!("compressing a stream: {e}")))?;
-            if status == flate2::Status::StreamEnd {
-                return Ok(self.scratch.clone());
-            }
-            self.scratch.reserve(self.scratch.capacity().max(64));
-        }
+        self.0.deflate(data).map_err(|e| PdfError(format!("compressing a stream: {e}")))
     }
 }
 
