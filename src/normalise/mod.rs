@@ -127,7 +127,8 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
             *mask = protect::protect(after);
         }
     };
-    if opts.hyphenation {
+    // most books have no line-break hyphen left: nothing to look at
+    if opts.hyphenation && may_have_hyphen_breaks(&out.text) {
         let d = hyphenation::run(&out.text, &mask, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
         refresh(&mut mask, &out.text, &d.text);
         out.text = d.text;
