@@ -10,15 +10,6 @@ pub fn threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// `items` cut into one contiguous part per core, in order: for work whose
-/// per-part result is large, so only that many are held at once.
-pub fn parts<T>(items: &[T]) -> Vec<&[T]> {
-    if items.is_empty() {
-        return Vec::new();
-    }
-    items.chunks(items.len().div_ceil(threads())).collect()
-}
-
 /// `items.iter().map(f).collect()`, on up to `available_parallelism`
 /// threads. Items are handed out one at a time, so a long chapter does not
 /// leave the other core idle.
@@ -53,16 +44,5 @@ mod tests {
         let want: Vec<u64> = items.iter().map(|&n| (0..n % 97).sum::<u64>() + n * 1_000_000).collect();
         assert_eq!(out, want);
         assert!(super::map(&[] as &[u8], |&b| b).is_empty());
-    }
-
-    #[test]
-    fn parts_cover_the_items_in_order() {
-        for n in [0, 1, 2, 3, 17, 1000] {
-            let items: Vec<usize> = (0..n).collect();
-            let parts = super::parts(&items);
-            assert!(parts.len() <= super::threads());
-            assert!(parts.iter().all(|p| !p.is_empty()));
-            assert_eq!(parts.concat(), items);
-        }
     }
 }
