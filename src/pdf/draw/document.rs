@@ -64,44 +64,27 @@ impl<'a> PdfWriter<'a> {
         self.w.reserve_bytes(bytes);
     }
 
-    /// The next page: its content streams, each deflated or not (an empty
-    /// one is left out; none: a blank page), and its links.
-    pub fn page(&mut self, streams: &[(&[u8], bool)], links: &[Link]) -> Result<(), PdfError> {
+    /// The next page: its content, in parts (none, or all empty: a blank
+    /// page), deflated or not, and its links.
+    pub fn page(&mut self, parts: &[&[u8]], deflated: bool, links: &[Link]) -> Result<(), PdfError> {
         let number = self.written + 1;
         let &r = self
             .pages
             .get(self.written)
             .ok_or_else(|| PdfError(format!("page {number} is past the {} pages announced", self.pages.len())))?;
-        let contents: Vec<Ref> = streams
-            .iter()
-            .filter(|(data, _)| !data.is_empty())
-            .map(|&(data, deflated)| {
-                let c = self.w.reserve();
-                self.w.stream(c, if deflated { b"/Filter/FlateDecode" } else { b"" }, data);
-                c
-            })
-            .collect();
+        let contents = parts.iter().any(|p| !p.is_empty()).then(|| {
+            let c = self.w.reserve();
+            self.w.stream_parts(c, if deflated { b"/Filter/FlateDecode" } else { b"" }, parts);
+            c
+        });
         let (tree, resources, info) = (self.tree, self.resources, self.info);
         let pages = &self.pages;
         self.w.obj(r, |o| {
             o.raw(b"<</Type/Page/Parent ").reference(tree).raw(b"/MediaBox[0 0 ");
             o.real(info.width, POS_DECIMALS).raw(b" ").real(info.height, POS_DECIMALS);
             o.raw(b"]/Resources ").reference(resources);
-            match contents[..] {
-                [] => {}
-                [c] => {
-                    o.raw(b"/Contents ").reference(c);
-                }
-                _ => {
-                    o.raw(b"/Contents[");
-                    for (k, &c) in contents.iter().enumerate() {
-                        if k > 0 {
-                            o.push(b' ');
-                        }
-                        o.reference(c);
-                    }
-                    o.raw(b"]");
-                }
+            if let Some(c) = contents {
+                o.raw(b"/Contents ").reference(c);
             }
             if !links.is_empty() {
                 o.raw(b"/Annots[");

@@ -20,6 +20,7 @@ use document::PdfWriter;
 pub use fonts::Codes;
 use fonts::{Fonts, Glyphs, Usage};
 pub use objects::Deflater;
+use objects::Open;
 use std::collections::BTreeMap;
 
 /// A line at its place: `x` from the page's left edge, `y` the baseline from
@@ -118,7 +119,9 @@ impl FileId {
 /// are dropped as soon as painted.
 #[derive(Debug, Default, PartialEq)]
 pub struct Painted {
-    contents: Vec<Vec<u8>>,
+    /// Each page's content: an open zlib stream when deflated (ended with
+    /// its folio once pages are numbered), else `z` holds it as written.
+    contents: Vec<Open>,
     deflated: bool,
     glyphs: Glyphs,
     trace: Trace,
@@ -130,8 +133,8 @@ impl Painted {
     }
 }
 
-/// Paints pages one at a time, each deflated by `deflater`, or kept as
-/// written without one (a folio: deflating so little only adds bytes).
+/// Paints pages one at a time, each deflated by `deflater` and left open,
+/// or kept as written without one (a folio: it ends a page's stream).
 pub fn paint<'a>(
     shaper: &'a Shaper<'a>,
     codes: &'a Codes,
@@ -147,9 +150,9 @@ pub fn paint<'a>(
     for page in pages {
         painter.page(&page, &mut raw, &mut usage, &mut trace);
         contents.push(match deflater.as_deref_mut() {
-            _ if raw.is_empty() => Vec::new(),
-            Some(d) => d.deflate(&raw)?,
-            None => raw.clone(),
+            _ if raw.is_empty() => Open::default(),
+            Some(d) => d.open(&raw)?,
+            None => Open { z: raw.clone(), adler: 0 },
         });
     }
     Ok(Painted { contents, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
@@ -195,12 +198,14 @@ pub fn render(
     let mut doc = PdfWriter::new(info, count, &fonts);
     doc.images(images);
     let contents = front.contents.iter().chain(chapters.iter().flat_map(|(_, b, f)| b.contents.iter().chain(&f.contents)));
-    doc.reserve(contents.map(Vec::len).sum::<usize>() + count * PAGE_OBJECT);
+    doc.reserve(contents.map(|c| c.z.len()).sum::<usize>() + count * PAGE_OBJECT);
     let (mut text, mut figures) = (TRACE_HEADER.to_string(), String::new());
     let mut id = FileId::new();
+    let mut bare = Deflater::bare(PAGE_LEVEL);
     for (k, (content, links)) in front.contents.iter().zip(&links).enumerate() {
-        id.update(content.iter().copied());
-        doc.page(&[(content, front.deflated)], links)?;
+        let (end, deflated) = ending(&mut bare, content, front.deflated, b"")?;
+        id.update(content.z.iter().chain(&end).copied());
+        doc.page(&[&content.z, &end], deflated, links)?;
         front.trace.text.numbered(k, k + 1, &mut text);
         front.trace.figures.numbered(k, k + 1, &mut figures);
     }
@@ -209,22 +214,35 @@ pub fn render(
     // copies of the pages
     for (start, body, folios) in chapters {
         for _ in number + 1..start {
-            doc.page(&[], &[])?;
+            doc.page(&[], false, &[])?;
         }
         number = start - 1;
         for (k, (content, folio)) in body.contents.iter().zip(&folios.contents).enumerate() {
             number += 1;
-            id.update(content.iter().chain(folio).copied());
-            doc.page(&[(content, body.deflated), (folio, folios.deflated)], &[])?;
+            let (end, deflated) = ending(&mut bare, content, body.deflated, &folio.z)?;
+            id.update(content.z.iter().chain(&end).copied());
+            doc.page(&[&content.z, &end], deflated, &[])?;
             body.trace.text.numbered(k, number, &mut text);
             folios.trace.text.numbered(k, number, &mut text);
             body.trace.figures.numbered(k, number, &mut figures);
         }
         if body.pages() == 0 {
             number += 1;
-            doc.page(&[], &[])?;
+            doc.page(&[], false, &[])?;
         }
     }
     let bytes = doc.finish(&fonts, &id.finish(info))?;
     Ok((bytes, layout.then(|| text + &figures)))
+}
+
+/// What follows a page's painted body in its one content stream, `tail`
+/// (its folio) painted after it, and whether the stream is deflated: a
+/// deflated body is closed with the tail deflated on its own (a few bytes
+/// more than deflating both together, far fewer than a second stream).
+fn ending(bare: &mut Deflater, body: &Open, deflated: bool, tail: &[u8]) -> Result<(Vec<u8>, bool), PdfError> {
+    if deflated && !body.z.is_empty() {
+        Ok((bare.close(body, tail)?, true))
+    } else {
+        Ok((tail.to_vec(), false))
+    }
 }
