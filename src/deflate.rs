@@ -23,15 +23,32 @@ impl Deflater {
         Deflater { z: flate2::Compress::new(flate2::Compression::new(level), zlib_header), scratch: Vec::new() }
     }
 
+    /// `data` as one whole stream.
     pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, flate2::CompressError> {
+        self.run(data, flate2::FlushCompress::Finish)
+    }
+
+    /// `data` as the start of a stream left open: a sync flush ends its
+    /// blocks on a byte boundary, and no final block or trailer is written,
+    /// so another stream's blocks can follow.
+    pub fn flush(&mut self, data: &[u8]) -> Result<Vec<u8>, flate2::CompressError> {
+        self.run(data, flate2::FlushCompress::Sync)
+    }
+
+    fn run(&mut self, data: &[u8], flush: flate2::FlushCompress) -> Result<Vec<u8>, flate2::CompressError> {
         self.z.reset();
         self.scratch.clear();
         // deflate's worst case: stored blocks, a few bytes each
         self.scratch.reserve(data.len() + data.len() / 1000 + 64);
         loop {
             let read = self.z.total_in() as usize;
-            let status = self.z.compress_vec(&data[read..], &mut self.scratch, flate2::FlushCompress::Finish)?;
-            if status == flate2::Status::StreamEnd {
+            let status = self.z.compress_vec(&data[read..], &mut self.scratch, flush)?;
+            let done = match flush {
+                flate2::FlushCompress::Finish => status == flate2::Status::StreamEnd,
+                // a flush that filled the room may have more to write
+                _ => self.z.total_in() as usize == data.len() && self.scratch.len() < self.scratch.capacity(),
+            };
+            if done {
                 return Ok(self.scratch.clone());
             }
             self.scratch.reserve(self.scratch.capacity().max(64));

@@ -10,15 +10,6 @@ pub fn threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// `items` cut into one contiguous part per core, in order: for work whose
-/// per-part result is large, so only that many are held at once.
-pub fn parts<T>(items: &[T]) -> Vec<&[T]> {
-    if items.is_empty() {
-        return Vec::new();
-    }
-    items.chunks(items.len().div_ceil(threads())).collect()
-}
-
 /// `items.iter().map(f).collect()`, on up to `available_parallelism`
 /// threads. Items are handed out one at a time, so a long chapter does not
 /// leave the other core idle.
@@ -80,14 +71,4 @@ mod tests {
         assert!((1..=super::threads()).contains(&firsts), "{firsts}");
     }
 
-    #[test]
-    fn parts_cover_the_items_in_order() {
-        for n in [0, 1, 2, 3, 17, 1000] {
-            let items: Vec<usize> = (0..n).collect();
-            let parts = super::parts(&items);
-            assert!(parts.len() <= super::threads());
-            assert!(parts.iter().all(|p| !p.is_empty()));
-            assert_eq!(parts.concat(), items);
-        }
-    }
 }

@@ -1,26 +1,28 @@
-//! Sets and paginates every chapter, on two threads where the machine has
-//! two cores: chapters are independent once set, so each thread takes the
-//! next chapter left (the longest first) with a shaper of its own (a word
-//! one thread shaped, the other copies), and the words the helper shaped
-//! are handed over to the main shaper at the end.
+//! Sets, paginates and paints every chapter, on two threads where the
+//! machine has two cores: chapters are independent once set, so each
+//! thread takes the next chapter left (the longest first) with a shaper of
+//! its own (a word one thread shaped, the other copies), and paints its
+//! pages as soon as they are cut, so that only one chapter's lines at a
+//! time are in memory on each thread.
 //! What comes out does not depend on which thread set which chapter.
 
-use super::compose::{Composer, Flow, Times};
+use super::compose::{Composer, Times};
+use super::draw::{Deflater, Painted, PAGE_LEVEL};
 use super::image::Embedded;
-use super::paginate::{self, PageCut, Rules};
+use super::paginate::{self, Rules};
 use super::shape::{Shaper, Shared};
-use super::PdfError;
+use super::{MakeUp, PdfError};
 use crate::book::{Asset, Block, Chapter, Inline};
-use crate::style::Style;
+use crate::style::{Face, Style};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The book's chapters, set and cut into pages.
+/// The book's chapters, set, cut into pages and painted.
 pub struct Composed {
-    pub flows: Vec<Flow>,
-    pub cuts: Vec<Vec<PageCut>>,
+    /// Each chapter's pages, in book order.
+    pub chapters: Vec<Painted>,
     /// The images figures use, embedded once each.
     pub images: BTreeMap<usize, Embedded>,
     pub warnings: Vec<String>,
@@ -34,13 +36,13 @@ pub struct Job<'a> {
     pub chapters: &'a [Chapter],
     pub assets: &'a [Asset],
     pub rules: Rules,
+    pub make_up: MakeUp<'a>,
 }
 
-/// One chapter, set and paginated.
+/// One chapter, set, paginated and painted.
 struct Done {
     index: usize,
-    flow: Flow,
-    cuts: Vec<PageCut>,
+    pages: Painted,
     warnings: Vec<String>,
 }
 
@@ -57,7 +59,7 @@ pub fn threads() -> usize {
     crate::parallel::threads().min(2)
 }
 
-/// Sets and paginates the chapters on `threads` threads (1 or 2).
+/// Sets, paginates and paints the chapters on `threads` threads (1 or 2).
 pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Result<Composed, PdfError> {
     let started = Instant::now();
     let order = longest_first(job.chapters);
@@ -71,8 +73,7 @@ pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Re
             s.spawn(|| -> Result<_, PdfError> {
                 let mut own = Shaper::new(job.style)?;
                 own.share(shared.clone());
-                let work = work(&mut own, job, &order, &next);
-                Ok((own, work))
+                work(&mut own, job, &order, &next)
             })
         });
         let mine = work(shaper, job, &order, &next);
@@ -80,21 +81,16 @@ pub fn compose<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, threads: usize) -> Re
         (mine, theirs)
     });
     shaper.share(None);
-    let mut composed = merge(shaper, mine, theirs.transpose()?);
+    let mut composed = merge(mine?, theirs.transpose()?);
     composed.times = wall_shares(composed.times, started.elapsed());
     Ok(composed)
 }
 
-/// The chapters both threads set, in book order, the helper's words taken
-/// over by the main shaper.
-fn merge(shaper: &mut Shaper, mine: Work, theirs: Option<(Shaper, Work)>) -> Composed {
+/// The chapters both threads set, in book order.
+fn merge(mine: Work, theirs: Option<Work>) -> Composed {
     let Work { mut done, mut images, mut times } = mine;
-    if let Some((own, work)) = theirs {
-        let ids = shaper.absorb(own);
-        for mut d in work.done {
-            d.flow.renumber_words(&ids);
-            done.push(d);
-        }
+    if let Some(work) = theirs {
+        done.extend(work.done);
         for (asset, e) in work.images {
             images.entry(asset).or_insert(e);
         }
@@ -107,23 +103,33 @@ fn merge(shaper: &mut Shaper, mine: Work, theirs: Option<(Shaper, Work)>) -> Com
             warnings.push(w);
         }
     }
-    let (flows, cuts) = done.into_iter().map(|d| (d.flow, d.cuts)).unzip();
-    Composed { flows, cuts, images, warnings, times }
+    let chapters = done.into_iter().map(|d| d.pages).collect();
+    Composed { chapters, images, warnings, times }
 }
 
-/// Sets and paginates chapters, taking the next in `order` until none is left.
-fn work<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, order: &[usize], next: &AtomicUsize) -> Work {
+/// Sets, paginates and paints chapters, taking the next in `order` until
+/// none is left.
+fn work<'a>(shaper: &mut Shaper<'a>, job: &Job<'a>, order: &[usize], next: &AtomicUsize) -> Result<Work, PdfError> {
+    // the painter shows hyphens from the shaper's cache
+    for f in Face::ALL {
+        shaper.shape(f, "-");
+    }
     let mut c = Composer::new(shaper, job.style, job.assets, job.rules.height);
+    let mut deflater = Deflater::new(PAGE_LEVEL);
     let mut done = Vec::new();
-    let mut pagination = Duration::ZERO;
+    let (mut pagination, mut painting) = (Duration::ZERO, Duration::ZERO);
     while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-        let flow = c.chapter(&job.chapters[index]);
+        let chapter = &job.chapters[index];
+        let flow = c.chapter(chapter);
         let t0 = Instant::now();
         let cuts = paginate::paginate(&flow, &job.rules);
-        pagination += t0.elapsed();
-        done.push(Done { index, flow, cuts, warnings: std::mem::take(&mut c.warnings) });
+        let t1 = Instant::now();
+        let pages = job.make_up.chapter(c.shaper, &c.images, &chapter.title, flow, &cuts, &mut deflater)?;
+        painting += t1.elapsed();
+        pagination += t1 - t0;
+        done.push(Done { index, pages, warnings: std::mem::take(&mut c.warnings) });
     }
-    Work { done, images: c.images, times: Times { pagination, ..c.times } }
+    Ok(Work { done, images: c.images, times: Times { pagination, painting, ..c.times } })
 }
 
 /// Chapter indices, longest first, so that the last chapters taken are short
@@ -165,19 +171,25 @@ fn text_len(blocks: &[Block]) -> usize {
 /// Stages timed on several threads at once, scaled to the wall time they
 /// took together, so that the build's stages still add up to its total.
 fn wall_shares(t: Times, wall: Duration) -> Times {
-    let sum = (t.shaping + t.breaking + t.pagination).as_secs_f64();
+    let sum = (t.shaping + t.breaking + t.pagination + t.painting).as_secs_f64();
     if sum == 0.0 {
         return t;
     }
     let k = wall.as_secs_f64() / sum;
-    Times { shaping: t.shaping.mul_f64(k), breaking: t.breaking.mul_f64(k), pagination: t.pagination.mul_f64(k) }
+    Times {
+        shaping: t.shaping.mul_f64(k),
+        breaking: t.breaking.mul_f64(k),
+        pagination: t.pagination.mul_f64(k),
+        painting: t.painting.mul_f64(k),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::book::{Attrs, Note};
-    use crate::pdf::compose::VItem;
+    use crate::pdf::draw::Codes;
+    use crate::pdf::Geometry;
 
     const WORDS: &[&str] = &[
         "le",
@@ -248,27 +260,6 @@ mod tests {
             .collect()
     }
 
-    /// Each line of each chapter: where each piece sits and what it shows.
-    fn render(shaper: &Shaper, c: &Composed) -> Vec<String> {
-        let mut out = Vec::new();
-        for flow in &c.flows {
-            for item in flow.items.iter().chain(flow.notes.iter().flatten()) {
-                if let VItem::Line(l) = item {
-                    let mut s = String::new();
-                    for p in &l.line.pieces {
-                        let w = shaper.word(p.word);
-                        s.push_str(&format!(" {:?}@{:.2}:", p.face, p.x));
-                        for g in &w.glyphs[p.from as usize..p.to as usize] {
-                            s.push_str(&w.text[g.start as usize..g.end as usize]);
-                        }
-                    }
-                    out.push(s);
-                }
-            }
-        }
-        out
-    }
-
     fn rules(style: &Style) -> Rules {
         let em = style.em();
         Rules { height: 30.0 * em, widows: 2, orphans: 2, note_gap: em, line: 1.2 * em }
@@ -278,26 +269,30 @@ mod tests {
     fn chapters_set_by_two_shapers_come_out_as_by_one() {
         let style = Style::builtin();
         let chapters = chapters();
-        let job = Job { style: &style, chapters: &chapters, assets: &[], rules: rules(&style) };
+        let shaper = Shaper::new(&style).unwrap();
+        let codes = Codes::new(&shaper);
+        let geo = Geometry { width: 420.0, height: 595.0, top: 50.0, bottom: 60.0, inner: 55.0, outer: 45.0 };
+        let make_up = MakeUp { style: &style, geo, title: "Livre", codes: &codes, layout: true };
+        let job = Job { style: &style, chapters: &chapters, assets: &[], rules: rules(&style), make_up };
         let mut alone = Shaper::new(&style).unwrap();
         let one = compose(&mut alone, &job, 1).unwrap();
-        assert!(one.cuts.iter().all(|c| !c.is_empty()));
+        assert!(one.chapters.iter().all(|c| c.pages() > 0));
         assert!(one.warnings.len() == 2, "{:?}", one.warnings);
 
         // split by hand, so that the helper surely sets some chapters (and
         // shapes words in another order)
         let mut main = Shaper::new(&style).unwrap();
         let mut helper = Shaper::new(&style).unwrap();
-        let mine = work(&mut main, &job, &[2, 0, 4], &AtomicUsize::new(0));
-        let theirs = work(&mut helper, &job, &[3, 1], &AtomicUsize::new(0));
-        let two = merge(&mut main, mine, Some((helper, theirs)));
-        assert_eq!(render(&alone, &one), render(&main, &two));
-        assert_eq!(one.cuts, two.cuts);
+        let mine = work(&mut main, &job, &[2, 0, 4], &AtomicUsize::new(0)).unwrap();
+        let theirs = work(&mut helper, &job, &[3, 1], &AtomicUsize::new(0)).unwrap();
+        let two = merge(mine, Some(theirs));
+        // the same pages, glyphs and trace
+        assert_eq!(one.chapters, two.chapters);
         assert_eq!(one.warnings, two.warnings);
 
         let mut shaper = Shaper::new(&style).unwrap();
         let threaded = compose(&mut shaper, &job, 2).unwrap();
-        assert_eq!(render(&alone, &one), render(&shaper, &threaded));
+        assert_eq!(one.chapters, threaded.chapters);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::hyphenate::Hyphenator;
 use super::image::{self, Embedded};
 use super::para::{Line, ParaStyle, Paragraph, Piece};
-use super::shape::{Shaper, WordId};
+use super::shape::Shaper;
 use crate::book::{Asset, Attrs, Block, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 
@@ -86,20 +86,6 @@ pub struct Flow {
     pub notes: Vec<Vec<VItem>>,
 }
 
-impl Flow {
-    /// Renumbers the words its lines show: `ids[old]` is the new id (the
-    /// words of another [`Shaper`], absorbed by this one).
-    pub fn renumber_words(&mut self, ids: &[WordId]) {
-        for item in self.items.iter_mut().chain(self.notes.iter_mut().flatten()) {
-            if let VItem::Line(l) = item {
-                for p in &mut l.line.pieces {
-                    p.word = ids[p.word.0 as usize];
-                }
-            }
-        }
-    }
-}
-
 /// Where a block sits and how its text looks.
 #[derive(Clone, Copy)]
 struct Ctx {
@@ -119,6 +105,8 @@ pub struct Times {
     /// Choosing the breaks and placing each line's pieces.
     pub breaking: Duration,
     pub pagination: Duration,
+    /// Placing and painting pages, as soon as each chapter is paginated.
+    pub painting: Duration,
 }
 
 impl std::ops::AddAssign for Times {
@@ -126,6 +114,7 @@ impl std::ops::AddAssign for Times {
         self.shaping += t.shaping;
         self.breaking += t.breaking;
         self.pagination += t.pagination;
+        self.painting += t.painting;
     }
 }
 

@@ -1,10 +1,12 @@
 //! The PDF backend: shape → break lines → paginate → draw. Each stage hands
 //! plain data to the next: `compose` builds each chapter's flow of lines
 //! (with `para`, `linebreak`, `hyphenate` and `shape`), `paginate` cuts
-//! flows into pages (`chapters` runs both, chapter by chapter, on two
-//! threads), `front` sets the title page and table of contents, this module
-//! places everything on numbered pages with running heads, and `draw` writes
-//! the PDF and the layout trace.
+//! flows into pages, this module places a chapter's pages with their
+//! running heads, and `draw` paints them (`chapters` runs all that, chapter
+//! by chapter, on two threads, so that a chapter's lines are dropped once
+//! painted). Then `front` sets the title page and table of contents, this
+//! module numbers the pages (each chapter's folios), and `draw` writes the
+//! PDF and the layout trace.
 
 mod chapters;
 mod compose;
@@ -20,10 +22,12 @@ mod shape;
 use crate::book::{Book, Inline};
 use crate::style::{Align, Face, Style};
 use compose::{Flow, VItem};
-use draw::{DocInfo, PageOut, Placed};
+use draw::{Codes, Deflater, DocInfo, PageOut, Painted, Placed};
+use image::Embedded;
 use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
 use shape::Shaper;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -55,9 +59,11 @@ pub struct PdfOutput {
     /// What the typesetting had to work around (a glyph the font lacks, ...).
     pub warnings: Vec<String>,
     /// Wall time of each stage, in order: shaping (with hyphenation), line
-    /// breaking, pagination (with placing lines on numbered pages), PDF
-    /// write. The first three run on two threads: each has its share of the
-    /// wall time they took together.
+    /// breaking, pagination (with the front matter and the folios), PDF
+    /// write (painting each chapter's pages as soon as it is paginated, then
+    /// the fonts and the file). Chapters are set, paginated and painted on
+    /// two threads: each of those steps has its share of the wall time they
+    /// took together.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -148,9 +154,7 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     }
 
     let mut shaper = Shaper::new(style)?;
-    for f in Face::ALL {
-        shaper.shape(f, "-");
-    }
+    let codes = Codes::new(&shaper);
     let rules = Rules {
         height: geo.block_height(),
         widows: sheet.body.widows,
@@ -158,47 +162,38 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         note_gap: sheet.footnotes.space_before.pt(em),
         line: leading,
     };
-    let job = chapters::Job { style, chapters: &book.chapters, assets: &book.assets, rules };
-    let chapters::Composed { flows, cuts, images, warnings, times } =
+    let make_up = MakeUp { style, geo, title: &book.meta.title, codes: &codes, layout: opts.layout };
+    let job = chapters::Job { style, chapters: &book.chapters, assets: &book.assets, rules, make_up };
+    let chapters::Composed { chapters: painted, images, warnings, times } =
         chapters::compose(&mut shaper, &job, chapters::threads())?;
 
-    let make_up = Instant::now();
+    let numbering = Instant::now();
     // Front matter: title page, its blank verso, the table of contents.
     let toc = front::Toc::set(&mut shaper, book, style, &geo);
     let mut next = 3 + toc.pages.len();
-    let mut starts = Vec::with_capacity(cuts.len());
-    for c in &cuts {
+    let mut starts = Vec::with_capacity(painted.len());
+    for c in &painted {
         let s = paginate::chapter_start(next);
         starts.push(s);
-        next = s + c.len().max(1);
+        next = s + c.pages().max(1);
     }
-
-    let mut pages: Vec<PageOut> = Vec::with_capacity(next);
-    pages.push(front::title_page(&mut shaper, book, style, &geo));
-    pages.push(PageOut::default());
-    for out in toc.place(&mut shaper, style, &geo, &starts, pages.len() + 1) {
-        pages.push(out);
-    }
-
-    for (ch, (mut flow, chapter_cuts)) in flows.into_iter().zip(&cuts).enumerate() {
-        while pages.len() + 1 < starts[ch] {
-            pages.push(PageOut::default());
-        }
-        let title = &book.chapters[ch].title;
-        for (k, cut) in chapter_cuts.iter().enumerate() {
-            let number = pages.len() + 1;
-            let mut out = place_cut(&mut flow, cut, &geo, number, style);
-            if k > 0 {
-                let head = if number.is_multiple_of(2) { &book.meta.title } else { title };
-                running_head(&mut shaper, style, &geo, number, head, &mut out);
-            }
-            folio(&mut shaper, style, &geo, number, &mut out);
-            pages.push(out);
-        }
-        if chapter_cuts.is_empty() {
-            pages.push(PageOut::default());
-        }
-    }
+    let mut front = vec![front::title_page(&mut shaper, book, style, &geo), PageOut::default()];
+    let first = front.len() + 1;
+    front.extend(toc.place(&mut shaper, style, &geo, &starts, first));
+    let chapters: Vec<draw::Chapter> = painted
+        .into_iter()
+        .zip(&starts)
+        .map(|(body, &start)| {
+            let folios = (start..start + body.pages())
+                .map(|number| {
+                    let mut out = PageOut::default();
+                    folio(&mut shaper, style, &geo, number, &mut out);
+                    out
+                })
+                .collect();
+            draw::Chapter { start, body, folios }
+        })
+        .collect();
 
     let outline = book.chapters.iter().zip(&starts).map(|(c, &s)| (c.title.clone(), s, geo.height)).collect();
     let info = DocInfo {
@@ -215,14 +210,54 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         outline,
     };
     let drawing = Instant::now();
-    let (bytes, layout) = draw::render(&shaper, &pages, &info, images, opts.layout)?;
+    let (bytes, layout) = draw::render(&shaper, &codes, front, chapters, &info, images, opts.layout)?;
     let timings = vec![
         ("shaping", times.shaping),
         ("line breaking", times.breaking),
-        ("pagination", times.pagination + (drawing - make_up)),
-        ("pdf write", drawing.elapsed()),
+        ("pagination", times.pagination + (drawing - numbering)),
+        ("pdf write", times.painting + drawing.elapsed()),
     ];
     Ok(PdfOutput { bytes, layout, warnings, timings })
+}
+
+/// What placing and painting a chapter's pages needs besides the chapter.
+pub(crate) struct MakeUp<'a> {
+    style: &'a Style,
+    geo: Geometry,
+    /// The book's title: the running head of left-hand pages.
+    title: &'a str,
+    codes: &'a Codes,
+    /// Also make the layout trace.
+    layout: bool,
+}
+
+impl MakeUp<'_> {
+    /// Places and paints a chapter's pages as soon as it is paginated. Their
+    /// numbers are not known yet, but their parity is (a chapter opens on a
+    /// right-hand page), and with it their margins and running heads; the
+    /// folios are painted over them once the book is numbered.
+    fn chapter(
+        &self,
+        shaper: &mut Shaper,
+        images: &BTreeMap<usize, Embedded>,
+        title: &str,
+        mut flow: Flow,
+        cuts: &[PageCut],
+        deflater: &mut Deflater,
+    ) -> Result<Painted, PdfError> {
+        let (style, geo) = (self.style, &self.geo);
+        // by parity: the book's title on even pages, the chapter's on odd
+        let heads = [self.title, title].map(|t| running_head(shaper, style, geo, t));
+        let pages = cuts.iter().enumerate().map(|(k, cut)| {
+            let number = k + 1; // of the parity of its number in the book
+            let mut out = place_cut(&mut flow, cut, geo, number, style);
+            if let Some(head) = heads[number % 2].as_ref().filter(|_| k > 0) {
+                out.lines.insert(0, Placed { x: geo.left(number), ..head.clone() });
+            }
+            out
+        });
+        draw::paint(shaper, self.codes, images, pages, Some(deflater), self.layout)
+    }
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,
@@ -270,13 +305,14 @@ fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, styl
     out
 }
 
-fn running_head(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, text: &str, out: &mut PageOut) {
+/// A running head, set at the left edge of the page (its margin added
+/// where placed): the first line of `text`.
+fn running_head(shaper: &mut Shaper, style: &Style, geo: &Geometry, text: &str) -> Option<Placed> {
     let em = style.em();
     let size = style.sheet.page.running_head_size.pt(em);
     let y = geo.height - style.sheet.page.running_head_position.pt(em);
-    for l in set_plain(shaper, text, Face::Regular, size, geo.measure(), Align::Center).into_iter().take(1) {
-        out.lines.insert(0, Placed { x: geo.left(number), y, line: l });
-    }
+    let line = set_plain(shaper, text, Face::Regular, size, geo.measure(), Align::Center).into_iter().next()?;
+    Some(Placed { x: 0.0, y, line })
 }
 
 pub(crate) fn folio(shaper: &mut Shaper, style: &Style, geo: &Geometry, number: usize, out: &mut PageOut) {

@@ -214,19 +214,6 @@ impl<'a> Shaper<'a> {
         self.words.push(word);
         id
     }
-
-    /// Takes over the words another shaper of the same fonts has shaped
-    /// (on another thread): the id each has here, by its id there.
-    pub fn absorb(&mut self, other: Shaper) -> Vec<WordId> {
-        other
-            .words
-            .into_iter()
-            .map(|w| match self.shape_cached(w.face, &w.text) {
-                Some(id) => id,
-                None => self.insert(w),
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -248,29 +235,6 @@ mod tests {
         // no place to split inside the ligature
         assert!(w.split_at(2).is_none());
         assert!(w.split_at(4).is_some());
-    }
-
-    #[test]
-    fn absorbed_words_keep_their_shapes() {
-        let style = Style::builtin();
-        let mut main = Shaper::new(&style).unwrap();
-        let mut other = Shaper::new(&style).unwrap();
-        let shared = main.shape(Face::Regular, "affiche");
-        let words = [(Face::Italic, "affiche"), (Face::Regular, "officielle"), (Face::Regular, "affiche")];
-        let theirs: Vec<WordId> = words.iter().map(|&(f, t)| other.shape(f, t)).collect();
-        let glyphs: Vec<Vec<u16>> =
-            theirs.iter().map(|&id| other.word(id).glyphs.iter().map(|g| g.gid).collect()).collect();
-        let ids = main.absorb(other);
-        assert_eq!(ids.len(), 3);
-        // a word both had keeps its id here; the others are new, by face
-        assert_eq!(ids[theirs[2].0 as usize], shared);
-        assert_ne!(ids[theirs[0].0 as usize], shared);
-        for ((&(face, text), &id), want) in words.iter().zip(&theirs).zip(&glyphs) {
-            let here = ids[id.0 as usize];
-            assert_eq!(main.shape_cached(face, text), Some(here));
-            assert_eq!(main.word(here).text, text);
-            assert_eq!(&main.word(here).glyphs.iter().map(|g| g.gid).collect::<Vec<_>>(), want);
-        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! A page's content stream, written straight into bytes: rules, then text
 //! (one `TJ` per run of one face, size and rise), then images.
 
-use super::fonts::{pdf_width, tag, Fonts};
-use super::syntax::{itoa, PdfBytes, Ref};
+use super::fonts::{pdf_width, tag, Codes, Usage};
+use super::syntax::{itoa, PdfBytes};
 use super::{image_name, PageOut, Placed};
+use crate::pdf::image::Embedded;
 use crate::pdf::para::Piece;
 use crate::pdf::shape::Shaper;
 use crate::style::Face;
@@ -36,8 +37,6 @@ pub enum Step<'s> {
 }
 
 /// Walks a run's glyphs in order: each piece's, its hyphen's, its space.
-/// The glyph usage pass and the content writer share it, so both see the
-/// same glyphs with the same texts.
 pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>)) {
     let Some(first) = run.first() else { return };
     let face = first.face;
@@ -64,29 +63,66 @@ pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>
     }
 }
 
-/// The layout trace: text runs in page order, then the figures (as the
-/// trace has always listed them).
-#[derive(Default)]
+/// The layout trace of some pages: text runs in page order, then the
+/// figures (as the trace has always listed them). Pages are painted before
+/// their numbers are known, so each line is kept without its `p{number} `.
+#[derive(Debug, Default, PartialEq)]
 pub struct Trace {
     /// Kept only when asked for (`--dump-layout`): on a novel it is as
     /// big as the text, and costs a tenth of the PDF's making.
     pub on: bool,
-    pub text: String,
-    pub figures: String,
+    pub text: Lines,
+    pub figures: Lines,
+}
+
+/// Lines of the trace, page by page, without their page numbers.
+#[derive(Debug, Default, PartialEq)]
+pub struct Lines {
+    text: String,
+    /// Where each line ends in `text`.
+    ends: Vec<usize>,
+    /// How many lines the pages so far have, after each page.
+    pages: Vec<usize>,
+}
+
+impl Lines {
+    fn end_line(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn end_page(&mut self) {
+        self.pages.push(self.ends.len());
+    }
+
+    /// Writes the lines of page `k` (0: the first painted) into `out`,
+    /// each after `p{number} `.
+    pub fn numbered(&self, k: usize, number: usize, out: &mut String) {
+        // no pages when the trace is off
+        let Some(&last) = self.pages.get(k) else { return };
+        let first = if k == 0 { 0 } else { self.pages[k - 1] };
+        let mut start = if first == 0 { 0 } else { self.ends[first - 1] };
+        for &end in &self.ends[first..last] {
+            out.push('p');
+            out.push_str(itoa(number as u64, &mut [0; 20]));
+            out.push(' ');
+            out.push_str(&self.text[start..end]);
+            start = end;
+        }
+    }
 }
 
 /// What every page's content needs.
 pub struct Painter<'a> {
     pub shaper: &'a Shaper<'a>,
-    pub fonts: &'a Fonts,
-    /// The images that have an XObject, by asset.
-    pub images: &'a BTreeMap<usize, Ref>,
+    pub codes: &'a Codes,
+    /// The images embedded, by asset: a figure whose image is not is left out.
+    pub images: &'a BTreeMap<usize, Embedded>,
 }
 
-impl Painter<'_> {
-    /// Writes one page's content into `out` (cleared first), and what it
-    /// shows into the layout trace.
-    pub fn page(&self, number: usize, page: &PageOut, out: &mut Vec<u8>, trace: &mut Trace) {
+impl<'a> Painter<'a> {
+    /// Writes one page's content into `out` (cleared first), the glyphs it
+    /// shows into `usage`, and what it shows into the layout trace.
+    pub fn page(&self, page: &PageOut, out: &mut Vec<u8>, usage: &mut Usage<'a>, trace: &mut Trace) {
         out.clear();
         for r in &page.rules {
             let [x, y, w, t] = *r;
@@ -100,9 +136,10 @@ impl Painter<'_> {
             for placed in &page.lines {
                 for run in runs(&placed.line.pieces) {
                     text.clear();
-                    self.run(placed, run, &mut font, out, &mut text);
+                    self.run(placed, run, &mut font, out, usage, &mut text);
                     if trace.on {
-                        trace_run(&mut trace.text, number, placed, run[0], &text);
+                        trace_run(&mut trace.text.text, placed, run[0], &text);
+                        trace.text.end_line();
                     }
                 }
             }
@@ -114,8 +151,13 @@ impl Painter<'_> {
             out.real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" cm ");
             out.name(image_name(im.asset).as_bytes()).raw(b" Do Q\n");
             if trace.on {
-                let _ = writeln!(trace.figures, "p{number} x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", im.asset);
+                let _ = writeln!(trace.figures.text, "x={x:.2} y={y:.2} image {w:.2}x{h:.2} asset {}", im.asset);
+                trace.figures.end_line();
             }
+        }
+        if trace.on {
+            trace.text.end_page();
+            trace.figures.end_page();
         }
     }
 
@@ -127,6 +169,7 @@ impl Painter<'_> {
         run: &[Piece],
         font: &mut Option<(Face, f32)>,
         out: &mut Vec<u8>,
+        usage: &mut Usage<'a>,
         text: &mut String,
     ) {
         let first = run[0];
@@ -137,7 +180,6 @@ impl Painter<'_> {
         }
         out.raw(b"1 0 0 1 ").real(placed.x + first.x, POS_DECIMALS).raw(b" ");
         out.real(placed.y + first.rise, POS_DECIMALS).raw(b" Tm\n[");
-        let glyphs = self.fonts.glyphs(face);
         let mut tj = Tj { out, open: false, pending: 0.0, carry: 0.0, any: false };
         let mut pen = first.x; // pt from the line's start
         walk(self.shaper, run, |s| match s {
@@ -148,9 +190,9 @@ impl Painter<'_> {
                     pen = x;
                 }
             }
-            Step::Glyph { gid, want, shown, .. } => {
-                let g = glyphs.get(gid as usize).copied().unwrap_or_default();
-                tj.glyph(g.code, g.width - want);
+            Step::Glyph { gid, want, text: stands_for, shown } => {
+                usage.record(face, gid, stands_for);
+                tj.glyph(self.codes.code(face, gid), pdf_width(self.shaper, face, gid) - want);
                 pen += want * size / 1000.0;
                 text.push_str(shown);
             }
@@ -208,13 +250,11 @@ impl Tj<'_> {
     }
 }
 
-/// A text run's line of the layout trace:
-/// `p{number} x={:.2} y={:.2} {face} {size:.2} {text}`, written without
+/// A text run's line of the layout trace but its page number:
+/// `x={:.2} y={:.2} {face} {size:.2} {text}`, written without
 /// `core::fmt`, which cost as much as the whole content stream.
-fn trace_run(out: &mut String, number: usize, placed: &Placed, a: Piece, text: &str) {
-    out.push('p');
-    out.push_str(itoa(number as u64, &mut [0; 20]));
-    out.push_str(" x=");
+fn trace_run(out: &mut String, placed: &Placed, a: Piece, text: &str) {
+    out.push_str("x=");
     fixed2(out, placed.x + a.x);
     out.push_str(" y=");
     fixed2(out, placed.y + a.rise);

@@ -64,17 +64,17 @@ impl<'a> PdfWriter<'a> {
         self.w.reserve_bytes(bytes);
     }
 
-    /// The next page: its content, deflated (empty: a blank page), and its
-    /// links.
-    pub fn page(&mut self, z: &[u8], links: &[Link]) -> Result<(), PdfError> {
+    /// The next page: its content, in parts (none, or all empty: a blank
+    /// page), deflated or not, and its links.
+    pub fn page(&mut self, parts: &[&[u8]], deflated: bool, links: &[Link]) -> Result<(), PdfError> {
         let number = self.written + 1;
         let &r = self
             .pages
             .get(self.written)
             .ok_or_else(|| PdfError(format!("page {number} is past the {} pages announced", self.pages.len())))?;
-        let contents = (!z.is_empty()).then(|| {
+        let contents = parts.iter().any(|p| !p.is_empty()).then(|| {
             let c = self.w.reserve();
-            self.w.stream(c, b"/Filter/FlateDecode", z);
+            self.w.stream_parts(c, if deflated { b"/Filter/FlateDecode" } else { b"" }, parts);
             c
         });
         let (tree, resources, info) = (self.tree, self.resources, self.info);

@@ -1,6 +1,10 @@
-//! Embedded fonts: which glyphs the book uses, each used face subset once
-//! (printpdf parses and subsets), the codes the content streams show, and
-//! the Type0 / Identity-H font objects.
+//! Embedded fonts: which glyphs the book uses, the codes the content
+//! streams show, each used face subset once (printpdf parses and subsets),
+//! and the Type0 / Identity-H font objects.
+//!
+//! Pages are painted before the font is subset (chapter by chapter, as soon
+//! as each is set), so a glyph's code cannot be its id in the subset: see
+//! [`Codes`].
 
 use super::objects::{Deflater, ObjWriter};
 use super::syntax::{PdfBytes, Ref};
@@ -21,9 +25,56 @@ pub fn tag(face: Face) -> &'static str {
     }
 }
 
-/// What a glyph of a face stands for in the book, by glyph id: `None`
-/// unused, `Some("")` used only as the rest of a cluster (no text of its own).
-/// ToUnicode holds one string per glyph, so the last use wins.
+/// How a face's glyphs are coded in the content streams, decided from the
+/// original font before any page is painted.
+#[derive(Debug, Clone, PartialEq)]
+enum Coding {
+    /// TrueType outlines: the code is the original glyph id, and the
+    /// subset's /CIDToGIDMap finds the glyph it became.
+    Subset,
+    /// CFF outlines, whose CIDs a viewer cannot remap: the font goes in
+    /// whole. The code is the glyph id, or for a CID-keyed CFF the CID its
+    /// charset gives the glyph (ISO 32000-1, 9.7.4.2).
+    Whole(Option<BTreeMap<u16, u16>>),
+}
+
+impl Coding {
+    /// From the font as the shaper reads it (a collection's first face).
+    fn of(font: &[u8]) -> Coding {
+        let program = whole(font);
+        if program.starts_with(b"OTTO") {
+            Coding::Whole(printpdf::cff_charset_gid_to_cid_map(&program, 0))
+        } else {
+            Coding::Subset
+        }
+    }
+
+    fn code(&self, gid: u16) -> u16 {
+        match self {
+            Coding::Whole(Some(cids)) => cids.get(&gid).copied().unwrap_or(gid),
+            Coding::Subset | Coding::Whole(None) => gid,
+        }
+    }
+}
+
+/// Each face's [`Coding`]: what the painter asks for a glyph's code.
+pub struct Codes([Coding; 4]);
+
+impl Codes {
+    pub fn new(shaper: &Shaper) -> Codes {
+        Codes(Face::ALL.map(|f| Coding::of(shaper.font_bytes(f))))
+    }
+
+    /// The code that shows glyph `gid` of `face`.
+    pub fn code(&self, face: Face, gid: u16) -> u16 {
+        self.0[face as usize].code(gid)
+    }
+}
+
+/// What the glyphs of each face stand for while some pages are painted, by
+/// glyph id: `None` unused, `Some("")` used only as the rest of a cluster
+/// (no text of its own). Dense, as long as the glyph ids used: one per
+/// chapter being painted, turned into [`Glyphs`] once it is.
 pub struct Usage<'s> {
     faces: [Vec<Option<&'s str>>; 4],
 }
@@ -33,6 +84,8 @@ impl<'s> Usage<'s> {
         Usage { faces: Default::default() }
     }
 
+    /// A use of a glyph: the later use wins, ToUnicode holding one string
+    /// per glyph.
     pub fn record(&mut self, face: Face, gid: u16, text: Option<&'s str>) {
         let v = &mut self.faces[face as usize];
         if v.len() <= gid as usize {
@@ -41,36 +94,41 @@ impl<'s> Usage<'s> {
         v[gid as usize] = Some(text.unwrap_or(""));
     }
 
-    /// This usage followed by `later`'s: the later use of a glyph wins.
-    pub fn then(mut self, later: Usage<'s>) -> Usage<'s> {
-        for (mine, theirs) in self.faces.iter_mut().zip(later.faces) {
-            if mine.len() < theirs.len() {
-                mine.resize(theirs.len(), None);
-            }
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                if t.is_some() {
-                    *m = t;
-                }
-            }
-        }
-        self
+    /// The glyphs used, each once.
+    pub fn glyphs(&self) -> Glyphs {
+        Glyphs(self.faces.each_ref().map(|v| {
+            v.iter().enumerate().filter_map(|(gid, t)| t.map(|t| (gid as u16, Box::from(t)))).collect()
+        }))
     }
 }
 
-/// A glyph as the content stream shows it: its code and the advance the
-/// viewer takes from /W (1/1000 em).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Coded {
-    pub code: u16,
-    pub width: f32,
+/// The distinct glyphs some pages show, by face, sorted by glyph id, and
+/// what each stands for (`""`: the rest of a cluster). Sparse and owned, so
+/// that each chapter's pages hand theirs back, whichever shaper painted them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Glyphs([Vec<(u16, Box<str>)>; 4]);
+
+impl Glyphs {
+    /// These glyphs followed by `later`'s pages: the later use of a glyph
+    /// gives its text.
+    pub fn then(self, later: Glyphs) -> Glyphs {
+        let mut faces = self.0;
+        for (mine, theirs) in faces.iter_mut().zip(later.0) {
+            if theirs.is_empty() {
+                continue;
+            }
+            let mut merged: BTreeMap<u16, Box<str>> = std::mem::take(mine).into_iter().collect();
+            merged.extend(theirs);
+            *mine = merged.into_iter().collect();
+        }
+        Glyphs(faces)
+    }
 }
 
 /// One face, subset and ready to write: everything but the object
 /// numbers, so the costly part runs on any thread.
 struct EmbeddedFace {
     face: Face,
-    /// By original glyph id.
-    glyphs: Vec<Coded>,
     /// `XXXXXX+Name` when subset.
     base_font: String,
     kind: Kind,
@@ -83,6 +141,8 @@ struct EmbeddedFace {
     program_dict: Vec<u8>,
     /// The ToUnicode CMap, deflated.
     to_unicode: Vec<u8>,
+    /// The /CIDToGIDMap stream, deflated, when the subset renumbered glyphs.
+    cid_to_gid: Option<Vec<u8>>,
 }
 
 /// The faces the book uses, embedded.
@@ -98,21 +158,17 @@ pub fn pdf_width(shaper: &Shaper, face: Face, gid: u16) -> f32 {
 
 impl Fonts {
     /// Subsets each face used, one per thread.
-    pub fn embed(shaper: &Shaper, usage: &Usage) -> Result<Fonts, PdfError> {
-        let used: Vec<Face> =
-            Face::ALL.into_iter().filter(|&f| usage.faces[f as usize].iter().any(Option::is_some)).collect();
-        let faces = parallel::map(&used, |&f| EmbeddedFace::new(shaper, f, &usage.faces[f as usize]));
+    pub fn embed(shaper: &Shaper, codes: &Codes, glyphs: &Glyphs) -> Result<Fonts, PdfError> {
+        let used: Vec<Face> = Face::ALL.into_iter().filter(|&f| !glyphs.0[f as usize].is_empty()).collect();
+        let faces = parallel::map(&used, |&f| {
+            EmbeddedFace::new(shaper, f, &codes.0[f as usize], &glyphs.0[f as usize])
+        });
         Ok(Fonts { faces: faces.into_iter().collect::<Result<_, _>>()? })
     }
 
     /// The faces embedded.
     pub fn faces(&self) -> impl Iterator<Item = Face> + '_ {
         self.faces.iter().map(|e| e.face)
-    }
-
-    /// A face's glyphs by original id, for the content streams.
-    pub fn glyphs(&self, face: Face) -> &[Coded] {
-        self.faces.iter().find(|e| e.face == face).map(|e| &e.glyphs[..]).unwrap_or(&[])
     }
 
     /// Writes each face's objects at its reserved reference.
@@ -126,38 +182,32 @@ impl Fonts {
 }
 
 impl EmbeddedFace {
-    fn new(shaper: &Shaper, face: Face, used: &[Option<&str>]) -> Result<EmbeddedFace, PdfError> {
+    fn new(shaper: &Shaper, face: Face, coding: &Coding, used: &[(u16, Box<str>)]) -> Result<EmbeddedFace, PdfError> {
         let bytes = shaper.font_bytes(face);
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
             .ok_or_else(|| PdfError(format!("the {face:?} font cannot be embedded")))?;
         // a glyph with no text of its own reads as U+FFFD, as printpdf had it
         let wanted: BTreeMap<u16, String> = used
             .iter()
-            .enumerate()
-            .filter_map(|(gid, t)| t.map(|t| (gid as u16, if t.is_empty() { "\u{FFFD}" } else { t }.to_string())))
+            .map(|(gid, t)| (*gid, if t.is_empty() { "\u{FFFD}" } else { t }.to_string()))
             .collect();
         let name = parsed.font_name.clone().unwrap_or_else(|| tag(face).to_string());
-        // new glyph id by old, and the font program
-        let (renumber, program, base_font): (Vec<(u16, u16)>, Vec<u8>, String) =
-            match printpdf::subset_font(&parsed, &wanted) {
-                Ok(s) => (
-                    s.glyph_mapping.iter().map(|(&old, &(new, _))| (old, new)).collect(),
-                    s.bytes,
-                    format!("{}+{name}", tag(face)),
-                ),
-                // a font the subsetter cannot handle goes in whole, as printpdf did
-                Err(_) => (wanted.keys().map(|&g| (g, g)).collect(), whole(bytes), name),
-            };
-        // CID-keyed CFF: the codes are the charset's CIDs, not glyph ids
-        let cids = printpdf::cff_charset_gid_to_cid_map(&program, 0);
-        let code = |new: u16| cids.as_ref().and_then(|m| m.get(&new).copied()).unwrap_or(new);
-        let mut glyphs = vec![Coded::default(); used.len()];
-        let mut coded = Vec::with_capacity(renumber.len());
-        for (old, new) in renumber {
-            let g = Coded { code: code(new), width: pdf_width(shaper, face, old) };
-            glyphs[old as usize] = g;
-            coded.push((g.code, g.width, wanted[&old].clone()));
-        }
+        let subset = match coding {
+            Coding::Subset => printpdf::subset_font(&parsed, &wanted).ok(),
+            Coding::Whole(_) => None,
+        };
+        // the font program, and the subset's glyph id by CID (original id)
+        let (program, base_font, cid_to_gid) = match subset {
+            Some(s) => {
+                let renumber: Vec<(u16, u16)> = s.glyph_mapping.iter().map(|(&old, &(new, _))| (old, new)).collect();
+                (s.bytes, format!("{}+{name}", tag(face)), Some(cid_to_gid_map(&renumber)))
+            }
+            // a font the subsetter cannot handle goes in whole, as printpdf did
+            None => (whole(bytes), name, None),
+        };
+        let mut coded: Vec<(u16, f32, String)> =
+            wanted.into_iter().map(|(gid, t)| (coding.code(gid), pdf_width(shaper, face, gid), t)).collect();
+        // a CID-keyed charset need not keep the glyphs' order
         coded.sort_by_key(|c| c.0);
         let unicode: Vec<(u16, String)> = coded.iter().map(|(c, _, t)| (*c, t.clone())).collect();
         let cmap = printpdf::generate_cmap_string(&parsed, &FontId(tag(face).into()), &unicode);
@@ -165,7 +215,6 @@ impl EmbeddedFace {
         let mut deflater = Deflater::new(FONT_LEVEL);
         Ok(EmbeddedFace {
             face,
-            glyphs,
             base_font,
             kind,
             metrics: metrics(&parsed),
@@ -173,6 +222,7 @@ impl EmbeddedFace {
             program: deflater.deflate(&program)?,
             program_dict,
             to_unicode: deflater.deflate(cmap.as_bytes())?,
+            cid_to_gid: cid_to_gid.map(|m| deflater.deflate(&m)).transpose()?,
         })
     }
 
@@ -182,6 +232,11 @@ impl EmbeddedFace {
         dict.raw(b"/Filter/FlateDecode");
         w.stream(file, &dict, &self.program);
         w.stream(to_unicode, b"/Filter/FlateDecode", &self.to_unicode);
+        let map = self.cid_to_gid.as_ref().map(|m| {
+            let r = w.reserve();
+            w.stream(r, b"/Filter/FlateDecode", m);
+            r
+        });
         w.obj(descriptor, |o| {
             o.raw(b"<</Type/FontDescriptor/FontName").name(self.base_font.as_bytes()).raw(&self.metrics);
             o.raw(b"/").raw(self.kind.file_key.as_bytes()).raw(b" ").reference(file).raw(b">>");
@@ -192,7 +247,10 @@ impl EmbeddedFace {
             o.raw(b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor ");
             o.reference(descriptor).raw(b"/DW 1000/W").raw(&self.widths);
             if self.kind.cid_font == "CIDFontType2" {
-                o.raw(b"/CIDToGIDMap/Identity");
+                match map {
+                    Some(r) => o.raw(b"/CIDToGIDMap ").reference(r),
+                    None => o.raw(b"/CIDToGIDMap/Identity"),
+                };
             }
             o.raw(b">>");
         });
@@ -202,6 +260,18 @@ impl EmbeddedFace {
             o.raw(b"]/ToUnicode ").reference(to_unicode).raw(b">>");
         });
     }
+}
+
+/// A /CIDToGIDMap's bytes: for each CID (an original glyph id) up to the
+/// highest used, the glyph id it became in the subset, two bytes big-endian;
+/// 0 (.notdef) for the CIDs not used.
+fn cid_to_gid_map(renumber: &[(u16, u16)]) -> Vec<u8> {
+    let len = renumber.iter().map(|&(old, _)| old as usize + 1).max().unwrap_or(0);
+    let mut map = vec![0; 2 * len];
+    for &(old, new) in renumber {
+        map[2 * old as usize..][..2].copy_from_slice(&new.to_be_bytes());
+    }
+    map
 }
 
 /// What the outlines are: the descendant font's subtype and the key of its
@@ -294,13 +364,40 @@ mod tests {
         let (mut a, mut b) = (Usage::new(), Usage::new());
         a.record(Face::Regular, 3, Some("f"));
         a.record(Face::Regular, 9, Some("fi"));
+        a.record(Face::Regular, 9, Some("fl"));
         b.record(Face::Regular, 3, None);
         b.record(Face::Italic, 1, Some(" "));
-        let u = a.then(b);
-        assert_eq!(u.faces[Face::Regular as usize][3], Some(""));
-        assert_eq!(u.faces[Face::Regular as usize][9], Some("fi"));
-        assert_eq!(u.faces[Face::Italic as usize][1], Some(" "));
-        assert!(u.faces[Face::Bold as usize].is_empty());
+        let mut c = Usage::new();
+        c.record(Face::Regular, 5, Some("e"));
+        let u = a.glyphs().then(b.glyphs()).then(c.glyphs());
+        let regular: Vec<(u16, &str)> = u.0[Face::Regular as usize].iter().map(|(g, t)| (*g, &**t)).collect();
+        assert_eq!(regular, [(3, ""), (5, "e"), (9, "fl")]);
+        assert_eq!(u.0[Face::Italic as usize], [(1, Box::from(" "))]);
+        assert!(u.0[Face::Bold as usize].is_empty());
+        // in the other order, the other texts win
+        let v = b.glyphs().then(a.glyphs());
+        assert_eq!(v.0[Face::Regular as usize][0], (3, Box::from("f")));
+    }
+
+    #[test]
+    fn the_cid_to_gid_map_gives_each_original_glyph_its_subset_id() {
+        assert_eq!(cid_to_gid_map(&[(0, 0), (3, 1), (0x102, 2)]).len(), 2 * 0x103);
+        let map = cid_to_gid_map(&[(0, 0), (3, 1), (5, 0x0102)]);
+        assert_eq!(map, [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2]);
+        assert!(cid_to_gid_map(&[]).is_empty());
+    }
+
+    #[test]
+    fn codes_are_glyph_ids_unless_a_cff_charset_says_otherwise() {
+        let style = crate::style::Style::builtin();
+        let shaper = Shaper::new(&style).unwrap();
+        // the shipped fonts are TrueType: subset, coded by original glyph id
+        let codes = Codes::new(&shaper);
+        assert!(codes.0.iter().all(|c| *c == Coding::Subset));
+        assert_eq!(codes.code(Face::Italic, 417), 417);
+        assert_eq!(Coding::Whole(None).code(417), 417);
+        let cids = Coding::Whole(Some(BTreeMap::from([(0, 0), (7, 1201)])));
+        assert_eq!((cids.code(7), cids.code(0)), (1201, 0));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Placed lines → PDF bytes, plus the plain-text layout trace. The PDF is
-//! written directly: `content` turns each page into its content stream,
-//! `fonts` subsets and describes the faces used, `document` lays out the
-//! objects around the pages, `objects` and `syntax` write the bytes.
+//! written directly: `content` turns each page into its content stream
+//! (`paint`: chapter pages on the threads that set them, as soon as they
+//! are paginated), `fonts` codes glyphs and subsets and describes the faces
+//! used, `document` lays out the objects around the pages, `objects` and
+//! `syntax` write the bytes.
 
 mod content;
 mod document;
@@ -13,11 +15,12 @@ use super::image::Embedded;
 use super::para::Line;
 use super::shape::Shaper;
 use super::PdfError;
-use crate::parallel;
-use content::{runs, walk, Painter, Step, Trace};
+use content::{Painter, Trace};
 use document::PdfWriter;
-use fonts::{Fonts, Usage};
-use objects::Deflater;
+pub use fonts::Codes;
+use fonts::{Fonts, Glyphs, Usage};
+pub use objects::Deflater;
+use objects::Open;
 use std::collections::BTreeMap;
 
 /// A line at its place: `x` from the page's left edge, `y` the baseline from
@@ -73,11 +76,7 @@ pub struct DocInfo<'a> {
 
 /// Deflate level of page content. Level 3 (zlib-rs' medium strategy) is
 /// about as fast as levels 1 and 2 here, for a much smaller file.
-const PAGE_LEVEL: u32 = 3;
-
-/// Pages are read and painted in chunks of this many, on every core; each
-/// chunk has its own compressor.
-const CHUNK: usize = 16;
+pub const PAGE_LEVEL: u32 = 3;
 
 /// About what a page's objects take besides its content.
 const PAGE_OBJECT: usize = 200;
@@ -114,72 +113,136 @@ impl FileId {
     }
 }
 
-/// Which glyphs some pages show, in each face, and what each stands for.
-fn usage<'s>(shaper: &'s Shaper, pages: &[PageOut]) -> Usage<'s> {
-    let mut usage = Usage::new();
-    for placed in pages.iter().flat_map(|p| &p.lines) {
-        for run in runs(&placed.line.pieces) {
-            let face = run[0].face;
-            walk(shaper, run, |s| {
-                if let Step::Glyph { gid, text, .. } = s {
-                    usage.record(face, gid, text);
-                }
-            });
-        }
-    }
-    usage
+/// Pages painted before their numbers are known: each one's content
+/// (empty: nothing to paint), the glyphs they show and their part of the
+/// layout trace. What a chapter's thread hands back: a long book's lines
+/// are dropped as soon as painted.
+#[derive(Debug, Default, PartialEq)]
+pub struct Painted {
+    /// Each page's content: an open zlib stream when deflated (ended with
+    /// its folio once pages are numbered), else `z` holds it as written.
+    contents: Vec<Open>,
+    deflated: bool,
+    glyphs: Glyphs,
+    trace: Trace,
 }
 
+impl Painted {
+    pub fn pages(&self) -> usize {
+        self.contents.len()
+    }
+}
+
+/// Paints pages one at a time, each deflated by `deflater` and left open,
+/// or kept as written without one (a folio: it ends a page's stream).
+pub fn paint<'a>(
+    shaper: &'a Shaper<'a>,
+    codes: &'a Codes,
+    images: &'a BTreeMap<usize, Embedded>,
+    pages: impl IntoIterator<Item = PageOut>,
+    mut deflater: Option<&mut Deflater>,
+    layout: bool,
+) -> Result<Painted, PdfError> {
+    let painter = Painter { shaper, codes, images };
+    let mut usage = Usage::new();
+    let mut trace = Trace { on: layout, ..Trace::default() };
+    let (mut raw, mut contents) = (Vec::new(), Vec::new());
+    for page in pages {
+        painter.page(&page, &mut raw, &mut usage, &mut trace);
+        contents.push(match deflater.as_deref_mut() {
+            _ if raw.is_empty() => Open::default(),
+            Some(d) => d.open(&raw)?,
+            None => Open { z: raw.clone(), adler: 0 },
+        });
+    }
+    Ok(Painted { contents, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
+}
+
+/// A chapter's pages, painted, and what is painted over them once their
+/// numbers are known.
+pub struct Chapter {
+    /// The number of its first page (odd).
+    pub start: usize,
+    /// Its pages (none: an empty chapter, one blank page).
+    pub body: Painted,
+    /// One per page: its folio.
+    pub folios: Vec<PageOut>,
+}
+
+/// The file: the front matter's pages (numbered from 1) painted here, then
+/// the chapters', a blank page before a chapter where it must open on the
+/// right. Fonts are subset once every page is painted.
 pub fn render(
     shaper: &Shaper,
-    pages: &[PageOut],
+    codes: &Codes,
+    front: Vec<PageOut>,
+    chapters: Vec<Chapter>,
     info: &DocInfo,
     images: BTreeMap<usize, Embedded>,
     layout: bool,
 ) -> Result<(Vec<u8>, Option<String>), PdfError> {
-    let chunks: Vec<(usize, &[PageOut])> = pages.chunks(CHUNK).enumerate().map(|(k, c)| (k * CHUNK, c)).collect();
-    // one usage per core, not per chunk: each is as long as the fonts'
-    // glyph ranges, and 200 of them were half of a long book's peak memory
-    let parts = parallel::map(&parallel::parts(pages), |part| usage(shaper, part));
-    let fonts = Fonts::embed(shaper, &parts.into_iter().fold(Usage::new(), Usage::then))?;
-    let mut doc = PdfWriter::new(info, pages.len(), &fonts);
-    let images = doc.images(images).clone();
-    let painter = Painter { shaper, fonts: &fonts, images: &images };
-    let painted: Vec<Painted> =
-        parallel::map(&chunks, |&(first, part)| paint(&painter, first, part, layout)).into_iter().collect::<Result<_, _>>()?;
-    // room for it all at once, and each chunk dropped once copied: no
-    // moment holds two copies of the pages
-    doc.reserve(painted.iter().flat_map(|p| &p.contents).map(|c| c.len() + PAGE_OBJECT).sum());
-    let mut trace = Trace { on: layout, text: TRACE_HEADER.to_string(), figures: String::new() };
-    trace.text.reserve(painted.iter().map(|p| p.trace.text.len()).sum());
+    let links: Vec<Vec<Link>> = front.iter().map(|p| p.links.clone()).collect();
+    let mut front = paint(shaper, codes, &images, front, Some(&mut Deflater::new(PAGE_LEVEL)), layout)?;
+    let mut chapters = chapters
+        .into_iter()
+        .map(|c| Ok((c.start, c.body, paint(shaper, codes, &images, c.folios, None, layout)?)))
+        .collect::<Result<Vec<_>, PdfError>>()?;
+    // ToUnicode keeps a glyph's last use in page order: within a chapter,
+    // a folio's digits come after its pages' text
+    let mut glyphs = std::mem::take(&mut front.glyphs);
+    for (_, body, folios) in &mut chapters {
+        glyphs = glyphs.then(std::mem::take(&mut body.glyphs)).then(std::mem::take(&mut folios.glyphs));
+    }
+    let fonts = Fonts::embed(shaper, codes, &glyphs)?;
+    let count = chapters.last().map_or(front.pages(), |(start, body, _)| start - 1 + body.pages().max(1));
+    let mut doc = PdfWriter::new(info, count, &fonts);
+    doc.images(images);
+    let contents = front.contents.iter().chain(chapters.iter().flat_map(|(_, b, f)| b.contents.iter().chain(&f.contents)));
+    doc.reserve(contents.map(|c| c.z.len()).sum::<usize>() + count * PAGE_OBJECT);
+    let (mut text, mut figures) = (TRACE_HEADER.to_string(), String::new());
     let mut id = FileId::new();
-    for (&(_, part), painted) in chunks.iter().zip(painted) {
-        for (page, content) in part.iter().zip(&painted.contents) {
-            id.update(content.iter().copied());
-            doc.page(content, &page.links)?;
+    let mut bare = Deflater::bare(PAGE_LEVEL);
+    for (k, (content, links)) in front.contents.iter().zip(&links).enumerate() {
+        let (end, deflated) = ending(&mut bare, content, front.deflated, b"")?;
+        id.update(content.z.iter().chain(&end).copied());
+        doc.page(&[&content.z, &end], deflated, links)?;
+        front.trace.text.numbered(k, k + 1, &mut text);
+        front.trace.figures.numbered(k, k + 1, &mut figures);
+    }
+    let mut number = front.pages();
+    // each chapter's contents dropped once copied: no moment holds two
+    // copies of the pages
+    for (start, body, folios) in chapters {
+        for _ in number + 1..start {
+            doc.page(&[], false, &[])?;
         }
-        trace.text.push_str(&painted.trace.text);
-        trace.figures.push_str(&painted.trace.figures);
+        number = start - 1;
+        for (k, (content, folio)) in body.contents.iter().zip(&folios.contents).enumerate() {
+            number += 1;
+            let (end, deflated) = ending(&mut bare, content, body.deflated, &folio.z)?;
+            id.update(content.z.iter().chain(&end).copied());
+            doc.page(&[&content.z, &end], deflated, &[])?;
+            body.trace.text.numbered(k, number, &mut text);
+            folios.trace.text.numbered(k, number, &mut text);
+            body.trace.figures.numbered(k, number, &mut figures);
+        }
+        if body.pages() == 0 {
+            number += 1;
+            doc.page(&[], false, &[])?;
+        }
     }
     let bytes = doc.finish(&fonts, &id.finish(info))?;
-    Ok((bytes, layout.then(|| trace.text + &trace.figures)))
+    Ok((bytes, layout.then(|| text + &figures)))
 }
 
-/// Some pages painted: each one's content, deflated, and their part of the
-/// layout trace.
-struct Painted {
-    contents: Vec<Vec<u8>>,
-    trace: Trace,
-}
-
-/// Paints and deflates pages, the first of them numbered `first` + 1.
-fn paint(painter: &Painter, first: usize, pages: &[PageOut], layout: bool) -> Result<Painted, PdfError> {
-    let mut deflater = Deflater::new(PAGE_LEVEL);
-    let (mut raw, mut trace) = (Vec::new(), Trace { on: layout, ..Trace::default() });
-    let mut contents = Vec::with_capacity(pages.len());
-    for (k, page) in pages.iter().enumerate() {
-        painter.page(first + k + 1, page, &mut raw, &mut trace);
-        contents.push(if raw.is_empty() { Vec::new() } else { deflater.deflate(&raw)? });
+/// What follows a page's painted body in its one content stream, `tail`
+/// (its folio) painted after it, and whether the stream is deflated: a
+/// deflated body is closed with the tail deflated on its own (a few bytes
+/// more than deflating both together, far fewer than a second stream).
+fn ending(bare: &mut Deflater, body: &Open, deflated: bool, tail: &[u8]) -> Result<(Vec<u8>, bool), PdfError> {
+    if deflated && !body.z.is_empty() {
+        Ok((bare.close(body, tail)?, true))
+    } else {
+        Ok((tail.to_vec(), false))
     }
-    Ok(Painted { contents, trace })
 }

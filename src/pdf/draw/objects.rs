@@ -39,9 +39,18 @@ impl ObjWriter {
     /// Writes a stream: `dict` holds its entries but /Length, `data` is
     /// written as is.
     pub fn stream(&mut self, r: Ref, dict: &[u8], data: &[u8]) {
+        self.stream_parts(r, dict, &[data]);
+    }
+
+    /// A stream whose data is `parts` one after the other.
+    pub fn stream_parts(&mut self, r: Ref, dict: &[u8], parts: &[&[u8]]) {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
         self.obj(r, |o| {
-            o.raw(b"<<").raw(dict).raw(b"/Length ").int(data.len() as i64).raw(b">>stream\n");
-            o.raw(data).raw(b"\nendstream");
+            o.raw(b"<<").raw(dict).raw(b"/Length ").int(len as i64).raw(b">>stream\n");
+            for p in parts {
+                o.raw(p);
+            }
+            o.raw(b"\nendstream");
         });
     }
 
@@ -72,14 +81,54 @@ impl ObjWriter {
 /// streams, with the PDF backend's error.
 pub struct Deflater(crate::deflate::Deflater);
 
+/// A zlib stream left open, so that more can be appended once it is known
+/// (a page's folio, painted once pages are numbered): the header and
+/// blocks, ending on a byte boundary with no final block, and the Adler-32
+/// of what they hold. [`Deflater::close`] ends it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Open {
+    pub z: Vec<u8>,
+    pub adler: u32,
+}
+
+fn failed(e: flate2::CompressError) -> PdfError {
+    PdfError(format!("compressing a stream: {e}"))
+}
+
 impl Deflater {
     pub fn new(level: u32) -> Self {
         Deflater(crate::deflate::Deflater::zlib(level))
     }
 
-    pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
-        self.0.deflate(data).map_err(|e| PdfError(format!("compressing a stream: {e}")))
+    /// Bare deflate, no zlib header or trailer: what [`Deflater::close`] needs.
+    pub fn bare(level: u32) -> Self {
+        Deflater(crate::deflate::Deflater::raw(level))
     }
+
+    pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
+        self.0.deflate(data).map_err(failed)
+    }
+
+    /// `data` as an open stream: no final block or trailer is written.
+    pub fn open(&mut self, data: &[u8]) -> Result<Open, PdfError> {
+        Ok(Open { z: self.0.flush(data).map_err(failed)?, adler: adler32(1, data) })
+    }
+
+    /// What ends `open` with `tail` appended (a bare deflater's job): a
+    /// deflate stream of its own, whose last block is final, then the zlib
+    /// trailer, the Adler-32 of all the data.
+    pub fn close(&mut self, open: &Open, tail: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let mut end = self.deflate(tail)?;
+        end.extend_from_slice(&adler32(open.adler, tail).to_be_bytes());
+        Ok(end)
+    }
+}
+
+/// Adler-32 (zlib's checksum) of `data` continued from `adler` (1: of nothing).
+pub fn adler32(adler: u32, data: &[u8]) -> u32 {
+    let mut a = adler2::Adler32::from_checksum(adler);
+    a.write_slice(data);
+    a.checksum()
 }
 
 #[cfg(test)]
@@ -109,6 +158,25 @@ mod tests {
         let stream = doc.get_object((data.0, 0)).unwrap().as_stream().unwrap();
         assert_eq!(stream.decompressed_content().unwrap(), b"BT ET");
         assert_eq!(doc.trailer.get(b"ID").unwrap().as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_open_stream_closed_with_a_tail_inflates_to_both() {
+        let body: Vec<u8> = (0..20_000u32).map(|k| (k * k % 251) as u8).collect();
+        let tail = b"BT /F 9 Tf (12) Tj ET\n";
+        let open = Deflater::new(3).open(&body).unwrap();
+        let mut bare = Deflater::bare(3);
+        for tail in [&tail[..], b""] {
+            let mut z = open.z.clone();
+            z.extend(bare.close(&open, tail).unwrap());
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&z[..]), &mut out).unwrap();
+            assert_eq!(out, [&body[..], tail].concat());
+        }
+        // of nothing, and of one chunk or many: as zlib has it
+        assert_eq!(adler32(1, b""), 1);
+        assert_eq!(adler32(1, b"Wikipedia"), 0x11E6_0398);
+        assert_eq!(adler32(adler32(1, &body[..7000]), &body[7000..]), adler32(1, &body));
     }
 
     #[test]
