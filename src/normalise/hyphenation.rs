@@ -180,8 +180,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     let r_el = right.split('-').next().unwrap_or(right);
     // No typesetter leaves one letter alone at a break (`T- shirt`, `ctrl- C`).
     let one_letter = l_el.chars().count() == 1 || r_el.chars().count() == 1;
-    if one_letter || first_upper_then_lower(right) || left.ends_with("-t") || rl.starts_with("t-") {
+    if one_letter || left.ends_with("-t") || rl.starts_with("t-") {
         return (Decision::Keep, Evidence::Habit);
+    }
+    if first_upper_then_lower(right) {
+        // A capital inside the left piece (`PyThread- State`): the next hump
+        // of a CamelCase name, not a compound of names (`Saint- Germain`).
+        return (if inner_capital(l_el) { Decision::Join } else { Decision::Keep }, Evidence::Habit);
     }
     let after_t_or_d = left.ends_with(['t', 'd']);
     // Imperatives end in `e`, `s`, `z` (`garde-les`, `montre-leur`).
@@ -227,6 +232,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if en.on && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
+    // The joined form is no word, and one piece is a compound element the
+    // book uses: it begins (`non-`) or ends (`-style`) two distinct
+    // hyphenated compounds or more, and over twice as many as the closed-up
+    // words it begins or ends.
+    if element(l_el) && element(r_el) && compound_element(&l_low, &r_el.to_lowercase(), vocab) {
+        return (Decision::Keep, Evidence::Elements);
+    }
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
     // while one side is (`mort- vivante`); alone, each is a warning.
@@ -236,6 +248,18 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// `l` begins, or `r` ends, at least two distinct hyphenated compounds of
+/// the book and over twice as many as the closed-up words made with it.
+fn compound_element(l: &str, r: &str, vocab: &Vocabulary) -> bool {
+    let strong = |(hyphenated, closed): (u32, u32)| hyphenated >= 2 && hyphenated > 2 * closed;
+    (l.chars().count() >= 2 && strong(vocab.head_habit(l))) || (r.chars().count() >= 2 && strong(vocab.tail_habit(r)))
+}
+
+/// A lower-case letter followed by a capital: `PyThread`, `myExtension`.
+fn inner_capital(w: &str) -> bool {
+    w.chars().zip(w.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
 }
 
 /// Does the book hyphenate these elements more than it closes them up?
@@ -488,6 +512,13 @@ mod tests {
         assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
         assert_eq!(en("with good- will", "good-humour, good-breeding"), "with good-will");
         assert_eq!(en("with good- will", "goodness"), "with goodwill");
+        // A compound element the book uses, before or after a piece that
+        // makes no word joined; not when the element is mostly closed up.
+        assert_eq!(en("an Eiffel- style contract", "PIL-style, Autoconf-style"), "an Eiffel-style contract");
+        assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal"), "a non-hypertextual page");
+        assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
+        // CamelCase names break between humps; compounds of names keep.
+        assert_eq!(en("a PyThread- State, Anglo- Saxon", ""), "a PyThreadState, Anglo-Saxon");
     }
 
     #[test]
