@@ -188,6 +188,11 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         // of a CamelCase name, not a compound of names (`Saint- Germain`).
         return (if inner_capital(l_el) { Decision::Join } else { Decision::Keep }, Evidence::Habit);
     }
+    // Lower case, then a piece in capitals (`da- DK`, `non- ASCII`): no word
+    // changes case so at a syllable.
+    if left.ends_with(char::is_lowercase) && r_el.chars().count() >= 2 && r_el.chars().all(char::is_uppercase) {
+        return (Decision::Keep, Evidence::Habit);
+    }
     let after_t_or_d = left.ends_with(['t', 'd']);
     // Imperatives end in `e`, `s`, `z` (`garde-les`, `montre-leur`).
     let imperative = left.ends_with(['e', 's', 'z']) && matches!(rl.as_str(), "les" | "leur" | "leurs");
@@ -519,6 +524,7 @@ mod tests {
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
         // CamelCase names break between humps; compounds of names keep.
         assert_eq!(en("a PyThread- State, Anglo- Saxon", ""), "a PyThreadState, Anglo-Saxon");
+        assert_eq!(en("locale da- DK, non- ASCII", ""), "locale da-DK, non-ASCII");
     }
 
     #[test]
