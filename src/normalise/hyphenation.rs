@@ -6,12 +6,15 @@
 //! how the book itself writes the word (joined or hyphenated, book-wide
 //! vocabulary); a list of the language's hyphenated words (French:
 //! Dicollecte's); compounding habits (one letter alone on a side, a capital
-//! after the hyphen, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
+//! after the hyphen but not inside a CamelCase name, a lower-case piece
+//! before one in capitals, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
 //! English word lists: a suffix piece (`art- lessness`) or a listed joined
 //! form, inflections included, is joined, unless both halves are words and
 //! the book hyphenates more than it closes up their elements elsewhere;
 //! prefixes (`ex-`, `demi-`); compound elements the book uses elsewhere;
-//! English words standing alone on both sides; last, the hyphenation
+//! English words standing alone on both sides; when the joined form is no
+//! word, a piece the book often hyphenates in other compounds (`non-`,
+//! `-style`); last, the hyphenation
 //! patterns as a hint (a break the patterns would not make keeps its hyphen
 //! with a second sign: both sides words, or one side a word and the joined
 //! form none). Weak evidence gives a warning.
