@@ -175,6 +175,15 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if j != h {
         return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
     }
+    if j == 0 && h == 0 {
+        // The book silent on this form but hyphenating an inflection of it
+        // (`mort-vivant` for `mort- vivante`). Not the other way: a joined
+        // inflection cost more kept compounds than it saved breaks.
+        let (j, h) = inflected_counts(left, right, lang, vocab);
+        if h > j {
+            return (Decision::Keep, Evidence::Elements);
+        }
+    }
     let listed_compound = |w: String| fr_compounds().contains(w.to_lowercase().replace('’', "'").as_str());
     if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
         return (Decision::Keep, Evidence::Dictionary);
@@ -256,6 +265,20 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// How often the book writes `left` + `right` joined and hyphenated with
+/// the right piece inflected otherwise: an ending added or taken off.
+fn inflected_counts(left: &str, right: &str, lang: Lang, vocab: &Vocabulary) -> (u32, u32) {
+    let endings: &[&str] = match lang {
+        Lang::French => &["e", "s", "es", "x"],
+        Lang::English => &["s", "es"],
+        Lang::Other => &[],
+    };
+    let r = right.to_lowercase();
+    let mut forms: Vec<String> = endings.iter().map(|e| format!("{r}{e}")).collect();
+    forms.extend(endings.iter().filter_map(|e| r.strip_suffix(e)).filter(|s| s.chars().count() >= 2).map(String::from));
+    forms.iter().fold((0, 0), |(j, h), f| (j + vocab.count(&format!("{left}{f}")), h + vocab.count(&format!("{left}-{f}"))))
 }
 
 /// `l` begins, or `r` ends, at least two distinct hyphenated compounds of
@@ -497,6 +520,8 @@ mod tests {
         assert_eq!(fr("par exem- ple"), "par exemple");
         assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
+        assert_eq!(fix("une mort- vivante", "un mort-vivant", "fr"), "une mort-vivante");
+        assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
     }
 
