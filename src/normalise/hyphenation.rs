@@ -175,7 +175,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if j != h {
         return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
     }
-    if j == 0 && h == 0 {
+    // (Only a piece that begins a hyphenated compound of the book can.)
+    if j == 0 && h == 0 && vocab.head(left.split('-').next().unwrap_or(left)) > 0 {
         // The book silent on this form but hyphenating an inflection of it
         // (`mort-vivant` for `mort- vivante`). Not the other way: a joined
         // inflection cost more kept compounds than it saved breaks.
@@ -278,7 +279,11 @@ fn inflected_counts(left: &str, right: &str, lang: Lang, vocab: &Vocabulary) -> 
     let r = right.to_lowercase();
     let mut forms: Vec<String> = endings.iter().map(|e| format!("{r}{e}")).collect();
     forms.extend(endings.iter().filter_map(|e| r.strip_suffix(e)).filter(|s| s.chars().count() >= 2).map(String::from));
-    forms.iter().fold((0, 0), |(j, h), f| (j + vocab.count(&format!("{left}{f}")), h + vocab.count(&format!("{left}-{f}"))))
+    let h = forms.iter().map(|f| vocab.count(&format!("{left}-{f}"))).sum();
+    if h == 0 {
+        return (0, 0);
+    }
+    (forms.iter().map(|f| vocab.count(&format!("{left}{f}"))).sum(), h)
 }
 
 /// `l` begins, or `r` ends, at least two distinct hyphenated compounds of
