@@ -175,6 +175,8 @@ fn normalise_dehyphenation_english_licences() {
     }
     let total = english_score(&texts, 3, "en licences");
     assert!(total.join_total > 200, "too few breaks to measure");
+    // Floors under what was measured (99.52%), not targets.
+    assert!(total.overall() >= 0.99, "overall {:.4}", total.overall());
     assert_eq!(total.collateral, 0);
     assert_eq!(total.distractors_ok, total.distractors);
 }
@@ -191,6 +193,9 @@ fn normalise_dehyphenation_english_perl_docs() {
     let texts: Vec<String> = pods.iter().map(|p| pod_prose(&std::fs::read_to_string(p).unwrap_or_default()).join("\n\n")).filter(|t| !t.is_empty()).collect();
     let total = english_score(&texts, 3, "en perl docs");
     assert!(total.join_total > 500 && total.keep_total > 100, "too few breaks to measure");
+    // Floors under what was measured (98.34%, kept 94.36%), not targets.
+    assert!(total.overall() >= 0.98, "overall {:.4}", total.overall());
+    assert!(total.keep_ok * 100 >= total.keep_total * 93, "kept hyphens {}/{}", total.keep_ok, total.keep_total);
     assert_eq!(total.collateral, 0);
     assert_eq!(total.distractors_ok, total.distractors);
 }

@@ -6,12 +6,15 @@
 //! how the book itself writes the word (joined or hyphenated, book-wide
 //! vocabulary); a list of the language's hyphenated words (French:
 //! Dicollecte's); compounding habits (one letter alone on a side, a capital
-//! after the hyphen, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
+//! after the hyphen but not inside a CamelCase name, a lower-case piece
+//! before one in capitals, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
 //! English word lists: a suffix piece (`art- lessness`) or a listed joined
 //! form, inflections included, is joined, unless both halves are words and
 //! the book hyphenates more than it closes up their elements elsewhere;
 //! prefixes (`ex-`, `demi-`); compound elements the book uses elsewhere;
-//! English words standing alone on both sides; last, the hyphenation
+//! English words standing alone on both sides; when the joined form is no
+//! word, a piece the book often hyphenates in other compounds (`non-`,
+//! `-style`); last, the hyphenation
 //! patterns as a hint (a break the patterns would not make keeps its hyphen
 //! with a second sign: both sides words, or one side a word and the joined
 //! form none). Weak evidence gives a warning.
@@ -172,6 +175,16 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if j != h {
         return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
     }
+    // (Only a piece that begins a hyphenated compound of the book can.)
+    if j == 0 && h == 0 && vocab.head(left.split('-').next().unwrap_or(left)) > 0 {
+        // The book silent on this form but hyphenating an inflection of it
+        // (`mort-vivant` for `mort- vivante`). Not the other way: a joined
+        // inflection cost more kept compounds than it saved breaks.
+        let (j, h) = inflected_counts(left, right, lang, vocab);
+        if h > j {
+            return (Decision::Keep, Evidence::Elements);
+        }
+    }
     let listed_compound = |w: String| fr_compounds().contains(w.to_lowercase().replace('’', "'").as_str());
     if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
         return (Decision::Keep, Evidence::Dictionary);
@@ -180,7 +193,17 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     let r_el = right.split('-').next().unwrap_or(right);
     // No typesetter leaves one letter alone at a break (`T- shirt`, `ctrl- C`).
     let one_letter = l_el.chars().count() == 1 || r_el.chars().count() == 1;
-    if one_letter || first_upper_then_lower(right) || left.ends_with("-t") || rl.starts_with("t-") {
+    if one_letter || left.ends_with("-t") || rl.starts_with("t-") {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    if first_upper_then_lower(right) {
+        // A capital inside the left piece (`PyThread- State`): the next hump
+        // of a CamelCase name, not a compound of names (`Saint- Germain`).
+        return (if inner_capital(l_el) { Decision::Join } else { Decision::Keep }, Evidence::Habit);
+    }
+    // Lower case, then a piece in capitals (`da- DK`, `non- ASCII`): no word
+    // changes case so at a syllable.
+    if left.ends_with(char::is_lowercase) && r_el.chars().count() >= 2 && r_el.chars().all(char::is_uppercase) {
         return (Decision::Keep, Evidence::Habit);
     }
     let after_t_or_d = left.ends_with(['t', 'd']);
@@ -227,6 +250,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if en.on && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
+    // The joined form is no word, and one piece is a compound element the
+    // book uses: it begins (`non-`) or ends (`-style`) two distinct
+    // hyphenated compounds or more, and over twice as many as the closed-up
+    // words it begins or ends.
+    if element(l_el) && element(r_el) && compound_element(&l_low, &r_el.to_lowercase(), vocab) {
+        return (Decision::Keep, Evidence::Elements);
+    }
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
     // while one side is (`mort- vivante`); alone, each is a warning.
@@ -236,6 +266,36 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// How often the book writes `left` + `right` joined and hyphenated with
+/// the right piece inflected otherwise: an ending added or taken off.
+fn inflected_counts(left: &str, right: &str, lang: Lang, vocab: &Vocabulary) -> (u32, u32) {
+    let endings: &[&str] = match lang {
+        Lang::French => &["e", "s", "es", "x"],
+        Lang::English => &["s", "es"],
+        Lang::Other => &[],
+    };
+    let r = right.to_lowercase();
+    let mut forms: Vec<String> = endings.iter().map(|e| format!("{r}{e}")).collect();
+    forms.extend(endings.iter().filter_map(|e| r.strip_suffix(e)).filter(|s| s.chars().count() >= 2).map(String::from));
+    let h = forms.iter().map(|f| vocab.count(&format!("{left}-{f}"))).sum();
+    if h == 0 {
+        return (0, 0);
+    }
+    (forms.iter().map(|f| vocab.count(&format!("{left}{f}"))).sum(), h)
+}
+
+/// `l` begins, or `r` ends, at least two distinct hyphenated compounds of
+/// the book and over twice as many as the closed-up words made with it.
+fn compound_element(l: &str, r: &str, vocab: &Vocabulary) -> bool {
+    let strong = |(hyphenated, closed): (u32, u32)| hyphenated >= 2 && hyphenated > 2 * closed;
+    (l.chars().count() >= 2 && strong(vocab.head_habit(l))) || (r.chars().count() >= 2 && strong(vocab.tail_habit(r)))
+}
+
+/// A lower-case letter followed by a capital: `PyThread`, `myExtension`.
+fn inner_capital(w: &str) -> bool {
+    w.chars().zip(w.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
 }
 
 /// Does the book hyphenate these elements more than it closes them up?
@@ -465,6 +525,8 @@ mod tests {
         assert_eq!(fr("par exem- ple"), "par exemple");
         assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
+        assert_eq!(fix("une mort- vivante", "un mort-vivant", "fr"), "une mort-vivante");
+        assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
     }
 
@@ -488,6 +550,14 @@ mod tests {
         assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
         assert_eq!(en("with good- will", "good-humour, good-breeding"), "with good-will");
         assert_eq!(en("with good- will", "goodness"), "with goodwill");
+        // A compound element the book uses, before or after a piece that
+        // makes no word joined; not when the element is mostly closed up.
+        assert_eq!(en("an Eiffel- style contract", "PIL-style, Autoconf-style"), "an Eiffel-style contract");
+        assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal"), "a non-hypertextual page");
+        assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
+        // CamelCase names break between humps; compounds of names keep.
+        assert_eq!(en("a PyThread- State, Anglo- Saxon", ""), "a PyThreadState, Anglo-Saxon");
+        assert_eq!(en("locale da- DK, non- ASCII", ""), "locale da-DK, non-ASCII");
     }
 
     #[test]
