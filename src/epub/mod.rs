@@ -6,8 +6,8 @@ mod css;
 mod package;
 pub mod xhtml;
 
-use crate::book::Book;
-use crate::style::Style;
+use crate::book::{Book, Chapter};
+use crate::style::{Face, Style};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary};
 use std::fmt;
 
@@ -95,15 +95,27 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
 
     let faces = css::faces_used(book, style);
     b.stylesheet(css::stylesheet(style, &faces).as_bytes())?;
-    // Fonts are most of the book's bytes: epub-builder only lists them (an
-    // empty entry), and the package pass writes them with fast compression,
-    // or as deflated at compile time for the built-in ones.
-    let mut apart = Vec::new();
+    // Fonts and chapters are most of the book's bytes: epub-builder only
+    // lists them (an empty entry); they are made and deflated on every core
+    // (the built-in fonts were deflated at compile time), each chapter's
+    // XHTML dropped once deflated.
+    let hrefs: Vec<String> = book.assets.iter().map(|a| a.href.clone()).collect();
+    let jobs: Vec<Bulk> = faces.iter().map(|&f| Bulk::Font(f)).chain(book.chapters.iter().map(Bulk::Chapter)).collect();
+    let packed = crate::parallel::map_with(&jobs, || package::Packer::new(opts.modified), |packer, job| match *job {
+        Bulk::Font(face) => {
+            let font = style.font(face);
+            packer.pack(format!("OEBPS/{}", css::font_href(style, face)), &font.bytes, package::FONT_COMPRESSION, font.deflated)
+        }
+        Bulk::Chapter(c) => {
+            let doc = xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament);
+            packer.pack(format!("OEBPS/{}.xhtml", c.id), doc.as_bytes(), package::TEXT_COMPRESSION, None)
+        }
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .map_err(EpubError)?;
     for &face in &faces {
-        let href = css::font_href(style, face);
-        b.add_resource(&href, &[][..], "font/ttf")?;
-        let font = style.font(face);
-        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: &font.bytes[..], level: package::FONT_COMPRESSION, deflated: font.deflated });
+        b.add_resource(css::font_href(style, face), &[][..], "font/ttf")?;
     }
     for a in &book.assets {
         b.add_resource(&a.href, &a.bytes[..], a.media_type)?;
@@ -116,13 +128,8 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     b.add_content(EpubContent::new("title.xhtml", title_page(book, &l).as_bytes()).reftype(ReferenceType::TitlePage))?;
     b.add_content(EpubContent::new("contents.xhtml", contents_page(book, &l).as_bytes()).reftype(ReferenceType::Toc))?;
 
-    // Chapters, like fonts, are written and deflated apart, on every core.
-    let hrefs: Vec<String> = book.assets.iter().map(|a| a.href.clone()).collect();
-    let docs = crate::parallel::map(&book.chapters, |c| xhtml::chapter(c, &hrefs, &style.sheet.scene_break.ornament));
-    for (i, (c, doc)) in book.chapters.iter().zip(&docs).enumerate() {
-        let href = format!("{}.xhtml", c.id);
-        apart.push(package::Apart { name: format!("OEBPS/{href}"), bytes: doc.as_bytes(), level: package::TEXT_COMPRESSION, deflated: None });
-        let mut content = EpubContent::new(href, &[][..]).title(c.title.clone());
+    for (i, c) in book.chapters.iter().enumerate() {
+        let mut content = EpubContent::new(format!("{}.xhtml", c.id), &[][..]).title(c.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);
         }
@@ -131,7 +138,13 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
     let mut raw = Vec::new();
     b.generate(&mut raw)?;
     let fixes = package::Fixes { lang: lang.to_string(), modified: opts.modified, identifier: meta.identifier.clone(), landmarks_label: l.landmarks };
-    package::finish(&raw, &fixes, &apart).map_err(EpubError)
+    package::finish(&raw, &fixes, &packed).map_err(EpubError)
+}
+
+/// What goes into the package apart from epub-builder's zip.
+enum Bulk<'a> {
+    Font(Face),
+    Chapter(&'a Chapter),
 }
 
 fn parse_day(d: &str) -> Option<chrono::DateTime<chrono::Utc>> {

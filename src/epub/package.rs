@@ -17,17 +17,6 @@ pub struct Fixes {
     pub landmarks_label: &'static str,
 }
 
-/// An entry epub-builder only listed (its entry is empty): the bulk of the
-/// book, fonts and chapters, deflated here on every core.
-pub struct Apart<'a> {
-    /// The entry's name in the zip (`OEBPS/...`).
-    pub name: String,
-    pub bytes: &'a [u8],
-    pub level: u32,
-    /// `bytes` already deflated (a built-in font): copied, not compressed.
-    pub deflated: Option<Deflated>,
-}
-
 /// Fonts are deflated at level 1: a tenth of the time of the default level
 /// for a few percent more bytes.
 pub const FONT_COMPRESSION: u32 = 1;
@@ -35,25 +24,43 @@ pub const FONT_COMPRESSION: u32 = 1;
 /// default level 6 (229 KB against 211 KB) in under half the time.
 pub const TEXT_COMPRESSION: u32 = 3;
 
-/// Each entry deflated into a one-entry zip of its own, ready to be copied
-/// as it is into the package. Each thread keeps a compressor per level.
-fn deflate_apart(apart: &[Apart], when: zip::DateTime) -> Result<Vec<Vec<u8>>, String> {
-    crate::parallel::map_with(apart, Vec::<(u32, Deflater)>::new, |compressors, a| {
-        if let Some(d) = a.deflated {
-            return Ok(one_entry(&a.name, a.bytes, d.crc32, d.stream, when));
+/// An entry epub-builder only listed (its entry is empty): the bulk of the
+/// book, fonts and chapters, made and deflated on every core, as a zip of
+/// its own ready to be copied into the package.
+pub struct Packed {
+    /// The entry's name in the zip (`OEBPS/...`).
+    pub name: String,
+    zip: Vec<u8>,
+}
+
+/// Packs entries on one thread: a compressor per level, set up once.
+pub struct Packer {
+    compressors: Vec<(u32, Deflater)>,
+    when: zip::DateTime,
+}
+
+impl Packer {
+    /// A packer for a build made at `modified` (Unix time).
+    pub fn new(modified: i64) -> Packer {
+        Packer { compressors: Vec::new(), when: zip_time(modified) }
+    }
+
+    /// `bytes` as the entry `name`, deflated at `level`, or as `deflated`
+    /// already.
+    pub fn pack(&mut self, name: String, bytes: &[u8], level: u32, deflated: Option<Deflated>) -> Result<Packed, String> {
+        if let Some(d) = deflated {
+            return Ok(Packed { zip: one_entry(&name, bytes, d.crc32, d.stream, self.when), name });
         }
-        let k = match compressors.iter().position(|(level, _)| *level == a.level) {
+        let k = match self.compressors.iter().position(|(l, _)| *l == level) {
             Some(k) => k,
             None => {
-                compressors.push((a.level, Deflater::raw(a.level)));
-                compressors.len() - 1
+                self.compressors.push((level, Deflater::raw(level)));
+                self.compressors.len() - 1
             }
         };
-        let stream = compressors[k].1.deflate(a.bytes).map_err(|e| format!("compressing the EPUB: {e}"))?;
-        Ok(one_entry(&a.name, a.bytes, crate::deflate::crc32(a.bytes), &stream, when))
-    })
-    .into_iter()
-    .collect()
+        let stream = self.compressors[k].1.deflate(bytes).map_err(|e| format!("compressing the EPUB: {e}"))?;
+        Ok(Packed { zip: one_entry(&name, bytes, crate::deflate::crc32(bytes), &stream, self.when), name })
+    }
 }
 
 /// A zip of one entry, `bytes` as the deflate `stream` with checksum `crc32`.
@@ -103,19 +110,20 @@ fn one_entry(name: &str, bytes: &[u8], crc32: u32, stream: &[u8], when: zip::Dat
     z
 }
 
-pub fn finish(raw: &[u8], fx: &Fixes, apart: &[Apart]) -> Result<Vec<u8>, String> {
+/// The package: epub-builder's zip `raw` with its empty entries replaced by
+/// the `packed` ones, every entry dated, the package documents fixed.
+pub fn finish(raw: &[u8], fx: &Fixes, packed: &[Packed]) -> Result<Vec<u8>, String> {
     let err = |e: zip::result::ZipError| format!("repacking the EPUB: {e}");
     let mut zin = ZipArchive::new(Cursor::new(raw)).map_err(err)?;
     let when = zip_time(fx.modified);
-    let deflated = deflate_apart(apart, when)?;
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len() + deflated.iter().map(Vec::len).sum::<usize>())));
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(raw.len() + packed.iter().map(|p| p.zip.len()).sum::<usize>())));
     let uuid = find_uuid(&mut zin)?;
-    let apart_index: std::collections::HashMap<&str, usize> = apart.iter().enumerate().map(|(k, a)| (a.name.as_str(), k)).collect();
+    let apart_index: std::collections::HashMap<&str, usize> = packed.iter().enumerate().map(|(k, p)| (p.name.as_str(), k)).collect();
     for i in 0..zin.len() {
         let name = zin.by_index_raw(i).map_err(err)?.name().to_string();
         let fix = name.ends_with(".opf") || name.ends_with("nav.xhtml") || name.ends_with(".ncx");
         if let Some(&k) = apart_index.get(name.as_str()) {
-            let mut one = ZipArchive::new(Cursor::new(&deflated[k][..])).map_err(err)?;
+            let mut one = ZipArchive::new(Cursor::new(&packed[k].zip[..])).map_err(err)?;
             out.raw_copy_file(one.by_index_raw(0).map_err(err)?).map_err(err)?;
         } else if fix {
             let mut text = String::new();
