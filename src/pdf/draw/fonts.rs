@@ -29,9 +29,13 @@ pub fn tag(face: Face) -> &'static str {
 /// original font before any page is painted.
 #[derive(Debug, Clone, PartialEq)]
 enum Coding {
-    /// TrueType outlines: the code is the original glyph id, and the
-    /// subset's /CIDToGIDMap finds the glyph it became.
-    Subset,
+    /// TrueType outlines: the code of each glyph, by original glyph id, and
+    /// the font's /CIDToGIDMap finds the glyph it became in the subset.
+    /// Codes follow the characters' order (`.notdef` 0, then by the first
+    /// code point that maps to the glyph, then the glyphs no character
+    /// maps to), so that the text's glyphs have small codes: a page's
+    /// content compresses about as well as with the subset's own ids.
+    Subset(Vec<u16>),
     /// CFF outlines, whose CIDs a viewer cannot remap: the font goes in
     /// whole. The code is the glyph id, or for a CID-keyed CFF the CID its
     /// charset gives the glyph (ISO 32000-1, 9.7.4.2).
@@ -45,16 +49,41 @@ impl Coding {
         if program.starts_with(b"OTTO") {
             Coding::Whole(printpdf::cff_charset_gid_to_cid_map(&program, 0))
         } else {
-            Coding::Subset
+            Coding::Subset(character_order(font))
         }
     }
 
     fn code(&self, gid: u16) -> u16 {
         match self {
+            Coding::Subset(codes) => codes.get(gid as usize).copied().unwrap_or(gid),
             Coding::Whole(Some(cids)) => cids.get(&gid).copied().unwrap_or(gid),
-            Coding::Subset | Coding::Whole(None) => gid,
+            Coding::Whole(None) => gid,
         }
     }
+}
+
+/// A code for each glyph id of `font`, in the order of the characters that
+/// map to them (see [`Coding::Subset`]): a permutation of the glyph ids.
+fn character_order(font: &[u8]) -> Vec<u16> {
+    let Ok(face) = rustybuzz::ttf_parser::Face::parse(font, 0) else { return Vec::new() };
+    let n = face.number_of_glyphs() as usize;
+    // the first code point of each glyph
+    let mut first = vec![u32::MAX; n];
+    first[0] = 0;
+    for st in face.tables().cmap.iter().flat_map(|c| c.subtables).filter(|st| st.is_unicode()) {
+        st.codepoints(|cp| {
+            if let Some(g) = st.glyph_index(cp).map(|g| g.0 as usize).filter(|&g| g > 0 && g < n) {
+                first[g] = first[g].min(cp);
+            }
+        });
+    }
+    let mut order: Vec<u16> = (0..n as u16).collect();
+    order.sort_by_key(|&g| (first[g as usize], g));
+    let mut codes = vec![0; n];
+    for (code, &g) in order.iter().enumerate() {
+        codes[g as usize] = code as u16;
+    }
+    codes
 }
 
 /// Each face's [`Coding`]: what the painter asks for a glyph's code.
@@ -193,17 +222,22 @@ impl EmbeddedFace {
             .collect();
         let name = parsed.font_name.clone().unwrap_or_else(|| tag(face).to_string());
         let subset = match coding {
-            Coding::Subset => printpdf::subset_font(&parsed, &wanted).ok(),
+            Coding::Subset(_) => printpdf::subset_font(&parsed, &wanted).ok(),
             Coding::Whole(_) => None,
         };
-        // the font program, and the subset's glyph id by CID (original id)
-        let (program, base_font, cid_to_gid) = match subset {
-            Some(s) => {
-                let renumber: Vec<(u16, u16)> = s.glyph_mapping.iter().map(|(&old, &(new, _))| (old, new)).collect();
+        // the font program, and the glyph each code shows in it
+        let (program, base_font, cid_to_gid) = match (subset, coding) {
+            (Some(s), _) => {
+                let renumber: Vec<(u16, u16)> =
+                    s.glyph_mapping.iter().map(|(&old, &(new, _))| (coding.code(old), new)).collect();
                 (s.bytes, format!("{}+{name}", tag(face)), Some(cid_to_gid_map(&renumber)))
             }
-            // a font the subsetter cannot handle goes in whole, as printpdf did
-            None => (whole(bytes), name, None),
+            // a TrueType font the subsetter cannot handle goes in whole
+            (None, Coding::Subset(_)) => {
+                let renumber: Vec<(u16, u16)> = wanted.keys().map(|&gid| (coding.code(gid), gid)).collect();
+                (whole(bytes), name, Some(cid_to_gid_map(&renumber)))
+            }
+            (None, Coding::Whole(_)) => (whole(bytes), name, None),
         };
         let mut coded: Vec<(u16, f32, String)> =
             wanted.into_iter().map(|(gid, t)| (coding.code(gid), pdf_width(shaper, face, gid), t)).collect();
@@ -380,7 +414,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cid_to_gid_map_gives_each_original_glyph_its_subset_id() {
+    fn the_cid_to_gid_map_gives_each_code_its_glyph_in_the_subset() {
         assert_eq!(cid_to_gid_map(&[(0, 0), (3, 1), (0x102, 2)]).len(), 2 * 0x103);
         let map = cid_to_gid_map(&[(0, 0), (3, 1), (5, 0x0102)]);
         assert_eq!(map, [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2]);
@@ -388,13 +422,24 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_glyph_ids_unless_a_cff_charset_says_otherwise() {
+    fn codes_follow_the_characters_unless_a_cff_charset_says_otherwise() {
         let style = crate::style::Style::builtin();
         let shaper = Shaper::new(&style).unwrap();
-        // the shipped fonts are TrueType: subset, coded by original glyph id
         let codes = Codes::new(&shaper);
-        assert!(codes.0.iter().all(|c| *c == Coding::Subset));
-        assert_eq!(codes.code(Face::Italic, 417), 417);
+        // the shipped fonts are TrueType: subset, and each glyph has a code
+        // of its own, .notdef 0, then in the order of the characters
+        for face in Face::ALL {
+            let Coding::Subset(order) = &codes.0[face as usize] else { panic!("{face:?} is TrueType") };
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert!(sorted.iter().enumerate().all(|(k, &c)| k == c as usize), "a permutation");
+            assert_eq!(order[0], 0);
+            let font = rustybuzz::ttf_parser::Face::parse(shaper.font_bytes(face), 0).unwrap();
+            let gid = |c: char| font.glyph_index(c).unwrap().0;
+            let code = |c: char| codes.code(face, gid(c));
+            assert!(code(' ') < code('A') && code('A') < code('a') && code('a') < code('z') && code('z') < code('é'));
+            assert!(code('z') < 128, "plain Latin text has one-byte codes");
+        }
         assert_eq!(Coding::Whole(None).code(417), 417);
         let cids = Coding::Whole(Some(BTreeMap::from([(0, 0), (7, 1201)])));
         assert_eq!((cids.code(7), cids.code(0)), (1201, 0));
