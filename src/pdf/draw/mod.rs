@@ -201,9 +201,8 @@ pub fn render(
     doc.reserve(contents.map(|c| c.z.len()).sum::<usize>() + count * PAGE_OBJECT);
     let (mut text, mut figures) = (TRACE_HEADER.to_string(), String::new());
     let mut id = FileId::new();
-    let mut bare = Deflater::bare(PAGE_LEVEL);
     for (k, (content, links)) in front.contents.iter().zip(&links).enumerate() {
-        let (end, deflated) = ending(&mut bare, content, front.deflated, b"")?;
+        let (end, deflated) = ending(content, front.deflated, b"");
         id.update(content.z.iter().chain(&end).copied());
         doc.page(&[&content.z, &end], deflated, links)?;
         front.trace.text.numbered(k, k + 1, &mut text);
@@ -219,7 +218,7 @@ pub fn render(
         number = start - 1;
         for (k, (content, folio)) in body.contents.iter().zip(&folios.contents).enumerate() {
             number += 1;
-            let (end, deflated) = ending(&mut bare, content, body.deflated, &folio.z)?;
+            let (end, deflated) = ending(content, body.deflated, &folio.z);
             id.update(content.z.iter().chain(&end).copied());
             doc.page(&[&content.z, &end], deflated, &[])?;
             body.trace.text.numbered(k, number, &mut text);
@@ -237,12 +236,12 @@ pub fn render(
 
 /// What follows a page's painted body in its one content stream, `tail`
 /// (its folio) painted after it, and whether the stream is deflated: a
-/// deflated body is closed with the tail deflated on its own (a few bytes
-/// more than deflating both together, far fewer than a second stream).
-fn ending(bare: &mut Deflater, body: &Open, deflated: bool, tail: &[u8]) -> Result<(Vec<u8>, bool), PdfError> {
+/// deflated body is closed with the tail stored (a few bytes more than
+/// deflating both together, far fewer than a second stream).
+fn ending(body: &Open, deflated: bool, tail: &[u8]) -> (Vec<u8>, bool) {
     if deflated && !body.z.is_empty() {
-        Ok((bare.close(body, tail)?, true))
+        (body.close(tail), true)
     } else {
-        Ok((tail.to_vec(), false))
+        (tail.to_vec(), false)
     }
 }

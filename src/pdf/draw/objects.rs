@@ -84,7 +84,7 @@ pub struct Deflater(crate::deflate::Deflater);
 /// A zlib stream left open, so that more can be appended once it is known
 /// (a page's folio, painted once pages are numbered): the header and
 /// blocks, ending on a byte boundary with no final block, and the Adler-32
-/// of what they hold. [`Deflater::close`] ends it.
+/// of what they hold. [`Open::close`] ends it.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Open {
     pub z: Vec<u8>,
@@ -100,11 +100,6 @@ impl Deflater {
         Deflater(crate::deflate::Deflater::zlib(level))
     }
 
-    /// Bare deflate, no zlib header or trailer: what [`Deflater::close`] needs.
-    pub fn bare(level: u32) -> Self {
-        Deflater(crate::deflate::Deflater::raw(level))
-    }
-
     pub fn deflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PdfError> {
         self.0.deflate(data).map_err(failed)
     }
@@ -114,13 +109,29 @@ impl Deflater {
         Ok(Open { z: self.0.flush(data).map_err(failed)?, adler: adler32(1, data) })
     }
 
-    /// What ends `open` with `tail` appended (a bare deflater's job): a
-    /// deflate stream of its own, whose last block is final, then the zlib
-    /// trailer, the Adler-32 of all the data.
-    pub fn close(&mut self, open: &Open, tail: &[u8]) -> Result<Vec<u8>, PdfError> {
-        let mut end = self.deflate(tail)?;
-        end.extend_from_slice(&adler32(open.adler, tail).to_be_bytes());
-        Ok(end)
+}
+
+impl Open {
+    /// What ends this stream with `tail` appended: `tail` in stored blocks,
+    /// the last one final, then the zlib trailer, the Adler-32 of all the
+    /// data. A page's folio is a few dozen bytes: deflating it would save a
+    /// dozen of them for a compressor's reset, a quarter of a million
+    /// instructions a page.
+    pub fn close(&self, tail: &[u8]) -> Vec<u8> {
+        const MOST: usize = u16::MAX as usize;
+        let mut end = Vec::with_capacity(tail.len() + 5 * (tail.len() / MOST + 1) + 4);
+        let blocks = tail.len().div_ceil(MOST).max(1);
+        for (k, block) in tail.chunks(MOST).chain(tail.is_empty().then_some(&tail[..0])).enumerate() {
+            // BFINAL on the last, BTYPE 00 (stored); the open stream ends on
+            // a byte boundary, so the header has its byte of its own
+            end.push(u8::from(k + 1 == blocks));
+            let n = block.len() as u16;
+            end.extend_from_slice(&n.to_le_bytes());
+            end.extend_from_slice(&(!n).to_le_bytes());
+            end.extend_from_slice(block);
+        }
+        end.extend_from_slice(&adler32(self.adler, tail).to_be_bytes());
+        end
     }
 }
 
@@ -165,10 +176,10 @@ mod tests {
         let body: Vec<u8> = (0..20_000u32).map(|k| (k * k % 251) as u8).collect();
         let tail = b"BT /F 9 Tf (12) Tj ET\n";
         let open = Deflater::new(3).open(&body).unwrap();
-        let mut bare = Deflater::bare(3);
-        for tail in [&tail[..], b""] {
+        let long: Vec<u8> = (0..150_000u32).map(|k| (k % 7) as u8).collect();
+        for tail in [&tail[..], b"", &long[..]] {
             let mut z = open.z.clone();
-            z.extend(bare.close(&open, tail).unwrap());
+            z.extend(open.close(tail));
             let mut out = Vec::new();
             std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&z[..]), &mut out).unwrap();
             assert_eq!(out, [&body[..], tail].concat());
