@@ -36,10 +36,13 @@ enum Coding {
     /// maps to), so that the text's glyphs have small codes: a page's
     /// content compresses about as well as with the subset's own ids.
     Subset(Vec<u16>),
-    /// CFF outlines, whose CIDs a viewer cannot remap: the font goes in
-    /// whole. The code is the glyph id, or for a CID-keyed CFF the CID its
-    /// charset gives the glyph (ISO 32000-1, 9.7.4.2).
-    Whole(Option<BTreeMap<u16, u16>>),
+    /// CID-keyed CFF outlines: the code is the CID the charset gives the
+    /// glyph (ISO 32000-1, 9.7.4.2), by glyph id. The subset keeps each
+    /// glyph's CID (checked: else the font goes in whole).
+    Cid(BTreeMap<u16, u16>),
+    /// Name-keyed CFF outlines, whose glyph ids are the codes (a viewer
+    /// cannot remap them): the font goes in whole.
+    Whole,
 }
 
 impl Coding {
@@ -47,7 +50,7 @@ impl Coding {
     fn of(font: &[u8]) -> Coding {
         let program = whole(font);
         if program.starts_with(b"OTTO") {
-            Coding::Whole(printpdf::cff_charset_gid_to_cid_map(&program, 0))
+            printpdf::cff_charset_gid_to_cid_map(&program, 0).map_or(Coding::Whole, Coding::Cid)
         } else {
             Coding::Subset(character_order(font))
         }
@@ -56,10 +59,17 @@ impl Coding {
     fn code(&self, gid: u16) -> u16 {
         match self {
             Coding::Subset(codes) => codes.get(gid as usize).copied().unwrap_or(gid),
-            Coding::Whole(Some(cids)) => cids.get(&gid).copied().unwrap_or(gid),
-            Coding::Whole(None) => gid,
+            Coding::Cid(cids) => cids.get(&gid).copied().unwrap_or(gid),
+            Coding::Whole => gid,
         }
     }
+}
+
+/// Whether a CID-keyed font's subset gives each glyph kept the CID the
+/// original gave it: the codes painted before subsetting.
+fn keeps_cids(subset: &printpdf::SubsetFont, cids: &BTreeMap<u16, u16>) -> bool {
+    let Some(after) = printpdf::cff_charset_gid_to_cid_map(&subset.bytes, 0) else { return false };
+    subset.glyph_mapping.iter().all(|(old, (new, _))| after.get(new).is_some() && after.get(new) == cids.get(old))
 }
 
 /// A code for each glyph id of `font`, in the order of the characters that
@@ -223,11 +233,12 @@ impl EmbeddedFace {
         let name = parsed.font_name.clone().unwrap_or_else(|| tag(face).to_string());
         let subset = match coding {
             Coding::Subset(_) => printpdf::subset_font(&parsed, &wanted).ok(),
-            Coding::Whole(_) => None,
+            Coding::Cid(cids) => printpdf::subset_font(&parsed, &wanted).ok().filter(|s| keeps_cids(s, cids)),
+            Coding::Whole => None,
         };
         // the font program, and the glyph each code shows in it
         let (program, base_font, cid_to_gid) = match (subset, coding) {
-            (Some(s), _) => {
+            (Some(s), Coding::Subset(_)) => {
                 let renumber: Vec<(u16, u16)> =
                     s.glyph_mapping.iter().map(|(&old, &(new, _))| (coding.code(old), new)).collect();
                 (s.bytes, format!("{}+{name}", tag(face)), Some(cid_to_gid_map(&renumber)))
@@ -237,7 +248,9 @@ impl EmbeddedFace {
                 let renumber: Vec<(u16, u16)> = wanted.keys().map(|&gid| (coding.code(gid), gid)).collect();
                 (whole(bytes), name, Some(cid_to_gid_map(&renumber)))
             }
-            (None, Coding::Whole(_)) => (whole(bytes), name, None),
+            // CID-keyed: the codes are the CIDs the subset kept
+            (Some(s), _) => (s.bytes, format!("{}+{name}", tag(face)), None),
+            (None, _) => (whole(bytes), name, None),
         };
         let mut coded: Vec<(u16, f32, String)> =
             wanted.into_iter().map(|(gid, t)| (coding.code(gid), pdf_width(shaper, face, gid), t)).collect();
@@ -440,9 +453,17 @@ mod tests {
             assert!(code(' ') < code('A') && code('A') < code('a') && code('a') < code('z') && code('z') < code('é'));
             assert!(code('z') < 128, "plain Latin text has one-byte codes");
         }
-        assert_eq!(Coding::Whole(None).code(417), 417);
-        let cids = Coding::Whole(Some(BTreeMap::from([(0, 0), (7, 1201)])));
+        assert_eq!(Coding::Whole.code(417), 417);
+        let cids = Coding::Cid(BTreeMap::from([(0, 0), (7, 1201)]));
         assert_eq!((cids.code(7), cids.code(0)), (1201, 0));
+    }
+
+    #[test]
+    fn a_subset_that_is_no_cid_keyed_cff_goes_in_whole() {
+        // what the painter coded by CID must stay that CID in the subset;
+        // a subset without a CID charset cannot say so, so is refused
+        let subset = printpdf::SubsetFont { bytes: b"not a font".to_vec(), glyph_mapping: BTreeMap::from([(7, (1, "a".into()))]) };
+        assert!(!keeps_cids(&subset, &BTreeMap::from([(7, 1201)])));
     }
 
     #[test]
