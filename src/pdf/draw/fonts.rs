@@ -13,6 +13,7 @@ use crate::parallel;
 use crate::pdf::shape::Shaper;
 use crate::style::Face;
 use printpdf::{FontId, ParsedFont};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Our subset tags, one per face: fixed, so builds are byte-identical.
@@ -246,11 +247,11 @@ impl EmbeddedFace {
             // a TrueType font the subsetter cannot handle goes in whole
             (None, Coding::Subset(_)) => {
                 let renumber: Vec<(u16, u16)> = wanted.keys().map(|&gid| (coding.code(gid), gid)).collect();
-                (whole(bytes), name, Some(cid_to_gid_map(&renumber)))
+                (whole(bytes).into_owned(), name, Some(cid_to_gid_map(&renumber)))
             }
             // CID-keyed: the codes are the CIDs the subset kept
             (Some(s), _) => (s.bytes, format!("{}+{name}", tag(face)), None),
-            (None, _) => (whole(bytes), name, None),
+            (None, _) => (whole(bytes).into_owned(), name, None),
         };
         let mut coded: Vec<(u16, f32, String)> =
             wanted.into_iter().map(|(gid, t)| (coding.code(gid), pdf_width(shaper, face, gid), t)).collect();
@@ -397,9 +398,10 @@ fn widths(coded: &[(u16, f32, String)]) -> Vec<u8> {
 /// best level costs little.
 const FONT_LEVEL: u32 = 9;
 
-/// A whole font to embed: one face of a collection, else the file as is.
-fn whole(bytes: &[u8]) -> Vec<u8> {
-    printpdf::extract_collection_face(bytes, 0).unwrap_or_else(|| bytes.to_vec())
+/// A whole font: one face of a collection, else the file as is (borrowed:
+/// looking at a font's outlines copies nothing).
+fn whole(bytes: &[u8]) -> Cow<'_, [u8]> {
+    printpdf::extract_collection_face(bytes, 0).map_or(Cow::Borrowed(bytes), Cow::Owned)
 }
 
 #[cfg(test)]
