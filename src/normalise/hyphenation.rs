@@ -21,6 +21,7 @@
 
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
+use super::words::WordList;
 use super::{Change, Step, Warning};
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use std::sync::OnceLock;
@@ -99,17 +100,15 @@ fn pattern_allows(lang: Lang, joined: &str, at: usize) -> Option<bool> {
     Some(p.hyphenate(&lower[start..end]).breaks.contains(&(at - start)))
 }
 
+pub(super) const FR_COMPOUNDS: &str = include_str!("data/fr-compounds.txt");
+pub(super) const FR_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/fr-words.txt"));
+pub(super) const EN_WORDS: &str = include_str!("data/en-words.txt");
 /// French hyphenated words (Dicollecte, MPL-2.0: see `data/README.md`).
-fn fr_compounds() -> &'static std::collections::HashSet<&'static str> {
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| include_str!("data/fr-compounds.txt").lines().collect())
-}
-
+static FR_COMPOUND_LIST: WordList = WordList::new(FR_COMPOUNDS);
+/// French words without hyphen, every inflection (Dicollecte, MPL-2.0).
+static FR_WORD_LIST: WordList = WordList::new(FR_WORDS);
 /// English words (SCOWL: see `data/README.md`).
-fn en_words() -> &'static std::collections::HashSet<&'static str> {
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| include_str!("data/en-words.txt").lines().collect())
-}
+static EN_WORD_LIST: WordList = WordList::new(EN_WORDS);
 
 /// French words that follow a hyphen in inversions, imperatives and
 /// demonstratives (`ai-je`, `dis-moi`, `celle-ci`). Not `les`, `leur`: too
@@ -141,7 +140,7 @@ struct English {
 
 impl English {
     fn listed(&self, w: &str) -> bool {
-        self.on && en_words().contains(w.to_lowercase().as_str())
+        self.on && EN_WORD_LIST.contains(&w.to_lowercase())
     }
     /// A listed word with an inflection or a common ending.
     fn derived(&self, w: &str) -> bool {
@@ -185,7 +184,7 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
             return (Decision::Keep, Evidence::Elements);
         }
     }
-    let listed_compound = |w: String| fr_compounds().contains(w.to_lowercase().replace('’', "'").as_str());
+    let listed_compound = |w: String| FR_COMPOUND_LIST.contains(&w.to_lowercase().replace('’', "'"));
     if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
         return (Decision::Keep, Evidence::Dictionary);
     }
@@ -257,6 +256,12 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if element(l_el) && element(r_el) && compound_element(&l_low, &r_el.to_lowercase(), vocab) {
         return (Decision::Keep, Evidence::Elements);
     }
+    // French: both halves are words, the joined form is none, in French or
+    // in English (French text borrows English words): a compound
+    // (`bleu- jaune`, `multi- colorée`).
+    if lang == Lang::French && french_halves(l_el, r_el, vocab) {
+        return (Decision::Keep, Evidence::BothWords);
+    }
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
     // while one side is (`mort- vivante`); alone, each is a warning.
@@ -266,6 +271,16 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// Both pieces are French words (listed or in the book), and joined they
+/// make no word of the French list nor of the English one.
+fn french_halves(l: &str, r: &str, vocab: &Vocabulary) -> bool {
+    let (l, r) = (l.to_lowercase(), r.to_lowercase());
+    let word = |w: &str| w.chars().count() >= 2 && (FR_WORD_LIST.contains(w) || vocab.count(w) > 0);
+    let joined = format!("{l}{r}");
+    let en = English { on: true };
+    word(&l) && word(&r) && !FR_WORD_LIST.contains(&joined) && !en.listed(&joined) && !en.derived(&joined)
 }
 
 /// How often the book writes `left` + `right` joined and hyphenated with
@@ -528,6 +543,16 @@ mod tests {
         assert_eq!(fix("une mort- vivante", "un mort-vivant", "fr"), "une mort-vivante");
         assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
+    }
+
+    #[test]
+    fn french_word_list() {
+        // Halves are words, joined they are none: a compound, even unseen.
+        assert_eq!(fr("un ruban bleu- jaune, une image multi- colorée"), "un ruban bleu-jaune, une image multi-colorée");
+        // Joined they are a word: a break, though both halves are words too.
+        assert_eq!(fr("il faut par- tir, mon- trer et sou- rire"), "il faut partir, montrer et sourire");
+        // An English word in French text is joined, not kept.
+        assert_eq!(fr("le fichier up- date"), "le fichier update");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod lint;
 pub mod protect;
 mod typography;
 mod vocab;
+mod words;
 
 pub use hyphenation::{decide, Decision, Evidence};
 pub use vocab::Vocabulary;
