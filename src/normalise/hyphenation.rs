@@ -171,8 +171,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     let joined = format!("{left}{right}");
     let hyphened = format!("{left}-{right}");
     let (j, h) = (vocab.count(&joined), vocab.count(&hyphened));
+    // Would the patterns break here? A break they refuse is more likely the
+    // compound's own hyphen.
+    let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
     if j != h {
-        return (if j > h { Decision::Join } else { Decision::Keep }, Evidence::Book);
+        // A book that spells it both ways: the patterns settle it.
+        let keep = j < h || (h > 0 && patterns_refuse);
+        return (if keep { Decision::Keep } else { Decision::Join }, Evidence::Book);
     }
     // (Only a piece that begins a hyphenated compound of the book can.)
     if j == 0 && h == 0 && vocab.head(left.split('-').next().unwrap_or(left)) > 0 {
@@ -265,7 +270,6 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
     // while one side is (`mort- vivante`); alone, each is a warning.
-    let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
     let word = |w: &str| w.chars().count() >= 3 && (vocab.count(w) > 0 || en.listed(w));
     if patterns_refuse && (both_words || word(l_el) || word(r_el)) {
         return (Decision::Keep, Evidence::Patterns);
@@ -277,9 +281,9 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
 /// make no word of the French list nor of the English one.
 fn french_halves(l: &str, r: &str, vocab: &Vocabulary) -> bool {
     let (l, r) = (l.to_lowercase(), r.to_lowercase());
-    let word = |w: &str| w.chars().count() >= 2 && (FR_WORD_LIST.contains(w) || vocab.count(w) > 0);
-    let joined = format!("{l}{r}");
     let en = English { on: true };
+    let word = |w: &str| w.chars().count() >= 2 && (FR_WORD_LIST.contains(w) || vocab.count(w) > 0 || en.listed(w));
+    let joined = format!("{l}{r}");
     word(&l) && word(&r) && !FR_WORD_LIST.contains(&joined) && !en.listed(&joined) && !en.derived(&joined)
 }
 
