@@ -280,11 +280,23 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
 /// Both pieces are French words (listed or in the book), and joined they
 /// make no word of the French list nor of the English one.
 fn french_halves(l: &str, r: &str, vocab: &Vocabulary) -> bool {
+    let name = first_upper_then_lower(l);
     let (l, r) = (l.to_lowercase(), r.to_lowercase());
     let en = English { on: true };
-    let word = |w: &str| w.chars().count() >= 2 && (FR_WORD_LIST.contains(w) || vocab.count(w) > 0 || en.listed(w));
+    // The pieces of a name are short words by chance (`Ka- lia`): a
+    // capitalised piece must be a listed word of three letters or more.
+    if name && !(l.chars().count() >= 3 && (french_word(&l) || en.listed(&l))) {
+        return false;
+    }
+    let word = |w: &str| w.chars().count() >= 2 && (french_word(w) || vocab.count(w) > 0 || en.listed(w));
     let joined = format!("{l}{r}");
-    word(&l) && word(&r) && !FR_WORD_LIST.contains(&joined) && !en.listed(&joined) && !en.derived(&joined)
+    word(&l) && word(&r) && !french_word(&joined) && !en.listed(&joined) && !en.derived(&joined)
+}
+
+/// A listed French word, or the plural of one: the list lacks some plurals
+/// of words made with a prefix (`centimètres`).
+fn french_word(w: &str) -> bool {
+    FR_WORD_LIST.contains(w) || w.strip_suffix(['s', 'x']).is_some_and(|stem| FR_WORD_LIST.contains(stem))
 }
 
 /// How often the book writes `left` + `right` joined and hyphenated with
@@ -557,6 +569,9 @@ mod tests {
         assert_eq!(fr("il faut par- tir, mon- trer et sou- rire"), "il faut partir, montrer et sourire");
         // An English word in French text is joined, not kept.
         assert_eq!(fr("le fichier up- date"), "le fichier update");
+        // A plural the list lacks; a name whose pieces are short words.
+        assert_eq!(fr("trois centi- mètres"), "trois centimètres");
+        assert_eq!(fr("dit Ka- lia"), "dit Kalia");
     }
 
     #[test]
