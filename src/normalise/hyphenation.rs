@@ -133,6 +133,9 @@ const EN_SUFFIXES: [&str; 7] = ["ed", "ing", "er", "ers", "s", "ly", "ness"];
 /// (`art- lessness`, `suit- ableness`): such a right piece is a break.
 const EN_SUFFIX_PIECES: &[&str] = &["ness", "less", "lessness", "ly", "ably", "ibly", "able", "ible", "ableness", "fulness", "fully", "ful", "ship", "ment", "ments", "ism", "ity", "ous", "hood"];
 
+/// Endings of English place names and surnames (not `by`: `Good-by`).
+const EN_NAME_ENDINGS: &[&str] = &["shire", "field", "fields", "pool", "land", "son", "ton", "worth", "bury", "ham", "ford", "ley", "wick", "mouth", "chester", "caster", "cester", "don", "dale", "combe", "stead", "thorpe", "burgh", "borough", "well", "wood", "hurst", "mere", "ville"];
+
 /// English word-list evidence for the pieces of a break.
 struct English {
     on: bool,
@@ -250,6 +253,11 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     }
     if element(l_el) && vocab.head(l_el) > 0 && vocab.tail(r_el) > 0 {
         return (Decision::Keep, Evidence::Elements);
+    }
+    // English place names and surnames end so (`Wilt- shire`, `John- son`):
+    // a name, not a compound of two words.
+    if en.on && first_upper_then_lower(l_el) && EN_NAME_ENDINGS.contains(&r_el) {
+        return (Decision::Join, Evidence::Habit);
     }
     if en.on && both_words {
         return (Decision::Keep, Evidence::BothWords);
@@ -559,6 +567,7 @@ mod tests {
         assert_eq!(fix("une mort- vivante", "un mort-vivant", "fr"), "une mort-vivante");
         assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
+        assert_eq!(fix("from Wilt- shire to Liver- pool", "", "en"), "from Wiltshire to Liverpool");
     }
 
     #[test]
