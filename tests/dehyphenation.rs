@@ -88,6 +88,9 @@ fn normalise_dehyphenation_french_corpus() {
     for e in s.errors.iter().take(40) {
         println!("  {e}");
     }
+    // The language's own evidence (patterns, word lists, habits) alone, as
+    // on a short text that gives no vocabulary.
+    assert!(b.overall() >= 0.99, "without book vocabulary: overall {:.4}", b.overall());
     assert!(keep_cases * 100 >= cases * 15, "compounds are {keep_cases} of {cases} cases: under 15%");
     assert!(s.distractors > 0 && s.join_total > 1000);
     assert!(s.overall() >= 0.995, "overall {:.4}", s.overall());

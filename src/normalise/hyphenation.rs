@@ -4,20 +4,22 @@
 //!
 //! Evidence, strongest first: a suspended hyphen (`pré- et post-`) is left;
 //! how the book itself writes the word (joined or hyphenated, book-wide
-//! vocabulary); a list of the language's hyphenated words (French:
-//! Dicollecte's); compounding habits (one letter alone on a side, a capital
-//! after the hyphen but not inside a CamelCase name, a lower-case piece
-//! before one in capitals, French inversions `-t-il`, `-elle`, `-je`, `-là`...);
-//! English word lists: a suffix piece (`art- lessness`) or a listed joined
-//! form, inflections included, is joined, unless both halves are words and
-//! the book hyphenates more than it closes up their elements elsewhere;
-//! prefixes (`ex-`, `demi-`); compound elements the book uses elsewhere;
-//! English words standing alone on both sides; when the joined form is no
-//! word, a piece the book often hyphenates in other compounds (`non-`,
-//! `-style`); last, the hyphenation
-//! patterns as a hint (a break the patterns would not make keeps its hyphen
-//! with a second sign: both sides words, or one side a word and the joined
-//! form none). Weak evidence gives a warning.
+//! vocabulary; written both ways, the patterns settle it); a list of the
+//! language's hyphenated words (French: Dicollecte's); compounding habits
+//! (one letter alone on a side, a capital after the hyphen but not inside a
+//! CamelCase name, a lower-case piece before one in capitals, French
+//! inversions `-t-il`, `-elle`, `-je`, `-là`...); English word lists: a
+//! suffix piece (`art- lessness`) or a listed joined form, inflections
+//! included, is joined, unless both halves are words and the book
+//! hyphenates more than it closes up their elements elsewhere; prefixes
+//! (`ex-`, `demi-`); compound elements the book uses elsewhere; English
+//! names (`Wilt- shire`) joined, other words standing alone on both sides
+//! kept; when the joined form is no word, a piece the book often
+//! hyphenates in other compounds (`non-`, `-style`); French halves that are
+//! words while the joined form is none (`bleu- jaune`); last, the
+//! hyphenation patterns as a hint (a break the patterns would not make
+//! keeps its hyphen with a second sign: both sides words, or one side a
+//! word and the joined form none). Weak evidence gives a warning.
 
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
