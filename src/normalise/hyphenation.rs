@@ -16,7 +16,8 @@
 //! names (`Wilt- shire`) joined, other words standing alone on both sides
 //! kept; when the joined form is no word, a piece the book often
 //! hyphenates in other compounds (`non-`, `-style`); French halves that are
-//! words while the joined form is none (`bleu- jaune`); last, the
+//! words while the joined form is none (`bleu- jaune`); a piece that
+//! already holds a hyphen (`enable-ssh- support`); last, the
 //! hyphenation patterns as a hint (a break the patterns would not make
 //! keeps its hyphen with a second sign: both sides words, or one side a
 //! word and the joined form none). Weak evidence gives a warning.
@@ -276,6 +277,11 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // (`bleu- jaune`, `multi- colorée`).
     if lang == Lang::French && french_halves(l_el, r_el, vocab) {
         return (Decision::Keep, Evidence::BothWords);
+    }
+    // A piece already joined by a hyphen (`enable-ssh- support`): TeX breaks
+    // a word holding a hyphen only there, never inside its elements.
+    if left.contains('-') || right.contains('-') {
+        return (Decision::Keep, Evidence::Elements);
     }
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
@@ -570,6 +576,7 @@ mod tests {
         assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
         assert_eq!(fix("from Wilt- shire to Liver- pool", "", "en"), "from Wiltshire to Liverpool");
+        assert_eq!(fix("use enable-ssh- support or intra- package-references", "", "en"), "use enable-ssh-support or intra-package-references");
     }
 
     #[test]
