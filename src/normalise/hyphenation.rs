@@ -179,10 +179,10 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     let (j, h) = (vocab.count(&joined), vocab.count(&hyphened));
     // Would the patterns break here? A break they refuse is more likely the
     // compound's own hyphen.
-    let patterns_refuse = pattern_allows(lang, &joined, left.len()) == Some(false);
+    let refused = || pattern_allows(lang, &joined, left.len()) == Some(false);
     if j != h {
         // A book that spells it both ways: the patterns settle it.
-        let keep = j < h || (h > 0 && patterns_refuse);
+        let keep = j < h || (h > 0 && refused());
         return (if keep { Decision::Keep } else { Decision::Join }, Evidence::Book);
     }
     // (Only a piece that begins a hyphenated compound of the book can.)
@@ -286,6 +286,7 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
     // while one side is (`mort- vivante`); alone, each is a warning.
+    let patterns_refuse = refused();
     let word = |w: &str| w.chars().count() >= 3 && (vocab.count(w) > 0 || en.listed(w));
     if patterns_refuse && (both_words || word(l_el) || word(r_el)) {
         return (Decision::Keep, Evidence::Patterns);
@@ -304,9 +305,10 @@ fn french_halves(l: &str, r: &str, vocab: &Vocabulary) -> bool {
     if name && !(l.chars().count() >= 3 && (french_word(&l) || en.listed(&l))) {
         return false;
     }
-    let word = |w: &str| w.chars().count() >= 2 && (french_word(w) || vocab.count(w) > 0 || en.listed(w));
+    let word = |w: &str| w.chars().count() >= 2 && (vocab.count(w) > 0 || french_word(w) || en.listed(w));
     let joined = format!("{l}{r}");
-    word(&l) && word(&r) && !french_word(&joined) && !en.listed(&joined) && !en.derived(&joined)
+    // Most breaks end at the first test: joined, they make a French word.
+    !french_word(&joined) && word(&l) && word(&r) && !en.listed(&joined) && !en.derived(&joined)
 }
 
 /// A listed French word, or the plural of one: the list lacks some plurals
