@@ -294,8 +294,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
 }
 
-/// Both pieces are French words (listed or in the book), and joined they
-/// make no word of the French list nor of the English one.
+/// Both pieces are words (of the book, the French list or the English one),
+/// and joined they make no word of either list.
 fn french_halves(l: &str, r: &str, vocab: &Vocabulary) -> bool {
     let name = first_upper_then_lower(l);
     let (l, r) = (l.to_lowercase(), r.to_lowercase());
@@ -579,6 +579,10 @@ mod tests {
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
         assert_eq!(fix("from Wilt- shire to Liver- pool", "", "en"), "from Wiltshire to Liverpool");
         assert_eq!(fix("use enable-ssh- support or intra- package-references", "", "en"), "use enable-ssh-support or intra-package-references");
+        // Written both ways: a break the French patterns would not make is
+        // the compound's hyphen, one they would make is not.
+        assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
+        assert_eq!(fix("un plu- gin", "plugin, plugin, plug-in", "fr"), "un plugin");
     }
 
     #[test]
