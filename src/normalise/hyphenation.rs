@@ -222,6 +222,12 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if lang == Lang::French && (FR_HABITS.contains(&rl.as_str()) || (FR_SUBJECTS.contains(&rl.as_str()) && after_t_or_d) || imperative) {
         return (Decision::Keep, Evidence::Habit);
     }
+    // A piece already joined by a hyphen (`enable-ssh- support`,
+    // `more-or- less`): TeX breaks a word holding a hyphen only there, never
+    // inside its elements.
+    if left.contains('-') || right.contains('-') {
+        return (Decision::Keep, Evidence::Elements);
+    }
     let en = English { on: lang == Lang::English };
     if en.on && EN_SUFFIX_PIECES.contains(&rl.as_str()) {
         return (Decision::Join, Evidence::Dictionary);
@@ -277,11 +283,6 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // (`bleu- jaune`, `multi- colorée`).
     if lang == Lang::French && french_halves(l_el, r_el, vocab) {
         return (Decision::Keep, Evidence::BothWords);
-    }
-    // A piece already joined by a hyphen (`enable-ssh- support`): TeX breaks
-    // a word holding a hyphen only there, never inside its elements.
-    if left.contains('-') || right.contains('-') {
-        return (Decision::Keep, Evidence::Elements);
     }
     // The patterns are only a hint: a break they would not make keeps its
     // hyphen when both sides are words, or when the joined form is no word
@@ -578,7 +579,7 @@ mod tests {
         assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
         assert_eq!(fix("an ex- ample", "", "en"), "an example");
         assert_eq!(fix("from Wilt- shire to Liver- pool", "", "en"), "from Wiltshire to Liverpool");
-        assert_eq!(fix("use enable-ssh- support or intra- package-references", "", "en"), "use enable-ssh-support or intra-package-references");
+        assert_eq!(fix("use enable-ssh- support or intra- package-references, more-or- less", "", "en"), "use enable-ssh-support or intra-package-references, more-or-less");
         // Written both ways: a break the French patterns would not make is
         // the compound's hyphen, one they would make is not.
         assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
