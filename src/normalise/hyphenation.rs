@@ -195,8 +195,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
             return (Decision::Keep, Evidence::Elements);
         }
     }
-    let listed_compound = |w: String| FR_COMPOUND_LIST.contains(&w.to_lowercase().replace('’', "'"));
-    if lang == Lang::French && (listed_compound(format!("{elision}{hyphened}")) || listed_compound(hyphened.clone())) {
+    let listed_compound = |w: &str| FR_COMPOUND_LIST.contains(&w.to_lowercase().replace('’', "'"));
+    if lang == Lang::French && ((!elision.is_empty() && listed_compound(&format!("{elision}{hyphened}"))) || listed_compound(&hyphened)) {
         return (Decision::Keep, Evidence::Dictionary);
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
