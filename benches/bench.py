@@ -73,6 +73,13 @@ def main():
     if not FOLIO.is_file():
         sys.exit(f"{FOLIO} is missing: run `cargo build --release` first")
     out = tempfile.mkdtemp(prefix="folio-bench-")
+    try:
+        measure(out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def measure(out):
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     md_kb = sum(f.stat().st_size for f in BOOK.glob("*.md")) / 1024
     print(f"benchmark book: {BOOK.name} ({md_kb:.0f} KB of Markdown), {RUNS} runs each, medians\n")
@@ -101,7 +108,6 @@ def main():
             line(f"folio {fmt}, corpus x10", b, f" time x{b[0] / a[0]:.1f}, memory x{b[2] / a[2]:.1f}")
 
     peers(out, env, results)
-    shutil.rmtree(out, ignore_errors=True)
 
 
 def peers(out, env, results):

@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use folio::manuscript::{split_front_matter, Manuscript};
 use folio::normalise::{self, Step, Vocabulary};
-use folio::pipeline::{self, PrepareOptions, Prepared};
+use folio::pipeline::{self, Diagnostic, PrepareOptions, Prepared};
 use folio::{epub, output, pdf};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -72,6 +72,9 @@ enum Command {
     },
     /// Check the manuscript and print warnings with file:line and a suggestion.
     Check {
+        /// The manuscript folder (as --manuscript), or one chapter file.
+        #[arg(value_name = "MANUSCRIPT", conflicts_with = "manuscript")]
+        folder: Option<PathBuf>,
         #[arg(long, default_value = "manuscript")]
         manuscript: PathBuf,
         /// Exit non-zero on any warning.
@@ -135,7 +138,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings, book_version } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings, book_version }),
         Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
-        Command::Check { manuscript, strict } => check(&manuscript, strict),
+        Command::Check { folder, manuscript, strict } => check(&folder.unwrap_or(manuscript), strict),
     }
 }
 
@@ -237,11 +240,19 @@ fn build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: 
     Ok(())
 }
 
-fn normalise_cmd(file: &str, lang: Option<String>, only: Option<OnlyStep>, diff: bool, write: bool, no_backup: bool) -> Result<(), Failure> {
+/// A chapter file (or standard input) and what the normaliser made of it.
+struct FileRun {
+    original: String,
+    shown: String,
+    /// Everything before the body: BOM-less front matter.
+    head: String,
+    /// The line of the file where the body starts.
+    body_line: usize,
+    normalised: normalise::Normalised,
+}
+
+fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> Result<FileRun, Failure> {
     let (original, shown) = if file == "-" {
-        if write {
-            return Err(Failure::usage("--write needs a file, not standard input"));
-        }
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::input(format!("<stdin>: not readable as UTF-8 text: {e}")))?;
         (s, "<stdin>".to_string())
@@ -265,8 +276,16 @@ fn normalise_cmd(file: &str, lang: Option<String>, only: Option<OnlyStep>, diff:
         Some(OnlyStep::Kramdown) => normalise::Options::only(&lang, Step::Kramdown),
         Some(OnlyStep::Typography) => normalise::Options::only(&lang, Step::Typography),
     };
-    let n = normalise::normalise(body, &opts, &vocab);
-    let head = &text[..text.len() - body.len()];
+    let normalised = normalise::normalise(body, &opts, &vocab);
+    let head = text[..text.len() - body.len()].to_string();
+    Ok(FileRun { original, shown, head, body_line, normalised })
+}
+
+fn normalise_cmd(file: &str, lang: Option<String>, only: Option<OnlyStep>, diff: bool, write: bool, no_backup: bool) -> Result<(), Failure> {
+    if write && file == "-" {
+        return Err(Failure::usage("--write needs a file, not standard input"));
+    }
+    let FileRun { original, shown, head, body_line, normalised: n } = normalise_file(file, lang, only)?;
     if diff {
         for c in &n.changes {
             println!("{shown}:{}: [{}] {:?} -> {:?}", c.line + body_line - 1, c.step.name(), c.before, c.after);
@@ -297,15 +316,22 @@ fn normalise_cmd(file: &str, lang: Option<String>, only: Option<OnlyStep>, diff:
     Ok(())
 }
 
-fn check(dir: &Path, strict: bool) -> Result<(), Failure> {
-    let p = prepare(dir, None, false)?;
-    for w in &p.report.warnings {
+/// Lint a manuscript folder, or one chapter file with the book beside it
+/// giving its language and vocabulary.
+fn check(path: &Path, strict: bool) -> Result<(), Failure> {
+    let warnings = if path.is_file() {
+        let run = normalise_file(&path.to_string_lossy(), None, None)?;
+        run.normalised.warnings.iter().map(|w| Diagnostic::of_normaliser(&run.shown, run.body_line, w)).collect()
+    } else {
+        prepare(path, None, false)?.report.warnings
+    };
+    for w in &warnings {
         println!("warning: {w}");
     }
-    let n = p.report.warnings.len();
+    let n = warnings.len();
     eprintln!("{n} warning{}", if n == 1 { "" } else { "s" });
     if strict && n > 0 {
-        return Err(Failure::input(format!("{n} warnings (--strict)")));
+        return Err(Failure::input(format!("{n} warning{} (--strict)", if n == 1 { "" } else { "s" })));
     }
     Ok(())
 }

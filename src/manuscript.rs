@@ -189,6 +189,9 @@ impl Manuscript {
     /// Load `DIR/book.yaml` and every chapter it lists.
     pub fn load(dir: &Path) -> Result<Manuscript, LoadError> {
         let yaml_path = dir.join("book.yaml");
+        if dir.is_file() {
+            return Err(LoadError::new(dir, "is a file, not the manuscript folder", "give the folder that holds book.yaml with --manuscript DIR"));
+        }
         if !dir.is_dir() {
             return Err(LoadError::new(dir, "the manuscript folder does not exist", "give the folder that holds book.yaml with --manuscript DIR"));
         }

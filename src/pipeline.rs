@@ -18,6 +18,13 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// A normaliser warning in `file`, whose body starts at line `body_line`.
+    pub fn of_normaliser(file: &str, body_line: usize, w: &normalise::Warning) -> Diagnostic {
+        Diagnostic { file: file.to_string(), line: w.line + body_line - 1, message: format!("{} ({})", w.message, w.suggestion) }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
@@ -152,10 +159,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     ms.sources.iter_mut().for_each(|s| s.body = String::new());
     let parsed_files = timings.time("parse", || parallel::map(&ms.sources.iter().zip(&normalised).collect::<Vec<_>>(), |(src, (text, _))| parse_file(&ms, src, text)));
     for ((src, (_, warnings)), parsed) in ms.sources.iter().zip(normalised).zip(parsed_files) {
-        let offset = src.body_line - 1;
-        for w in warnings {
-            report.warnings.push(Diagnostic { file: src.shown.clone(), line: w.line + offset, message: format!("{} ({})", w.message, w.suggestion) });
-        }
+        report.warnings.extend(warnings.iter().map(|w| Diagnostic::of_normaliser(&src.shown, src.body_line, w)));
         let (mut parsed, images) = parsed?;
         // The file's own image numbers → the book's.
         let global: Vec<usize> = images

@@ -94,6 +94,23 @@ fn check_lists_warnings_and_strict_fails_on_them() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
 
+#[test]
+fn check_takes_a_folder_or_one_chapter() {
+    let m = book("check-one", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nIl s'est promené4 hier.\n"), ("b.md", "# B\n\nRien à redire.\n")]);
+    let o = folio().arg("check").arg(&m).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("a.md:3:") && out.contains("promené[^4]"), "{out}");
+    let o = folio().args(["check", "--strict"]).arg(m.join("a.md")).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("a.md:3:") && !out.contains("b.md"), "{out}");
+    let o = folio().args(["check", "--strict"]).arg(m.join("b.md")).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    // A file given as the manuscript folder is named for what it is.
+    let o = folio().args(["build", "--manuscript"]).arg(m.join("a.md")).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a file, not the manuscript folder"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// A 1×1 PNG, and another of a different colour.
 fn png(byte: u8) -> Vec<u8> {
     let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec();

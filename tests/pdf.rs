@@ -20,7 +20,8 @@ fn corpus(name: &str) -> PathBuf {
 }
 
 fn build(name: &str, format: &str, tag: &str, extra: &[&str]) -> PathBuf {
-    let out = std::env::temp_dir().join(format!("folio-pdf-test-{}-{name}-{tag}", std::process::id()));
+    // Under `target/tmp`, replaced on the next run (see common::scratch).
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf").join(format!("{name}-{tag}"));
     let _ = std::fs::remove_dir_all(&out);
     let st = Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(["build", "--format", format, "--manuscript"])

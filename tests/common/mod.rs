@@ -21,9 +21,11 @@ pub fn corpus(name: &str) -> PathBuf {
     p
 }
 
-/// A fresh empty folder for one test.
+/// A fresh empty folder for one test, under cargo's `target/tmp` and named
+/// for the test binary and the test: emptied on the next run, not left in
+/// `/tmp` run after run, and still there to look at after a failure.
 pub fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("folio-test-{}-{name}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(env!("CARGO_CRATE_NAME")).join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
