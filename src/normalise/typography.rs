@@ -96,7 +96,13 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
         }
         let (prev, next) = neighbours(line, k, c);
         match c {
-            '\'' if prev.is_alphabetic() && next.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
+            // After a letter, an elision (`d'*Hamlet*`, `qu'« aller »`), a
+            // cut word (`appart'`) or a closing quote: `’` for all three.
+            '\'' if prev.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
+            // Before a word, after a space: an opening single quote.
+            '\'' if (prev.is_whitespace() || matches!(prev, '(' | '\n')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
+                edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
+            }
             '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
             ';' | '!' | '?' | ':' => {
                 let j = space_before(text, a, i);
@@ -154,22 +160,42 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
     three
 }
 
+/// Words that lose their first letters to an apostrophe, not quoted words:
+/// `’tis`, `’em`, `rock ’n’ roll`.
+const EN_ELISIONS: &[&str] = &["em", "n", "tis", "twas", "twere", "twill", "twixt", "twould"];
+
 fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let mut skip_to = 0;
+    // Where the last opening quote ended: a quote right after it opens too
+    // (`"'Quoted' inside"`).
+    let mut opened_at = usize::MAX;
     for (k, c) in line.match_indices(['\'', '"', '.', '-']).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) {
             continue;
         }
-        let (prev, next) = neighbours(line, k, c);
-        let opening = prev.is_whitespace() || matches!(prev, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '*' | '_' | '\n');
+        let (prev, _) = neighbours(line, k, c);
+        // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
+        let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
+        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '“' | '‘' | '\n') || opened_at == k;
         match c {
             '\'' => {
-                let q = if opening && next.is_alphabetic() { "‘" } else { "’" };
+                let after = line[k + 1..].trim_start_matches(['*', '_']);
+                let word = after.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
+                let elided = EN_ELISIONS.contains(&word.to_lowercase().as_str());
+                let q = if opening && !word.is_empty() && !elided { "‘" } else { "’" };
+                if q == "‘" {
+                    opened_at = k + 1;
+                }
                 edits.push(Edit { start: i, end: i + 1, with: q.into() });
             }
-            '"' => edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() }),
+            '"' => {
+                if opening {
+                    opened_at = k + 1;
+                }
+                edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() })
+            }
             '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
             '-' if prev != '-' && line[k..].starts_with("--") => {
                 let n = line[k..].bytes().take_while(|&x| x == b'-').count();
@@ -235,7 +261,7 @@ mod tests {
 
     #[test]
     fn french_other_rules() {
-        assert_eq!(fr("l'été..."), "l’été…");
+        assert_eq!(fr("l'été... d'*Hamlet*, l'_Odyssée_, qu'« aller », l'appart' 'ici'"), "l’été… d’*Hamlet*, l’_Odyssée_, qu’«\u{202f}aller\u{202f}», l’appart’ ‘ici’");
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes");
     }
@@ -265,6 +291,9 @@ mod tests {
     fn english() {
         assert_eq!(en("\"It's 'fine',\" she said -- really --- now..."), "“It’s ‘fine’,” she said – really — now…");
         assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
+        assert_eq!(en("\"'Quoted' inside,\" he said. \"He said, 'Go.'\""), "“‘Quoted’ inside,” he said. “He said, ‘Go.’”");
+        assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do'"), "well–“you” and _table_” (x), *“y”* ‘_I_ do’");
+        assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
