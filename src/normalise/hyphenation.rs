@@ -4,7 +4,8 @@
 //!
 //! Evidence, strongest first: a suspended hyphen (`pré- et post-`) is left;
 //! how the book itself writes the word (joined or hyphenated, book-wide
-//! vocabulary; written both ways, the patterns settle it); a list of the
+//! vocabulary; written both ways, the patterns settle it, else the counts
+//! weighed by how readily the book breaks compounds); a list of the
 //! language's hyphenated words (French: Dicollecte's); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
 //! CamelCase name, a lower-case piece before one in capitals, French
@@ -181,8 +182,9 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // compound's own hyphen.
     let refused = || pattern_allows(lang, &joined, left.len()) == Some(false);
     if j != h {
-        // A book that spells it both ways: the patterns settle it.
-        let keep = j < h || (h > 0 && refused());
+        // A book that spells it both ways: the patterns settle it, else
+        // the spelling more likely to have given this break.
+        let keep = j < h || (h > 0 && (refused() || h as f64 * compound_odds(lang, &joined, vocab) > j as f64));
         return (if keep { Decision::Keep } else { Decision::Join }, Evidence::Book);
     }
     // (Only a piece that begins a hyphenated compound of the book can.)
@@ -293,6 +295,21 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Patterns);
     }
     (Decision::Join, if patterns_refuse { Evidence::Patterns } else if both_words { Evidence::BothWords } else { Evidence::Default })
+}
+
+/// How much likelier a hyphenated compound is to be broken at its hyphen
+/// than the same word closed up at this one point, in this text: the ratio
+/// of the book's break rates (see `Vocabulary::break_rates`) times the
+/// points where the patterns could break the closed-up word. 1 when the
+/// book has too few breaks of either kind to tell.
+fn compound_odds(lang: Lang, joined: &str, vocab: &Vocabulary) -> f64 {
+    let r = vocab.break_rates();
+    if r.compound_breaks < 10 || r.closed_breaks < 30 || r.closed <= 0.0 {
+        return 1.0;
+    }
+    let lower = joined.to_lowercase();
+    let points = patterns(lang).map_or(1, |p| p.hyphenate(&lower).breaks.len().max(1));
+    (r.compound / r.closed * points as f64).max(1.0)
 }
 
 /// Both pieces are words (of the book, the French list or the English one),
@@ -584,6 +601,31 @@ mod tests {
         // the compound's hyphen, one they would make is not.
         assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
         assert_eq!(fix("un plu- gin", "plugin, plugin, plug-in", "fr"), "un plugin");
+    }
+
+    #[test]
+    fn both_ways_weighs_how_readily_compounds_break() {
+        // `tomorrow` 3 times whole, `to-morrow` once: a majority for the
+        // closed form, until the book shows it breaks its compounds far
+        // more readily than its closed words (12 of 24 compounds broken,
+        // 40 of some 2,000 long words).
+        let book = "tomorrow tomorrow tomorrow to-morrow";
+        assert_eq!(fix("see you to- morrow", book, "en"), "see you tomorrow");
+        let mut text = String::from("see you to- morrow\n");
+        for i in 0..12 {
+            text.push_str(&format!("a well-known gate-keeper, a well- known word{i}\n"));
+        }
+        for _ in 0..40 {
+            text.push_str(&"a common gardener forgets ".repeat(12));
+            text.push_str("the gar- dener\n");
+        }
+        let v = Vocabulary::from_texts([text.as_str(), book]);
+        let r = v.break_rates();
+        assert_eq!((r.compound_breaks, r.closed_breaks), (12, 40));
+        assert!(r.compound > 10.0 * r.closed, "{r:?}");
+        let out = run(&text, &protect::protect(&text), "en", &v, &mut Vec::new(), &mut Vec::new()).text;
+        assert!(out.starts_with("see you to-morrow\n"), "{}", &out[..40]);
+        assert!(out.contains("the gardener\n") && out.contains("a well-known word0"));
     }
 
     #[test]

@@ -15,20 +15,37 @@ pub struct Vocabulary {
     /// `words`, so that merged parts count a compound once).
     head_kinds: FastMap<String, u32>,
     tail_kinds: FastMap<String, u32>,
+    /// The line-end breaks of the text, as `left-right`, lower-cased.
+    breaks: FastMap<String, u32>,
+    /// How readily the text breaks its compounds: see `break_rates`.
+    rates: OnceLock<BreakRates>,
     /// Closed-up words, sorted, and the same reversed: built on first use
     /// (only a doubtful break asks), for prefix and suffix look-ups.
     sorted: OnceLock<Vec<String>>,
     reversed: OnceLock<Vec<String>>,
 }
 
+/// How often the text breaks a word at a line end, per character of the
+/// words it leaves whole: hyphenated compounds, and closed-up words of five
+/// letters or more. Counted only on breaks the book settles (the one
+/// spelling seen elsewhere).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BreakRates {
+    pub compound_breaks: u32,
+    pub closed_breaks: u32,
+    pub compound: f64,
+    pub closed: f64,
+}
+
 /// Calls `f(word, start, end)` for each word of `text`: letters, with
 /// hyphens only between letters; an apostrophe ends a word (`l’été` gives
 /// `l`, `été`). A piece cut by a line-break hyphen (`ter- rible`) is not a
-/// word: it would be false evidence.
-pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+/// word: it would be false evidence; `on_break(left, right)` gets it.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize), mut on_break: impl FnMut(&str, &str)) {
     let b = text.as_bytes();
     let mut it = text.char_indices().peekable();
     let mut after_break = false;
+    let mut left = 0..0;
     while let Some((i, c)) = it.next() {
         if !c.is_alphabetic() {
             if !c.is_whitespace() && c != '-' {
@@ -49,8 +66,13 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
             }
         }
         let breaks = b.get(end) == Some(&b'-') && b.get(end + 1).is_some_and(|x| x.is_ascii_whitespace());
-        if !breaks && !after_break {
+        if after_break {
+            on_break(&text[left.clone()], &text[start..end]);
+        } else if !breaks {
             f(&text[start..end], start, end);
+        }
+        if breaks {
+            left = start..end;
         }
         after_break = breaks;
     }
@@ -93,10 +115,18 @@ impl Vocabulary {
         let mut v = Vocabulary::default();
         let mut lower = String::new();
         for t in texts {
-            for_each_word(t, |w, _, _| {
-                lowercase_into(w, &mut lower);
-                v.add(&lower);
-            });
+            let mut breaks = Vec::new();
+            for_each_word(
+                t,
+                |w, _, _| {
+                    lowercase_into(w, &mut lower);
+                    v.add(&lower);
+                },
+                |l, r| breaks.push(format!("{l}-{r}").to_lowercase()),
+            );
+            for b in breaks {
+                *v.breaks.entry(b).or_default() += 1;
+            }
         }
         v.count_kinds();
         v
@@ -106,7 +136,7 @@ impl Vocabulary {
     pub fn merge(parts: impl IntoIterator<Item = Vocabulary>) -> Vocabulary {
         let mut all = Vocabulary::default();
         for p in parts {
-            for (mine, theirs) in [(&mut all.words, p.words), (&mut all.heads, p.heads), (&mut all.tails, p.tails)] {
+            for (mine, theirs) in [(&mut all.words, p.words), (&mut all.heads, p.heads), (&mut all.tails, p.tails), (&mut all.breaks, p.breaks)] {
                 if mine.is_empty() {
                     *mine = theirs;
                     continue;
@@ -138,6 +168,41 @@ impl Vocabulary {
             bump(&mut self.tails, lw.rsplit('-').next().unwrap_or_default());
         }
         bump(&mut self.words, lw);
+    }
+
+    /// How readily this text breaks compounds and closed-up words: a
+    /// hyphenated compound is broken at its hyphen more often than a closed
+    /// word at one given point (it has one place to break, and generated
+    /// test sets break compounds on purpose), so a book that writes a word
+    /// both ways leaves its hyphenated form fewer times unbroken.
+    pub fn break_rates(&self) -> BreakRates {
+        *self.rates.get_or_init(|| {
+            let mut r = BreakRates::default();
+            for (b, n) in &self.breaks {
+                let joined: String = b.chars().filter(|&c| c != '-').collect();
+                // Only breaks of a one-hyphen compound or a closed word.
+                if b.matches('-').count() != 1 {
+                    continue;
+                }
+                match (self.words.get(b.as_str()).is_some(), self.words.get(&joined).is_some()) {
+                    (true, false) => r.compound_breaks += n,
+                    (false, true) => r.closed_breaks += n,
+                    _ => {}
+                }
+            }
+            let (mut compound_chars, mut closed_chars) = (0u64, 0u64);
+            for (w, n) in &self.words {
+                let len = w.chars().count() as u64;
+                match w.matches('-').count() {
+                    1 => compound_chars += len * *n as u64,
+                    0 if len >= 5 => closed_chars += len * *n as u64,
+                    _ => {}
+                }
+            }
+            r.compound = r.compound_breaks as f64 / compound_chars.max(1) as f64;
+            r.closed = r.closed_breaks as f64 / closed_chars.max(1) as f64;
+            r
+        })
     }
 
     /// How often `w` (any case) was seen.
@@ -204,6 +269,20 @@ mod tests {
         assert_eq!(v.head("peut"), 1);
         assert_eq!(v.tail("unis"), 1);
         assert_eq!(v.count("etats-unis"), 1);
+    }
+
+    #[test]
+    fn breaks_are_recorded_not_counted_as_words() {
+        let mut pairs = Vec::new();
+        for_each_word("un ter- rible ordina-\nteurs, peut- être", |_, _, _| {}, |l, r| pairs.push(format!("{l}|{r}")));
+        assert_eq!(pairs, ["ter|rible", "ordina|teurs", "peut|être"]);
+        let v = Vocabulary::from_texts(["peut-être, peut- être, l'ordinateur, un ordina- teur, ter- rible"]);
+        let r = v.break_rates();
+        // `ter- rible`: neither spelling seen whole, so not counted.
+        assert_eq!((r.compound_breaks, r.closed_breaks), (1, 1));
+        assert!((r.compound - 1.0 / 9.0).abs() < 1e-9 && (r.closed - 1.0 / 10.0).abs() < 1e-9, "{r:?}");
+        let merged = Vocabulary::merge(["peut-être, peut- être", "l'ordinateur, un ordina- teur, ter- rible"].iter().map(|t| Vocabulary::from_texts([*t])));
+        assert_eq!(merged.break_rates(), r);
     }
 
     #[test]
