@@ -394,6 +394,19 @@ pub struct Dehyphenated {
     pub line_map: Vec<usize>,
 }
 
+/// How many `>` open the line, and the bytes they take with their spaces.
+fn quote_prefix(line: &str) -> (usize, usize) {
+    let body = line.trim_start_matches(|c: char| c == '>' || c == ' ' || c == '\t');
+    let prefix = &line[..line.len() - body.len()];
+    (prefix.matches('>').count(), if prefix.contains('>') { prefix.len() } else { 0 })
+}
+
+/// Nothing but block markers: quote marks, a list bullet or number.
+fn only_markers(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| c == '>' || c.is_whitespace());
+    t.is_empty() || matches!(t, "-" | "*" | "+") || t.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn is_block_start(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with(['#', '>', '|', '<', '`', '~', '{', '[', '!']) || t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || protect::is_rule_line(line)
@@ -455,11 +468,19 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             let line_end = r0 == le;
             if line_end {
                 let Some(&(ns, ne)) = lines.get(li + 1) else { continue };
-                let next = &text[ns..ne];
+                // Inside a block quote, the next line goes on the paragraph
+                // if it is quoted as deep (`ap-⏎> prit`).
+                let (depth, _) = quote_prefix(&text[ls..le]);
+                let (next_depth, prefix) = quote_prefix(&text[ns..ne]);
+                // (An unquoted line goes on a quoted paragraph too.)
+                if next_depth != depth && next_depth != 0 {
+                    continue;
+                }
+                let next = &text[ns + prefix..ne];
                 if next.trim().is_empty() || is_block_start(next) {
                     continue;
                 }
-                r0 = ns + (next.len() - next.trim_start().len());
+                r0 = ns + prefix + (next.len() - next.trim_start().len());
             } else if after == 0 {
                 continue;
             }
@@ -504,8 +525,9 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
                 } else {
                     let tok_start = text[ls..h].rfind([' ', '\t']).map(|i| ls + i + 1).unwrap_or(ls);
                     let sp = text[ls..tok_start].trim_end_matches([' ', '\t']).len() + ls;
-                    if sp > ls {
-                        // Move the word's start down instead.
+                    if !only_markers(&text[ls..sp]) {
+                        // Move the word's start down instead (not away
+                        // from its list or quote marker: then merge).
                         Edit { start: sp, end: r0, with: format!("\n{indent}{}{joiner}", &text[tok_start..h]), merges_line: false }
                     } else {
                         Edit { start: h, end: r0, with: joiner.into(), merges_line: true }
@@ -601,6 +623,16 @@ mod tests {
         // the compound's hyphen, one they would make is not.
         assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
         assert_eq!(fix("un plu- gin", "plugin, plugin, plug-in", "fr"), "un plugin");
+    }
+
+    #[test]
+    fn breaks_in_quotes_and_lists() {
+        assert_eq!(fr("> Il leur ap-\n> prit à lire les ordina-\n>   teurs.\n"), "> Il leur apprit\n> à lire les\n>   ordinateurs.\n");
+        assert_eq!(fr("> > un ter-\n> > rible cas, un ter-\nrible cas\n"), "> > un terrible\n> > cas, un terrible\ncas\n");
+        // Not across quote levels, nor out of a quote into a new one.
+        assert_eq!(fr("> un ter-\n> > rible\n\nun ter-\n> rible\n"), "> un ter-\n> > rible\n\nun ter-\n> rible\n");
+        // A word alone after its marker is not moved away from it.
+        assert_eq!(fr("- Etats-\n  Unis\n- un ter-\n  rible\n1. ordina-\n   teurs\n> ordina-\n> teurs\n"), "- Etats-Unis\n- un\n  terrible\n1. ordinateurs\n> ordinateurs\n");
     }
 
     #[test]
