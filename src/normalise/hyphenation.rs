@@ -26,7 +26,7 @@
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
 use super::words::WordList;
-use super::{Change, Step, Warning};
+use super::{Change, Step, Warning, BREAK_HYPHENS};
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use std::sync::OnceLock;
 
@@ -457,14 +457,15 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
     let mut edits: Vec<Edit> = Vec::new();
     for (li, &(ls, le)) in lines.iter().enumerate() {
         let mut p = ls;
-        while let Some(off) = text[p..le].find('-') {
+        while let Some(off) = text[p..le].find(BREAK_HYPHENS) {
             let h = p + off;
-            p = h + 1;
+            let hyphen = text[h..].chars().next().unwrap_or('-');
+            p = h + hyphen.len_utf8();
             if mask.get(h) || h == ls || !text[..h].chars().next_back().is_some_and(char::is_alphabetic) {
                 continue;
             }
-            let after = text[h + 1..le].len() - text[h + 1..le].trim_start_matches([' ', '\t']).len();
-            let mut r0 = h + 1 + after;
+            let after = text[p..le].len() - text[p..le].trim_start_matches([' ', '\t']).len();
+            let mut r0 = p + after;
             let line_end = r0 == le;
             if line_end {
                 let Some(&(ns, ne)) = lines.get(li + 1) else { continue };
@@ -500,17 +501,18 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             let left = &text[l_start..h];
             let right = &text[r0..r_end];
             let next = text[r_end..].split_whitespace().next().unwrap_or("");
-            let (d, ev) = decide(left, right, next, lang, vocab);
+            let (d, ev) = if hyphen == '\u{ad}' { (Decision::Join, Evidence::Habit) } else { decide(left, right, next, lang, vocab) };
             let before = format!("{}{}", &text[l_start..r0], right);
             let line = li + 1;
             if ev.unsure() {
                 let guess = if d == Decision::Keep { format!("{left}-{right}") } else { format!("{left}{right}") };
                 warnings.push(Warning { line, message: format!("unsure hyphen break {:?} made {:?}", before, guess), suggestion: format!("check it; write `{left}-{right}` or `{left}{right}` on one line") });
             }
+            let kept = hyphen.to_string();
             let joiner = match d {
                 Decision::Leave => continue,
                 Decision::Join => "",
-                Decision::Keep => "-",
+                Decision::Keep => kept.as_str(),
             };
             let edit = if !line_end {
                 Edit { start: h, end: r0, with: joiner.into(), merges_line: false }
@@ -623,6 +625,18 @@ mod tests {
         // the compound's hyphen, one they would make is not.
         assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
         assert_eq!(fix("un plu- gin", "plugin, plugin, plug-in", "fr"), "un plugin");
+    }
+
+    #[test]
+    fn soft_and_unicode_hyphens() {
+        // A soft hyphen at a break is always the typesetter's; inside a
+        // word it is the author's hint, left alone.
+        assert_eq!(fr("un ter\u{ad}\nrible cas, Etats\u{ad} Unis, ter\u{ad}rible"), "un terrible\ncas, EtatsUnis, ter\u{ad}rible");
+        // U+2010 is decided like `-`, and kept as it is.
+        assert_eq!(fr("ordina\u{2010}\nteurs et Etats\u{2010} Unis"), "ordinateurs\net Etats\u{2010}Unis");
+        // Pieces cut by either are no evidence of words.
+        let v = Vocabulary::from_texts(["un ter\u{ad}\nrible, ordina\u{2010} teurs"]);
+        assert_eq!((v.count("ter"), v.count("rible"), v.count("ordina"), v.count("teurs")), (0, 0, 0, 0));
     }
 
     #[test]

@@ -99,13 +99,18 @@ pub struct Normalised {
     pub warnings: Vec<Warning>,
 }
 
+/// What a PDF copy leaves at a line-end break: the hyphen-minus, the soft
+/// hyphen (U+00AD, a break the typesetter chose: always joined) and the
+/// Unicode hyphen (U+2010, decided like `-` and kept as it is).
+pub(crate) const BREAK_HYPHENS: [char; 3] = ['-', '\u{ad}', '\u{2010}'];
+
 /// Whether `text` may hold a line-break hyphen (a letter, `-`, then a space
 /// or the line's end): the only place the vocabulary is consulted. A
 /// cheap superset of what de-hyphenation looks at, so that a manuscript
 /// without any skips counting its words.
 pub fn may_have_hyphen_breaks(text: &str) -> bool {
-    text.match_indices('-').any(|(h, _)| {
-        let after = text.as_bytes().get(h + 1).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    text.match_indices(BREAK_HYPHENS).any(|(h, m)| {
+        let after = text.as_bytes().get(h + m.len()).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         after && text[..h].chars().next_back().is_some_and(char::is_alphabetic)
     })
 }

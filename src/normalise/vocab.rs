@@ -42,13 +42,12 @@ pub struct BreakRates {
 /// `l`, `été`). A piece cut by a line-break hyphen (`ter- rible`) is not a
 /// word: it would be false evidence; `on_break(left, right)` gets it.
 pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize), mut on_break: impl FnMut(&str, &str)) {
-    let b = text.as_bytes();
     let mut it = text.char_indices().peekable();
     let mut after_break = false;
     let mut left = 0..0;
     while let Some((i, c)) = it.next() {
         if !c.is_alphabetic() {
-            if !c.is_whitespace() && c != '-' {
+            if !c.is_whitespace() && !super::BREAK_HYPHENS.contains(&c) {
                 after_break = false;
             }
             continue;
@@ -65,7 +64,7 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize), m
                 break;
             }
         }
-        let breaks = b.get(end) == Some(&b'-') && b.get(end + 1).is_some_and(|x| x.is_ascii_whitespace());
+        let breaks = text[end..].strip_prefix(super::BREAK_HYPHENS).is_some_and(|r| r.starts_with(|x: char| x.is_ascii_whitespace()));
         if after_break {
             on_break(&text[left.clone()], &text[start..end]);
         } else if !breaks {
