@@ -2,7 +2,7 @@
 //! change and warnings. Pure: no file access; the only global state is
 //! read-only language data (patterns, word lists), loaded once.
 //!
-//! Steps, in order: Unicode NFC, line-break hyphenation (`hyphenation`,
+//! Steps, in order: Unicode (`unicode`: NFC, ligatures spelled out), line-break hyphenation (`hyphenation`,
 //! evidence from `vocab`), kramdown habits (`kramdown`), language
 //! typography (`typography`); then `lint` warns. Each step sees the output
 //! of the one before, and none touches what `protect` marks (code, URLs,
@@ -13,12 +13,12 @@ mod kramdown;
 mod lint;
 pub mod protect;
 mod typography;
+mod unicode;
 mod vocab;
 mod words;
 
 pub use hyphenation::{decide, Decision, Evidence};
 pub use vocab::Vocabulary;
-use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// One step of the normaliser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,11 +118,8 @@ pub fn may_have_hyphen_breaks(text: &str) -> bool {
 /// Run the enabled steps over `text`.
 pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
-    if opts.unicode && !is_nfc(text) {
-        let line = text.lines().position(|l| !is_nfc(l)).map_or(1, |i| i + 1);
-        let n = text.chars().filter(|c| unicode_normalization::char::is_combining_mark(*c)).count();
-        out.text = text.nfc().collect();
-        out.changes.push(Change { line, step: Step::Unicode, before: format!("{n} decomposed characters"), after: "NFC".into() });
+    if opts.unicode {
+        out.text = unicode::run(text, &mut out.changes);
     }
     // Later steps log lines of their own input: map them back.
     let mut line_map: Option<Vec<usize>> = None;
@@ -169,6 +166,7 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::{is_nfc, UnicodeNormalization};
 
     /// The chapter the project was made for, end to end.
     #[test]
