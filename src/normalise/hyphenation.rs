@@ -203,8 +203,10 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
     let r_el = right.split('-').next().unwrap_or(right);
-    // No typesetter leaves one letter alone at a break (`T- shirt`, `ctrl- C`).
-    let one_letter = l_el.chars().count() == 1 || r_el.chars().count() == 1;
+    // No typesetter leaves one letter alone at a break (`T- shirt`, `ctrl- C`);
+    // one before an apostrophe is not alone (`aujour- d’hui`).
+    let elided = next.starts_with(['\'', '’']);
+    let one_letter = l_el.chars().count() == 1 || (r_el.chars().count() == 1 && !elided);
     if one_letter || left.ends_with("-t") || rl.starts_with("t-") {
         return (Decision::Keep, Evidence::Habit);
     }
@@ -500,6 +502,7 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             }
             let left = &text[l_start..h];
             let right = &text[r0..r_end];
+            // The word after `right`, or the rest of it after an apostrophe.
             let next = text[r_end..].split_whitespace().next().unwrap_or("");
             let (d, ev) = if hyphen == '\u{ad}' { (Decision::Join, Evidence::Habit) } else { decide(left, right, next, lang, vocab) };
             let before = format!("{}{}", &text[l_start..r0], right);
@@ -625,6 +628,12 @@ mod tests {
         // the compound's hyphen, one they would make is not.
         assert_eq!(fix("un plug- in", "plugin, plugin, plug-in", "fr"), "un plug-in");
         assert_eq!(fix("un plu- gin", "plugin, plugin, plug-in", "fr"), "un plugin");
+    }
+
+    #[test]
+    fn a_letter_before_an_apostrophe_is_not_alone() {
+        assert_eq!(fr("Il vient aujour- d'hui et aujour-\nd’hui, quel- qu’un"), "Il vient aujourd'hui et aujourd’hui,\nquelqu’un");
+        assert_eq!(fr("un T- shirt"), "un T-shirt");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::protect::{self, Mask};
 use super::{Change, Step};
+use std::borrow::Cow;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// The Alphabetic Presentation Forms of Latin, spelled out.
@@ -19,6 +20,28 @@ fn ligature(c: char) -> Option<&'static str> {
         'ﬅ' | 'ﬆ' => "st",
         _ => return None,
     })
+}
+
+fn spelled(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match ligature(c) {
+            Some(l) => out.push_str(l),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text as the Unicode step leaves it (protected text aside), for word
+/// counts that match what later steps look up: borrowed when already so.
+pub fn canonical(text: &str) -> Cow<'_, str> {
+    let has_ligature = text.contains(|c| ligature(c).is_some());
+    if is_nfc(text) && !has_ligature {
+        return Cow::Borrowed(text);
+    }
+    let nfc: String = text.nfc().collect();
+    Cow::Owned(if has_ligature { spelled(&nfc) } else { nfc })
 }
 
 /// `text` in NFC with ligatures spelled out; the changes logged.
@@ -54,9 +77,8 @@ fn spell_out_ligatures(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> St
         let start = text[..i].rfind(|ch: char| !is_letter(ch)).map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
         let end = text[cur..].find(|ch: char| !is_letter(ch)).map_or(text.len(), |k| cur + k);
         let word = &text[start..end];
-        let spelled: String = word.chars().map(|ch| ligature(ch).map_or(ch.to_string(), str::to_string)).collect();
         if changes.last().is_none_or(|c| c.line != line || c.before != word) {
-            changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after: spelled });
+            changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after: spelled(word) });
         }
     }
     out.push_str(&text[cur..]);

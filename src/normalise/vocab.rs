@@ -114,9 +114,11 @@ impl Vocabulary {
         let mut v = Vocabulary::default();
         let mut lower = String::new();
         for t in texts {
+            // Counted as the normaliser will look them up: NFC, no ligature.
+            let t = super::unicode::canonical(t);
             let mut breaks = Vec::new();
             for_each_word(
-                t,
+                &t,
                 |w, _, _| {
                     lowercase_into(w, &mut lower);
                     v.add(&lower);
@@ -282,6 +284,12 @@ mod tests {
         assert!((r.compound - 1.0 / 9.0).abs() < 1e-9 && (r.closed - 1.0 / 10.0).abs() < 1e-9, "{r:?}");
         let merged = Vocabulary::merge(["peut-être, peut- être", "l'ordinateur, un ordina- teur, ter- rible"].iter().map(|t| Vocabulary::from_texts([*t])));
         assert_eq!(merged.break_rates(), r);
+    }
+
+    #[test]
+    fn counted_after_the_unicode_step() {
+        let v = Vocabulary::from_texts(["l'e\u{301}te\u{301} diﬀérent"]);
+        assert_eq!((v.count("été"), v.count("différent")), (1, 1));
     }
 
     #[test]
