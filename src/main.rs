@@ -270,12 +270,19 @@ fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> R
         Some(b) => pipeline::vocabulary(b),
         None => Vocabulary::from_texts([body]),
     };
-    let opts = match only {
+    // The book's switches, as a build would apply them; `--only` on top.
+    let mut opts = match &book {
+        Some(b) => pipeline::book_options(&b.meta.typography, &lang),
         None => normalise::Options::all(&lang),
-        Some(OnlyStep::Hyphenation) => normalise::Options::only(&lang, Step::Hyphenation),
-        Some(OnlyStep::Kramdown) => normalise::Options::only(&lang, Step::Kramdown),
-        Some(OnlyStep::Typography) => normalise::Options::only(&lang, Step::Typography),
     };
+    if let Some(only) = only {
+        let step = match only {
+            OnlyStep::Hyphenation => Step::Hyphenation,
+            OnlyStep::Kramdown => Step::Kramdown,
+            OnlyStep::Typography => Step::Typography,
+        };
+        (opts.hyphenation, opts.kramdown, opts.typography) = (step == Step::Hyphenation, step == Step::Kramdown, step == Step::Typography);
+    }
     let normalised = normalise::normalise(body, &opts, &vocab);
     let head = text[..text.len() - body.len()].to_string();
     Ok(FileRun { original, shown, head, body_line, normalised })

@@ -57,16 +57,45 @@ pub struct TypographyOptions {
     pub dehyphenate: bool,
     /// Understand kramdown habits (`####Title`, `{:.class}` lines).
     pub kramdown: bool,
-    /// Language typography (French spaces, quotes, apostrophes, ellipsis).
+    /// Language typography (French spaces, quotes, apostrophes, ellipsis):
+    /// false turns off every rule below at once.
     pub typography: bool,
+    /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
+    /// no-break space before `:`.
+    pub spaces: bool,
     /// French: the space before `:` is a full no-break space (U+00A0); when
     /// false, a narrow one (U+202F) like before `; ! ?`.
     pub colon_full_space: bool,
+    /// `’` for `'` in words and elisions.
+    pub apostrophes: bool,
+    /// Curly quotes for straight ones.
+    pub quotes: bool,
+    /// `...` → `…`.
+    pub ellipsis: bool,
+    /// English `--`, `---` → `–`, `—`; French: a no-break space after a
+    /// dialogue dash.
+    pub dashes: bool,
+    /// French: a no-break space in `4,5 millions` and before a unit.
+    pub number_spaces: bool,
+    /// Ligature characters of a PDF copy (`ﬁ`) spelled out.
+    pub ligatures: bool,
 }
 
 impl Default for TypographyOptions {
     fn default() -> Self {
-        TypographyOptions { dehyphenate: true, kramdown: true, typography: true, colon_full_space: true }
+        TypographyOptions {
+            dehyphenate: true,
+            kramdown: true,
+            typography: true,
+            spaces: true,
+            colon_full_space: true,
+            apostrophes: true,
+            quotes: true,
+            ellipsis: true,
+            dashes: true,
+            number_spaces: true,
+            ligatures: true,
+        }
     }
 }
 

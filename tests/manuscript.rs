@@ -150,3 +150,25 @@ fn images_are_numbered_once_in_book_order() {
     assert_eq!(bytes("OEBPS/images/img001.png"), png(2));
     assert_eq!(bytes("OEBPS/images/img002.png"), png(1));
 }
+
+#[test]
+fn typography_rules_switch_off_one_by_one() {
+    let text = "# A\n\nIl dit : « Oui ! » et l'autre... 4,5 millions, un diﬀérent ter- rible.\n";
+    let on = book("rules-on", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
+    let (c, _) = chapters(&on, &[]);
+    assert!(c[0].1.contains("dit\u{a0}: «\u{202f}Oui\u{202f}!\u{202f}» et l’autre… 4,5\u{a0}millions, un différent terrible."), "{}", c[0].1);
+    let yaml = "title: T\nlanguage: fr\ntypography:\n  spaces: false\n  apostrophes: false\n  ellipsis: false\n  number_spaces: false\n  ligatures: false\n";
+    let off = book("rules-off", &[("book.yaml", yaml), ("a.md", text)]);
+    let (c, _) = chapters(&off, &[]);
+    assert!(c[0].1.contains("Il dit : « Oui ! » et l'autre... 4,5 millions, un diﬀérent terrible."), "{}", c[0].1);
+    // `folio normalise --diff` shows what the build does: the book's switches.
+    let o = folio().args(["normalise", "--diff"]).arg(off.join("a.md")).output().unwrap();
+    let diff = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && diff.contains("[hyphenation]"), "{diff}");
+    assert!(!diff.contains("[typography]") && !diff.contains("[unicode]"), "{diff}");
+    // An unknown switch is refused, naming it.
+    let bad = book("rules-bad", &[("book.yaml", "title: T\ntypography:\n  quote: false\n"), ("a.md", text)]);
+    let o = folio().args(["build", "--manuscript"]).arg(&bad).arg("--out").arg(bad.join("out")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("book.yaml") && err.contains("quote"), "{err}");
+}

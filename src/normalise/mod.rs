@@ -49,17 +49,46 @@ pub struct Options {
     pub hyphenation: bool,
     pub kramdown: bool,
     pub typography: bool,
-    /// French: a full no-break space before `:` (else a narrow one).
-    pub colon_full_space: bool,
+    /// Which rules the typography step applies.
+    pub rules: Rules,
+    /// The Unicode step spells out ligature characters (`ﬁ` → `fi`).
+    pub ligatures: bool,
     /// Log each typographic change. A build does not read the log, and on
     /// a novel it is tens of thousands of entries: a tenth of the
     /// normaliser's time.
     pub log: bool,
 }
 
+/// The typography step's rules, each of which a book can turn off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
+    /// no-break space before `:`.
+    pub spaces: bool,
+    /// French: the space before `:` is a full no-break space (else narrow).
+    pub colon_full_space: bool,
+    /// `’` for `'` in words and elisions (`l’été`, `it’s`, `’tis`).
+    pub apostrophes: bool,
+    /// English: curly quotes (`“…”`, `‘…’`); French: `‘…’` for `'…'`.
+    pub quotes: bool,
+    /// `...` → `…`.
+    pub ellipsis: bool,
+    /// English: `--` → `–`, `---` → `—`; French: a no-break space after a
+    /// dialogue dash.
+    pub dashes: bool,
+    /// French: a no-break space in `4,5 millions` and before a unit.
+    pub number_spaces: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules { spaces: true, colon_full_space: true, apostrophes: true, quotes: true, ellipsis: true, dashes: true, number_spaces: true }
+    }
+}
+
 impl Options {
     pub fn all(lang: &str) -> Options {
-        Options { lang: lang.to_string(), unicode: true, hyphenation: true, kramdown: true, typography: true, colon_full_space: true, log: true }
+        Options { lang: lang.to_string(), unicode: true, hyphenation: true, kramdown: true, typography: true, rules: Rules::default(), ligatures: true, log: true }
     }
     /// Only one step (Unicode NFC still runs first: every step expects NFC).
     pub fn only(lang: &str, step: Step) -> Options {
@@ -69,7 +98,8 @@ impl Options {
             hyphenation: step == Step::Hyphenation,
             kramdown: step == Step::Kramdown,
             typography: step == Step::Typography,
-            colon_full_space: true,
+            rules: Rules::default(),
+            ligatures: true,
             log: true,
         }
     }
@@ -119,7 +149,7 @@ pub fn may_have_hyphen_breaks(text: &str) -> bool {
 pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
     if opts.unicode {
-        out.text = unicode::run(text, &mut out.changes);
+        out.text = unicode::run(text, opts.ligatures, &mut out.changes);
     }
     // Later steps log lines of their own input: map them back.
     let mut line_map: Option<Vec<usize>> = None;

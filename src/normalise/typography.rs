@@ -7,7 +7,7 @@
 //! dashes, `…`.
 
 use super::protect::{self, Mask};
-use super::{Change, Options, Step};
+use super::{Change, Options, Rules, Step};
 
 const NBSP: char = '\u{a0}';
 const NNBSP: char = '\u{202f}';
@@ -43,9 +43,9 @@ pub fn run(text: &str, mask: &Mask, opts: &Options, log: Option<&mut Vec<Change>
     let mut edits = Vec::new();
     for &(a, b) in &protect::line_spans(text) {
         if french {
-            french_line(text, a, b, &mask, opts.colon_full_space, &mut edits);
+            french_line(text, a, b, mask, &opts.rules, &mut edits);
         } else {
-            english_line(text, a, b, &mask, &mut edits);
+            english_line(text, a, b, mask, &opts.rules, &mut edits);
         }
     }
     apply(text, edits, log)
@@ -75,12 +75,12 @@ fn set_space(text: &str, start: usize, end: usize, want: char, edits: &mut Vec<E
     }
 }
 
-fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, edits: &mut Vec<Edit>) {
+fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     // Dialogue dash opening the line.
     let lead = line.len() - line.trim_start_matches([' ', '>']).len();
     let rest = &line[lead..];
-    if (rest.starts_with('—') || rest.starts_with('–')) && !mask.get(a + lead) {
+    if rules.dashes && (rest.starts_with('—') || rest.starts_with('–')) && !mask.get(a + lead) {
         let d = a + lead + 3;
         let e = space_after(text, d, b);
         if e < b && !text[d..].starts_with(['—', '–']) {
@@ -88,8 +88,8 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
         }
     }
     let mut skip_to = 0;
-    let rules = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»') || c.is_ascii_digit();
-    for (k, c) in line.match_indices(rules).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
+    let interesting = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»') || c.is_ascii_digit();
+    for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) {
             continue;
@@ -98,13 +98,17 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
         match c {
             // After a letter, an elision (`d'*Hamlet*`, `qu'« aller »`), a
             // cut word (`appart'`) or a closing quote: `’` for all three.
-            '\'' if prev.is_alphabetic() => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
+            '\'' if prev.is_alphabetic() => {
+                if rules.apostrophes {
+                    edits.push(Edit { start: i, end: i + 1, with: "’".into() })
+                }
+            }
             // Before a word, after a space: an opening single quote.
-            '\'' if (prev.is_whitespace() || matches!(prev, '(' | '\n')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
+            '\'' if rules.quotes && (prev.is_whitespace() || matches!(prev, '(' | '\n')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
             }
-            '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
-            ';' | '!' | '?' | ':' => {
+            '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
+            ';' | '!' | '?' | ':' if rules.spaces => {
                 let j = space_before(text, a, i);
                 let before = text[a..j].chars().next_back().unwrap_or('\n');
                 let skip = j == a
@@ -114,22 +118,22 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, colon_full: bool, ed
                     || (c == ';' && text[a..i].rsplit(char::is_whitespace).next().is_some_and(|w| w.starts_with('&')))
                     || next == c;
                 if !skip && !mask.any(j, i) {
-                    set_space(text, j, i, if c == ':' && colon_full { NBSP } else { NNBSP }, edits);
+                    set_space(text, j, i, if c == ':' && rules.colon_full_space { NBSP } else { NNBSP }, edits);
                 }
             }
-            '«' => {
+            '«' if rules.spaces => {
                 let e = space_after(text, i + 2, b);
                 if e < b && !mask.any(i + 2, e + 1) {
                     set_space(text, i + 2, e, NNBSP, edits);
                 }
             }
-            '»' => {
+            '»' if rules.spaces => {
                 let j = space_before(text, a, i);
                 if j > a && !mask.any(j, i) {
                     set_space(text, j, i, NNBSP, edits);
                 }
             }
-            d if d.is_ascii_digit() && !next.is_ascii_digit() && next != ',' && next != '.' => {
+            d if rules.number_spaces && d.is_ascii_digit() && !next.is_ascii_digit() && next != ',' && next != '.' => {
                 // `4,5 millions`, `30 km`: the space after a number.
                 let after = &line[k + 1..];
                 if let Some(unit) = after.strip_prefix(' ') {
@@ -164,7 +168,7 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
 /// `’tis`, `’em`, `rock ’n’ roll`.
 const EN_ELISIONS: &[&str] = &["em", "n", "tis", "twas", "twere", "twill", "twixt", "twould"];
 
-fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
+fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let mut skip_to = 0;
     // Where the last opening quote ended: a quote right after it opens too
@@ -175,7 +179,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edi
         if k < skip_to || mask.get(i) {
             continue;
         }
-        let (prev, _) = neighbours(line, k, c);
+        let (prev, next) = neighbours(line, k, c);
         // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
         let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '“' | '‘' | '\n') || opened_at == k;
@@ -184,20 +188,25 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edi
                 let after = line[k + 1..].trim_start_matches(['*', '_']);
                 let word = after.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
                 let elided = EN_ELISIONS.contains(&word.to_lowercase().as_str());
-                let q = if opening && !word.is_empty() && !elided { "‘" } else { "’" };
-                if q == "‘" {
+                let quote = opening && !word.is_empty() && !elided;
+                if quote {
                     opened_at = k + 1;
                 }
-                edits.push(Edit { start: i, end: i + 1, with: q.into() });
+                // An apostrophe inside a word, elided or before a number
+                // (`it's`, `'tis`, `'90s`); else a quote mark.
+                let apostrophe = !quote && ((prev.is_alphabetic() && next.is_alphabetic()) || elided || next.is_ascii_digit());
+                if (apostrophe && rules.apostrophes) || (!apostrophe && rules.quotes) {
+                    edits.push(Edit { start: i, end: i + 1, with: if quote { "‘" } else { "’" }.into() });
+                }
             }
-            '"' => {
+            '"' if rules.quotes => {
                 if opening {
                     opened_at = k + 1;
                 }
                 edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() })
             }
-            '.' if ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
-            '-' if prev != '-' && line[k..].starts_with("--") => {
+            '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
+            '-' if rules.dashes && prev != '-' && line[k..].starts_with("--") => {
                 let n = line[k..].bytes().take_while(|&x| x == b'-').count();
                 if n <= 3 && k > 0 {
                     edits.push(Edit { start: i, end: i + n, with: if n == 3 { "—" } else { "–" }.into() });
@@ -254,7 +263,7 @@ mod tests {
         assert_eq!(fr("«Bonjour» et «  toi  »"), "«\u{202f}Bonjour\u{202f}» et «\u{202f}toi\u{202f}»");
         assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
         let mut o = Options::all("fr");
-        o.colon_full_space = false;
+        o.rules.colon_full_space = false;
         assert_eq!(run("a : b", &protect::protect("a : b"), &o, Some(&mut Vec::new())), "a\u{202f}: b");
         assert_eq!(fr("a\u{202f}: b"), "a\u{a0}: b");
     }
@@ -296,6 +305,25 @@ mod tests {
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
+    }
+
+    #[test]
+    fn each_rule_switches_off() {
+        let with = |lang: &str, f: fn(&mut Rules), s: &str| {
+            let mut o = Options::all(lang);
+            f(&mut o.rules);
+            run(s, &protect::protect(s), &o, None)
+        };
+        let fr_text = "— Oui : « non ! » l'été... 4,5 millions";
+        assert_eq!(with("fr", |r| r.spaces = false, fr_text), "—\u{a0}Oui : « non ! » l’été… 4,5\u{a0}millions");
+        assert_eq!(with("fr", |r| r.apostrophes = false, fr_text), "—\u{a0}Oui\u{a0}: «\u{202f}non\u{202f}!\u{202f}» l'été… 4,5\u{a0}millions");
+        assert_eq!(with("fr", |r| r.ellipsis = false, "l'été..."), "l’été...");
+        assert_eq!(with("fr", |r| r.dashes = false, "— Oui"), "— Oui");
+        assert_eq!(with("fr", |r| r.number_spaces = false, "4,5 millions"), "4,5 millions");
+        let en_text = "\"It's 'fine',\" she said -- now...";
+        assert_eq!(with("en", |r| r.quotes = false, en_text), "\"It’s 'fine',\" she said – now…");
+        assert_eq!(with("en", |r| r.apostrophes = false, en_text), "“It's ‘fine’,” she said – now…");
+        assert_eq!(with("en", |r| r.dashes = false, en_text), "“It’s ‘fine’,” she said -- now…");
     }
 
     #[test]

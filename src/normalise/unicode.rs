@@ -44,8 +44,8 @@ pub fn canonical(text: &str) -> Cow<'_, str> {
     Cow::Owned(if has_ligature { spelled(&nfc) } else { nfc })
 }
 
-/// `text` in NFC with ligatures spelled out; the changes logged.
-pub fn run(text: &str, changes: &mut Vec<Change>) -> String {
+/// `text` in NFC, ligatures spelled out if asked; the changes logged.
+pub fn run(text: &str, ligatures: bool, changes: &mut Vec<Change>) -> String {
     let mut out = if is_nfc(text) {
         text.to_string()
     } else {
@@ -54,7 +54,7 @@ pub fn run(text: &str, changes: &mut Vec<Change>) -> String {
         changes.push(Change { line, step: Step::Unicode, before: format!("{n} decomposed characters"), after: "NFC".into() });
         text.nfc().collect()
     };
-    if out.contains(|c| ligature(c).is_some()) {
+    if ligatures && out.contains(|c| ligature(c).is_some()) {
         out = spell_out_ligatures(&out, &protect::protect(&out), changes);
     }
     out
@@ -92,19 +92,20 @@ mod tests {
     #[test]
     fn ligatures_spelled_out_outside_code() {
         let mut c = Vec::new();
-        let out = run("Un texte diﬀérent, ﬁnal et aﬄigé.\n`ﬁ` ﬂeur", &mut c);
+        let out = run("Un texte diﬀérent, ﬁnal et aﬄigé.\n`ﬁ` ﬂeur", true, &mut c);
         assert_eq!(out, "Un texte différent, final et affligé.\n`ﬁ` fleur");
         let logged: Vec<_> = c.iter().map(|c| (c.line, c.before.as_str(), c.after.as_str())).collect();
         assert_eq!(logged, [(1, "diﬀérent", "différent"), (1, "ﬁnal", "final"), (1, "aﬄigé", "affligé"), (2, "ﬂeur", "fleur")]);
+        assert_eq!(run("ﬁn", false, &mut Vec::new()), "ﬁn");
     }
 
     #[test]
     fn nfc_logged_once() {
         let mut c = Vec::new();
-        assert_eq!(run("ok\nl'e\u{301}te\u{301}", &mut c), "ok\nl'été");
+        assert_eq!(run("ok\nl'e\u{301}te\u{301}", true, &mut c), "ok\nl'été");
         assert_eq!((c.len(), c[0].line, c[0].before.as_str()), (1, 2, "2 decomposed characters"));
         let mut c = Vec::new();
-        assert_eq!(run("déjà", &mut c), "déjà");
+        assert_eq!(run("déjà", true, &mut c), "déjà");
         assert!(c.is_empty());
     }
 }
