@@ -103,8 +103,24 @@ fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
 }
 
 /// `« »` and `“ ”` must pair up across the chapter (a French exchange may
-/// run over several paragraphs).
+/// run over several paragraphs). A quotation that runs over paragraphs
+/// opens each one again and closes only the last: an opening mark that
+/// starts a paragraph while one from an earlier paragraph is open takes
+/// its place.
 fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    // The paragraph of each line: a blank line ends one.
+    let mut para = Vec::with_capacity(lines.len());
+    let mut n = 0;
+    for &(a, b) in lines {
+        if text[a..b].trim().is_empty() {
+            n += 1;
+        }
+        para.push(n);
+    }
+    let starts_paragraph = |li: usize, k: usize| {
+        let before = text[lines[li].0..k].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '*' | '_'));
+        before.is_empty() && (li == 0 || text[lines[li - 1].0..lines[li - 1].1].trim().is_empty())
+    };
     for (open, close) in [('«', '»'), ('“', '”')] {
         let (mut o, mut c) = ([0u8; 4], [0u8; 4]);
         let (o, c) = (open.encode_utf8(&mut o).as_bytes(), close.encode_utf8(&mut c).as_bytes());
@@ -122,6 +138,9 @@ fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<
                 li += 1;
             }
             if is_open {
+                if starts_paragraph(li, k) && stack.last().is_some_and(|&l| para[l - 1] != para[li]) {
+                    stack.pop();
+                }
                 stack.push(li + 1);
             } else if stack.pop().is_none() {
                 warnings.push(Warning { line: li + 1, message: format!("{close} without an opening {open}"), suggestion: format!("add the missing {open} or remove this {close}") });
@@ -167,5 +186,11 @@ mod tests {
         assert_eq!(lint("« Oui, dit-il.\n\nFin."), vec![(1, "add the missing »".to_string())]);
         assert_eq!(lint("Oui » dit-il."), vec![(1, "add the missing « or remove this »".to_string())]);
         assert_eq!(lint("“Yes,” he said. ”"), vec![(1, "add the missing “ or remove this ”".to_string())]);
+        // A quotation over three paragraphs, each opened again.
+        assert!(lint("“One.\n\n“Two,\nthree.\n\n> “Four.”\n\nAfter.").is_empty());
+        assert!(lint("« Un.\n\n« Deux. »").is_empty());
+        // Not reopened at the start of its paragraph: still unclosed.
+        assert_eq!(lint("“One.\n\nThen “two.”"), vec![(1, "add the missing ”".to_string())]);
+        assert_eq!(lint("“One.\n\nAfter."), vec![(1, "add the missing ”".to_string())]);
     }
 }

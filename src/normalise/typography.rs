@@ -200,6 +200,8 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
                 }
             }
             '"' if rules.quotes => {
+                // Nothing after it: it closes, even after a dash (`do.--" Emma`).
+                let opening = opening && !(next.is_whitespace() || matches!(next, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']'));
                 if opening {
                     opened_at = k + 1;
                 }
@@ -301,7 +303,7 @@ mod tests {
         assert_eq!(en("\"It's 'fine',\" she said -- really --- now..."), "“It’s ‘fine’,” she said – really — now…");
         assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
         assert_eq!(en("\"'Quoted' inside,\" he said. \"He said, 'Go.'\""), "“‘Quoted’ inside,” he said. “He said, ‘Go.’”");
-        assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do'"), "well–“you” and _table_” (x), *“y”* ‘_I_ do’");
+        assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well–“you” and _table_” (x), *“y”* ‘_I_ do’ do.–” Emma");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
