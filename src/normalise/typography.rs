@@ -182,7 +182,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         let (prev, next) = neighbours(line, k, c);
         // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
-        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '“' | '‘' | '\n') || opened_at == k;
+        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | '“' | '‘' | '\n') || opened_at == k;
         match c {
             '\'' => {
                 let after = line[k + 1..].trim_start_matches(['*', '_']);
@@ -304,6 +304,7 @@ mod tests {
         assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
         assert_eq!(en("\"'Quoted' inside,\" he said. \"He said, 'Go.'\""), "“‘Quoted’ inside,” he said. “He said, ‘Go.’”");
         assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well–“you” and _table_” (x), *“y”* ‘_I_ do’ do.–” Emma");
+        assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
