@@ -72,6 +72,13 @@ fn a_whole_book_in_one_file_splits_at_level_one_headings() {
 }
 
 #[test]
+fn french_footnotes_survive_the_colon_rule() {
+    let m = book("fr-notes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# Un\n\nIl s'est promené[^4] hier.\n\n[^4]: Une note : la voici.\n")]);
+    let (c, _) = chapters(&m, &[]);
+    assert!(c[0].1.contains("Une note\u{a0}: la voici.") && !c[0].1.contains("[^4]"), "{}", c[0].1);
+}
+
+#[test]
 fn drafts_are_built_with_a_warning_or_left_out() {
     let m = book("drafts", &[("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, b.md]\n"), ("a.md", "---\ntitle: Publié\n---\nx\n"), ("b.md", "---\ntitle: Brouillon\npublished: false\n---\ny\n")]);
     let (c, err) = chapters(&m, &[]);

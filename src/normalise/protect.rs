@@ -220,7 +220,13 @@ pub fn protect(text: &str) -> Mask {
             }
             (e + 1).min(bytes.len())
         } else if rest.starts_with("[^") {
-            bracket.next(text, k).map_or(k + 2, |e| e + 1)
+            // A footnote call, or a definition `[^1]:` with its colon (a
+            // French space before it would unmake the definition).
+            match bracket.next(text, k) {
+                Some(e) if (k == 0 || bytes[k - 1] == b'\n') && bytes.get(e + 1) == Some(&b':') => e + 2,
+                Some(e) => e + 1,
+                None => k + 2,
+            }
         } else if bytes[k] == b'{' && (rest[1..].starts_with([':', '.', '#'])) {
             // kramdown IAL / attribute list.
             match brace.next(text, k) {
@@ -265,6 +271,7 @@ mod tests {
         assert_eq!(prot("a <span class=\"x\">b</span>"), "a ################b#######");
         assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################### c");
         assert_eq!(prot("a[^4] b"), "a#### b");
+        assert_eq!(prot("[^4]: note : x"), "##### note : x");
         assert_eq!(prot("T\n---\n"), "T\n###\n");
         assert_eq!(prot("{:.text-center}"), "###############");
         assert_eq!(prot("---\na: b\n---\nx"), "###\n####\n###\nx");
