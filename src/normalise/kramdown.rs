@@ -1,5 +1,9 @@
-//! kramdown habits that CommonMark reads differently: `####Titre` (no
-//! space) is a heading for kramdown, a paragraph for CommonMark.
+//! kramdown and Jekyll habits that CommonMark reads differently:
+//! `####Titre` (no space) is a heading for kramdown, a paragraph for
+//! CommonMark; Jekyll's `{% highlight ruby %}` … `{% endhighlight %}` is a
+//! code block (made a fenced one); `{% raw %}` / `{% endraw %}` only
+//! escape Liquid (dropped, the text kept); kramdown's table of contents
+//! placeholder (`* TOC` then `{:toc}`) is dropped: the book makes its own.
 //! IAL lines (`{:.text-center}`) are left where they are: the parser
 //! attaches them to the block above.
 
@@ -8,8 +12,54 @@ use super::{Change, Step};
 
 pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    for (li, &(a, b)) in protect::line_spans(text).iter().enumerate() {
+    let lines = protect::line_spans(text);
+    let mut skip = 0;
+    for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
+        let mut log = |before: &str, after: &str| changes.push(Change { line: li + 1, step: Step::Kramdown, before: before.to_string(), after: after.to_string() });
+        // Dropped lines stay as empty ones: later steps log by line.
+        if li < skip {
+            if b < text.len() {
+                out.push('\n');
+            }
+            continue;
+        }
+        // Whole lines replaced (the fences are protected text: checked first).
+        let replaced = if let Some(lang) = protect::liquid_tag(line, "highlight") {
+            Some(format!("```{}", lang.split_whitespace().next().unwrap_or("")))
+        } else if protect::liquid_tag(line, "endhighlight").is_some() {
+            Some("```".to_string())
+        } else if mask.get(a) {
+            None
+        } else if protect::liquid_tag(line, "raw").is_some() || protect::liquid_tag(line, "endraw").is_some() {
+            Some(String::new())
+        } else if is_toc_item(line) && lines.get(li + 1).is_some_and(|&(c, d)| text[c..d].trim() == "{:toc}") {
+            skip = li + 2;
+            log(&format!("{line}\n{{:toc}}"), "");
+            if b < text.len() {
+                out.push('\n');
+            }
+            continue;
+        } else {
+            None
+        };
+        if let Some(with) = replaced {
+            log(line, &with);
+            out.push_str(&with);
+            if b < text.len() {
+                out.push('\n');
+            }
+            continue;
+        }
+        // Inline `{% raw %}`: the tags go, the text stays.
+        let line_owned;
+        let line = if (line.contains("{% raw %}") || line.contains("{% endraw %}")) && !mask.any(a, b) {
+            line_owned = line.replace("{% raw %}", "").replace("{% endraw %}", "");
+            log(line, &line_owned);
+            line_owned.as_str()
+        } else {
+            line
+        };
         let lead = line.len() - line.trim_start_matches(' ').len();
         let hashes = line[lead..].bytes().take_while(|&c| c == b'#').count();
         let body = &line[lead + hashes..];
@@ -18,13 +68,20 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             out.truncate(out.len() - body.len());
             out.push(' ');
             out.push_str(body);
-            changes.push(Change { line: li + 1, step: Step::Kramdown, before: line.to_string(), after: format!("{} {}", &line[..lead + hashes], body) });
+            log(line, &format!("{} {}", &line[..lead + hashes], body));
         }
         if b < text.len() {
             out.push('\n');
         }
     }
     out
+}
+
+/// `* TOC`, `- TOC`, `1. TOC`: kramdown's table of contents placeholder.
+fn is_toc_item(line: &str) -> bool {
+    let t = line.trim();
+    let item = t.strip_prefix(['*', '-', '+']).or_else(|| t.split_once(". ").filter(|(n, _)| n.bytes().all(|b| b.is_ascii_digit())).map(|(_, r)| r));
+    item.is_some_and(|r| r.trim() == "TOC")
 }
 
 #[cfg(test)]
@@ -42,6 +99,17 @@ mod tests {
         let mut c = Vec::new();
         run("a\n##Été", &protect::protect("a\n##Été"), &mut c);
         assert_eq!(c, vec![Change { line: 2, step: Step::Kramdown, before: "##Été".into(), after: "## Été".into() }]);
+    }
+
+    #[test]
+    fn jekyll_habits() {
+        let src = "A\n{% highlight ruby linenos %}\ndef x-\n{% raw %}\n{%- endhighlight %}\nB {% raw %}{{ x }}{% endraw %}\n{% raw %}\nC\n\n* TOC\n{:toc}\n\nD";
+        assert_eq!(k(src), "A\n```ruby\ndef x-\n{% raw %}\n```\nB {{ x }}\n\nC\n\n\n\n\nD");
+        let mut c = Vec::new();
+        run(src, &protect::protect(src), &mut c);
+        assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 5, 6, 7, 10]);
+        // A list item that says TOC without `{:toc}` is text.
+        assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
     }
 
     #[test]

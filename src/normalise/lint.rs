@@ -1,6 +1,6 @@
 //! Warnings for what a PDF copy leaves behind and must not be fixed
 //! silently: a footnote call glued to a word (`promené4`), page numbers
-//! and running heads, unbalanced quotes.
+//! and running heads, unbalanced quotes, Jekyll tags left as text.
 
 use super::protect::{self, Mask};
 use super::Warning;
@@ -11,6 +11,28 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     glued_numbers(text, &lines, &mask, warnings);
     page_furniture(text, &lines, &mask, warnings);
     quotes(text, &lines, &mask, warnings);
+    liquid(text, &lines, mask, warnings);
+}
+
+/// Jekyll's Liquid (`{{ site.url }}`, `{% include x.html %}`) outside
+/// code: the book has no site to fill it in, so it would print as is.
+fn liquid(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        for (k, open) in line.match_indices(['{']) {
+            let close = match line[k + open.len()..].chars().next() {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                _ => continue,
+            };
+            let Some(e) = line[k + 2..].find(close) else { continue };
+            if mask.any(a + k, a + k + 2) {
+                continue;
+            }
+            let tag = &line[k..k + 2 + e + 2];
+            warnings.push(Warning { line: li + 1, message: format!("a Jekyll (Liquid) tag left as text: {tag:?}"), suggestion: "write what it stands for, or delete it".into() });
+        }
+    }
 }
 
 /// `promené4`: letters then 1–3 digits at a word's end. Not `H2O`, `mp3`,
@@ -178,6 +200,12 @@ mod tests {
         assert_eq!(lint(s).iter().map(|w| w.0).collect::<Vec<_>>(), vec![2, 6, 10]);
         assert!(lint("— Oui\n\n— Oui\n\n— Oui").is_empty());
         assert!(lint("1. liste\n2. deux").is_empty());
+    }
+
+    #[test]
+    fn liquid_left_as_text() {
+        assert_eq!(lint("Voir {{ site.url }} et {% include a.html %}.").len(), 2);
+        assert!(lint("`{{ x }}` et\n```\n{% if %}\n```\n{x} {:.a} { {").is_empty());
     }
 
     #[test]

@@ -57,6 +57,16 @@ fn fence(line: &str) -> Option<(u8, usize)> {
     (n >= 3).then_some((c, n))
 }
 
+/// A line that is only the Liquid tag `{% name args %}` (Jekyll; `{%-`
+/// and `-%}` too): its arguments.
+pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let t = line.trim();
+    let inner = t.strip_prefix("{%")?.strip_suffix("%}")?;
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    let args = inner.strip_prefix(name)?;
+    (args.is_empty() || args.starts_with(' ')).then(|| args.trim())
+}
+
 /// `---`, `***`, `===`, `___` lines (rules and setext underlines).
 pub fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
@@ -110,6 +120,15 @@ pub fn protect(text: &str) -> Mask {
         let (a, b) = lines[i];
         let line = &text[a..b];
         let blank = line.trim().is_empty();
+        if liquid_tag(line, "highlight").is_some() {
+            // Jekyll's `{% highlight ruby %}` … `{% endhighlight %}`: code.
+            let j = (i + 1..lines.len()).find(|&j| liquid_tag(&text[lines[j].0..lines[j].1], "endhighlight").is_some()).unwrap_or(lines.len() - 1);
+            set(&mut m, a, lines[j].1);
+            i = j + 1;
+            prev_blank = false;
+            p += 1;
+            continue;
+        }
         if let Some((c, n)) = fence(line) {
             let mut j = i + 1;
             while j < lines.len() && !fence(&text[lines[j].0..lines[j].1]).is_some_and(|(c2, n2)| c2 == c && n2 >= n && text[lines[j].0..lines[j].1].trim().bytes().all(|x| x == c)) {
@@ -272,6 +291,9 @@ mod tests {
         assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################### c");
         assert_eq!(prot("a[^4] b"), "a#### b");
         assert_eq!(prot("[^4]: note : x"), "##### note : x");
+        assert_eq!(prot("a\n{% highlight rust %}\nfn x-\ny\n{%- endhighlight -%}\nb"), "a\n####################\n#####\n#\n####################\nb");
+        assert_eq!(liquid_tag(" {%- highlight ruby linenos %}", "highlight"), Some("ruby linenos"));
+        assert_eq!(liquid_tag("{% highlightx %}", "highlight"), None);
         assert_eq!(prot("T\n---\n"), "T\n###\n");
         assert_eq!(prot("{:.text-center}"), "###############");
         assert_eq!(prot("---\na: b\n---\nx"), "###\n####\n###\nx");
