@@ -26,7 +26,7 @@
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
 use super::words::WordList;
-use super::{Change, Step, Warning, BREAK_HYPHENS};
+use super::{find_break_hyphen, has_other_hyphens, Change, Step, Warning};
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use std::sync::OnceLock;
 
@@ -457,9 +457,10 @@ struct Edit {
 pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mut Vec<Change>, warnings: &mut Vec<Warning>) -> Dehyphenated {
     let lines = protect::line_spans(text);
     let mut edits: Vec<Edit> = Vec::new();
+    let others = has_other_hyphens(text);
     for (li, &(ls, le)) in lines.iter().enumerate() {
         let mut p = ls;
-        while let Some(off) = text[p..le].find(BREAK_HYPHENS) {
+        while let Some(off) = find_break_hyphen(&text[p..le], others) {
             let h = p + off;
             let hyphen = text[h..].chars().next().unwrap_or('-');
             p = h + hyphen.len_utf8();

@@ -134,15 +134,37 @@ pub struct Normalised {
 /// Unicode hyphen (U+2010, decided like `-` and kept as it is).
 pub(crate) const BREAK_HYPHENS: [char; 3] = ['-', '\u{ad}', '\u{2010}'];
 
+/// The next break hyphen in `s`, searched as fast as a single `-` when the
+/// text holds no other kind (`others`: see `has_other_hyphens`), as most do.
+pub(crate) fn find_break_hyphen(s: &str, others: bool) -> Option<usize> {
+    if others {
+        s.find(BREAK_HYPHENS)
+    } else {
+        s.find('-')
+    }
+}
+
+pub(crate) fn has_other_hyphens(text: &str) -> bool {
+    text.contains('\u{ad}') || text.contains('\u{2010}')
+}
+
 /// Whether `text` may hold a line-break hyphen (a letter, `-`, then a space
 /// or the line's end): the only place the vocabulary is consulted. A
 /// cheap superset of what de-hyphenation looks at, so that a manuscript
 /// without any skips counting its words.
 pub fn may_have_hyphen_breaks(text: &str) -> bool {
-    text.match_indices(BREAK_HYPHENS).any(|(h, m)| {
-        let after = text.as_bytes().get(h + m.len()).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        after && text[..h].chars().next_back().is_some_and(char::is_alphabetic)
-    })
+    let others = has_other_hyphens(text);
+    let mut p = 0;
+    while let Some(off) = find_break_hyphen(&text[p..], others) {
+        let h = p + off;
+        let len = text[h..].chars().next().map_or(1, char::len_utf8);
+        let after = text.as_bytes().get(h + len).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if after && text[..h].chars().next_back().is_some_and(char::is_alphabetic) {
+            return true;
+        }
+        p = h + len;
+    }
+    false
 }
 
 /// Run the enabled steps over `text`.

@@ -60,8 +60,8 @@ fn fence(line: &str) -> Option<(u8, usize)> {
 /// A line that is only the Liquid tag `{% name args %}` (Jekyll; `{%-`
 /// and `-%}` too): its arguments.
 pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    let t = line.trim();
-    let inner = t.strip_prefix("{%")?.strip_suffix("%}")?;
+    let t = line.trim_start().strip_prefix("{%")?;
+    let inner = t.trim_end().strip_suffix("%}")?;
     let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
     let args = inner.strip_prefix(name)?;
     (args.is_empty() || args.starts_with(' ')).then(|| args.trim())
