@@ -130,26 +130,21 @@ fn page_furniture(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
 /// `« »` and `“ ”` must pair up across the chapter (a French exchange may
 /// run over several paragraphs). A quotation that runs over paragraphs
 /// opens each one again and closes only the last: an opening mark that
-/// starts a paragraph while one from an earlier paragraph is open takes
-/// its place.
+/// starts a paragraph, when the last mark before it opened, takes that
+/// one's place.
 fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
-    // The paragraph of each line: a blank line ends one.
-    let mut para = Vec::with_capacity(lines.len());
-    let mut n = 0;
-    for &(a, b) in lines {
-        if text[a..b].trim().is_empty() {
-            n += 1;
-        }
-        para.push(n);
-    }
-    let starts_paragraph = |li: usize, k: usize| {
-        let before = text[lines[li].0..k].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '*' | '_'));
-        before.is_empty() && (li == 0 || text[lines[li - 1].0..lines[li - 1].1].trim().is_empty())
+    let body = |li: usize| text[lines[li].0..lines[li].1].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '*' | '_'));
+    // The mark at `k` opens a paragraph: not a mark that a wrapped line
+    // happens to begin with (nor a verse line: that cannot be told apart).
+    let reopens = |li: usize, k: usize| {
+        let line = &text[lines[li].0..k];
+        line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '*' | '_')).is_empty() && (li == 0 || body(li - 1).is_empty())
     };
     for (open, close) in [('«', '»'), ('“', '”')] {
         let (mut o, mut c) = ([0u8; 4], [0u8; 4]);
         let (o, c) = (open.encode_utf8(&mut o).as_bytes(), close.encode_utf8(&mut c).as_bytes());
         let mut stack: Vec<usize> = Vec::new();
+        let mut last_was_open = false;
         let mut li = 0;
         // Both marks share their first byte: find it, then look closer.
         let bytes = text.as_bytes();
@@ -163,11 +158,16 @@ fn quotes(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<
                 li += 1;
             }
             if is_open {
-                if starts_paragraph(li, k) && stack.last().is_some_and(|&l| para[l - 1] != para[li]) {
+                // Reopened: the paragraph before ended inside the quotation.
+                if last_was_open && reopens(li, k) && stack.last().is_some_and(|&l| l - 1 != li) {
                     stack.pop();
                 }
                 stack.push(li + 1);
-            } else if stack.pop().is_none() {
+                last_was_open = true;
+                continue;
+            }
+            last_was_open = false;
+            if stack.pop().is_none() {
                 warnings.push(Warning { line: li + 1, message: format!("{close} without an opening {open}"), suggestion: format!("add the missing {open} or remove this {close}") });
             }
         }
@@ -219,9 +219,13 @@ mod tests {
         assert_eq!(lint("“Yes,” he said. ”"), vec![(1, "add the missing “ or remove this ”".to_string())]);
         // A quotation over three paragraphs, each opened again.
         assert!(lint("“One.\n\n“Two,\nthree.\n\n> “Four.”\n\nAfter.").is_empty());
+        // A wrapped line that begins with an inner quote reopens nothing.
+        assert!(lint("« Qu'ont-ils chanté ? J'ai cru reconnaître\n« sang » et « mort ».\n\n— Oui. »").is_empty());
         assert!(lint("« Un.\n\n« Deux. »").is_empty());
         // Not reopened at the start of its paragraph: still unclosed.
         assert_eq!(lint("“One.\n\nThen “two.”"), vec![(1, "add the missing ”".to_string())]);
         assert_eq!(lint("“One.\n\nAfter."), vec![(1, "add the missing ”".to_string())]);
+        // A paragraph that closed its last quote did not run on.
+        assert_eq!(lint("“One, he said. “Two.”\n\n“Three.”"), vec![(1, "add the missing ”".to_string())]);
     }
 }
