@@ -14,6 +14,10 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let lines = protect::line_spans(text);
     let mut skip = 0;
+    // Inside a fenced block (its char and length) or a highlight block,
+    // nothing changes but the highlight block's end.
+    let mut fenced: Option<(u8, usize)> = None;
+    let mut highlight = false;
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
         let mut log = |before: &str, after: &str| changes.push(Change { line: li + 1, step: Step::Kramdown, before: before.to_string(), after: after.to_string() });
@@ -24,11 +28,21 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             }
             continue;
         }
-        // Whole lines replaced (the fences are protected text: checked first).
-        let replaced = if let Some(lang) = protect::liquid_tag(line, "highlight") {
+        let fence = protect::fence(line);
+        let replaced = if let Some((c, n)) = fenced {
+            if fence.is_some_and(|(c2, n2)| c2 == c && n2 >= n && line.trim().bytes().all(|x| x == c)) {
+                fenced = None;
+            }
+            None
+        } else if highlight {
+            highlight = protect::liquid_tag(line, "endhighlight").is_none();
+            (!highlight).then(|| "```".to_string())
+        } else if let Some(lang) = protect::liquid_tag(line, "highlight") {
+            highlight = true;
             Some(format!("```{}", lang.split_whitespace().next().unwrap_or("")))
-        } else if protect::liquid_tag(line, "endhighlight").is_some() {
-            Some("```".to_string())
+        } else if fence.is_some() {
+            fenced = fence;
+            None
         } else if mask.get(a) {
             None
         } else if protect::liquid_tag(line, "raw").is_some() || protect::liquid_tag(line, "endraw").is_some() {
@@ -108,6 +122,9 @@ mod tests {
         let mut c = Vec::new();
         run(src, &protect::protect(src), &mut c);
         assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 5, 6, 7, 10]);
+        // Liquid shown in a fenced block is code, left as it is.
+        let shown = "```liquid\n{% highlight ruby %}\n```\n~~~\n{% endhighlight %}\n~~~";
+        assert_eq!(k(shown), shown);
         // A list item that says TOC without `{:toc}` is text.
         assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
     }

@@ -44,7 +44,7 @@ fn indent(line: &str) -> usize {
 }
 
 /// A fence opener/closer: (char, run length).
-fn fence(line: &str) -> Option<(u8, usize)> {
+pub(crate) fn fence(line: &str) -> Option<(u8, usize)> {
     if indent(line) > 3 {
         return None;
     }
