@@ -512,11 +512,11 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
                 let guess = if d == Decision::Keep { format!("{left}-{right}") } else { format!("{left}{right}") };
                 warnings.push(Warning { line, message: format!("unsure hyphen break {:?} made {:?}", before, guess), suggestion: format!("check it; write `{left}-{right}` or `{left}{right}` on one line") });
             }
-            let kept = hyphen.to_string();
             let joiner = match d {
                 Decision::Leave => continue,
                 Decision::Join => "",
-                Decision::Keep => kept.as_str(),
+                // The hyphen as written (`-` or U+2010).
+                Decision::Keep => &text[h..h + hyphen.len_utf8()],
             };
             let edit = if !line_end {
                 Edit { start: h, end: r0, with: joiner.into(), merges_line: false }

@@ -21,69 +21,61 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
         let mut log = |before: &str, after: &str| changes.push(Change { line: li + 1, step: Step::Kramdown, before: before.to_string(), after: after.to_string() });
-        // Dropped lines stay as empty ones: later steps log by line.
-        if li < skip {
-            if b < text.len() {
-                out.push('\n');
+        // The line's new text, if it changes.
+        let new: Option<String> = 'line: {
+            // Dropped lines stay as empty ones: later steps log by line.
+            if li < skip {
+                break 'line Some(String::new());
             }
-            continue;
-        }
-        let fence = protect::fence(line);
-        let replaced = if let Some((c, n)) = fenced {
-            if fence.is_some_and(|(c2, n2)| c2 == c && n2 >= n && line.trim().bytes().all(|x| x == c)) {
-                fenced = None;
+            if let Some(open) = fenced {
+                if protect::closes_fence(line, open) {
+                    fenced = None;
+                }
+                break 'line None;
             }
-            None
-        } else if highlight {
-            highlight = protect::liquid_tag(line, "endhighlight").is_none();
-            (!highlight).then(|| "```".to_string())
-        } else if let Some(lang) = protect::liquid_tag(line, "highlight") {
-            highlight = true;
-            Some(format!("```{}", lang.split_whitespace().next().unwrap_or("")))
-        } else if fence.is_some() {
-            fenced = fence;
-            None
-        } else if mask.get(a) {
-            None
-        } else if protect::liquid_tag(line, "raw").is_some() || protect::liquid_tag(line, "endraw").is_some() {
-            Some(String::new())
-        } else if is_toc_item(line) && lines.get(li + 1).is_some_and(|&(c, d)| text[c..d].trim() == "{:toc}") {
-            skip = li + 2;
-            log(&format!("{line}\n{{:toc}}"), "");
-            if b < text.len() {
-                out.push('\n');
+            let replaced = if highlight {
+                highlight = protect::liquid_tag(line, "endhighlight").is_none();
+                (!highlight).then(|| "```".to_string())
+            } else if let Some(lang) = protect::liquid_tag(line, "highlight") {
+                highlight = true;
+                Some(format!("```{}", lang.split_whitespace().next().unwrap_or("")))
+            } else if let Some(open) = protect::fence(line) {
+                fenced = Some(open);
+                None
+            } else if mask.get(a) {
+                None
+            } else if protect::liquid_tag(line, "raw").is_some() || protect::liquid_tag(line, "endraw").is_some() {
+                Some(String::new())
+            } else if is_toc_item(line) && lines.get(li + 1).is_some_and(|&(c, d)| text[c..d].trim() == "{:toc}") {
+                skip = li + 2;
+                log(&format!("{line}\n{{:toc}}"), "");
+                break 'line Some(String::new());
+            } else {
+                None
+            };
+            if let Some(with) = replaced {
+                log(line, &with);
+                break 'line Some(with);
             }
-            continue;
-        } else {
-            None
+            // Inline `{% raw %}`: the tags go, the text stays.
+            let mut fixed = None;
+            if (line.contains("{% raw %}") || line.contains("{% endraw %}")) && !mask.any(a, b) {
+                let t = line.replace("{% raw %}", "").replace("{% endraw %}", "");
+                log(line, &t);
+                fixed = Some(t);
+            }
+            let cur = fixed.as_deref().unwrap_or(line);
+            let lead = cur.len() - cur.trim_start_matches(' ').len();
+            let hashes = cur[lead..].bytes().take_while(|&c| c == b'#').count();
+            let body = &cur[lead + hashes..];
+            if lead <= 3 && (1..=6).contains(&hashes) && !mask.get(a) && body.starts_with(char::is_alphabetic) {
+                let spaced = format!("{} {}", &cur[..lead + hashes], body);
+                log(cur, &spaced);
+                break 'line Some(spaced);
+            }
+            fixed
         };
-        if let Some(with) = replaced {
-            log(line, &with);
-            out.push_str(&with);
-            if b < text.len() {
-                out.push('\n');
-            }
-            continue;
-        }
-        // Inline `{% raw %}`: the tags go, the text stays.
-        let line_owned;
-        let line = if (line.contains("{% raw %}") || line.contains("{% endraw %}")) && !mask.any(a, b) {
-            line_owned = line.replace("{% raw %}", "").replace("{% endraw %}", "");
-            log(line, &line_owned);
-            line_owned.as_str()
-        } else {
-            line
-        };
-        let lead = line.len() - line.trim_start_matches(' ').len();
-        let hashes = line[lead..].bytes().take_while(|&c| c == b'#').count();
-        let body = &line[lead + hashes..];
-        out.push_str(line);
-        if lead <= 3 && (1..=6).contains(&hashes) && !mask.get(a) && body.starts_with(char::is_alphabetic) {
-            out.truncate(out.len() - body.len());
-            out.push(' ');
-            out.push_str(body);
-            log(line, &format!("{} {}", &line[..lead + hashes], body));
-        }
+        out.push_str(new.as_deref().unwrap_or(line));
         if b < text.len() {
             out.push('\n');
         }

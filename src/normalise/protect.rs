@@ -67,6 +67,12 @@ pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     (args.is_empty() || args.starts_with(' ')).then(|| args.trim())
 }
 
+/// Whether `line` closes the fence `open` opened: the same char, at least
+/// as many, nothing else.
+pub(crate) fn closes_fence(line: &str, (c, n): (u8, usize)) -> bool {
+    fence(line).is_some_and(|(c2, n2)| c2 == c && n2 >= n && line.trim().bytes().all(|x| x == c))
+}
+
 /// `---`, `***`, `===`, `___` lines (rules and setext underlines).
 pub fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
@@ -131,7 +137,7 @@ pub fn protect(text: &str) -> Mask {
         }
         if let Some((c, n)) = fence(line) {
             let mut j = i + 1;
-            while j < lines.len() && !fence(&text[lines[j].0..lines[j].1]).is_some_and(|(c2, n2)| c2 == c && n2 >= n && text[lines[j].0..lines[j].1].trim().bytes().all(|x| x == c)) {
+            while j < lines.len() && !closes_fence(&text[lines[j].0..lines[j].1], (c, n)) {
                 j += 1;
             }
             let last = j.min(lines.len() - 1);
