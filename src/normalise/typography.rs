@@ -80,15 +80,25 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
     // Dialogue dash opening the line.
     let lead = line.len() - line.trim_start_matches([' ', '>']).len();
     let rest = &line[lead..];
-    if rules.dashes && (rest.starts_with('—') || rest.starts_with('–')) && !mask.get(a + lead) {
-        let d = a + lead + 3;
-        let e = space_after(text, d, b);
-        if e < b && !text[d..].starts_with(['—', '–']) {
-            set_space(text, d, e, NBSP, edits);
+    let mut skip_to = 0;
+    if rules.dashes && !mask.get(a + lead) {
+        // A typed `--` or `---` opening a reply is the em dash.
+        let typed = match typed_dash(line, lead, true) {
+            Some((n, _)) => n,
+            None => 0,
+        };
+        if typed > 0 || rest.starts_with('—') || rest.starts_with('–') {
+            let d = a + lead + if typed > 0 { typed } else { 3 };
+            let e = space_after(text, d, b);
+            if typed > 0 {
+                edits.push(Edit { start: a + lead, end: e, with: format!("—{NBSP}") });
+                skip_to = e - a;
+            } else if e < b && !text[d..].starts_with(['—', '–']) {
+                set_space(text, d, e, NBSP, edits);
+            }
         }
     }
-    let mut skip_to = 0;
-    let interesting = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»') || c.is_ascii_digit();
+    let interesting = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) {
@@ -108,6 +118,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
             }
             '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
+            '-' if rules.dashes => skip_to = typed(line, k, true, i, edits),
             ';' | '!' | '?' | ':' if rules.spaces => {
                 let j = space_before(text, a, i);
                 let before = text[a..j].chars().next_back().unwrap_or('\n');
@@ -164,6 +175,51 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
     three
 }
 
+/// The dash that `--` or `---` at byte `k` of `line` was typed for, and
+/// its length. `---` is the em dash; `--` is the en dash between digits
+/// (`1990--95`) and, in English, between spaces (` -- `); glued to a word
+/// or a quote (`well--you`, `"Yes--"`), it is the em dash, as it is spaced
+/// in French (` -- ` for an aside; `-- ` opening a reply). Not a dash: the
+/// Markdown of a table's delimiter row or a rule, an HTML comment, and a
+/// command-line option (`--verbose`: a space before, a word right after).
+fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str)> {
+    let n = line[k..].bytes().take_while(|&x| x == b'-').count();
+    if !(2..=3).contains(&n) || line[..k].ends_with('-') || line.bytes().all(|x| matches!(x, b'|' | b'-' | b':' | b' ' | b'\t' | b'>')) {
+        return None;
+    }
+    let prev = line[..k].chars().next_back().filter(|_| !line[..k].trim_start_matches([' ', '>']).is_empty());
+    let next = line[k + n..].chars().next();
+    let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let dash = match (prev, next) {
+        (_, Some('>')) | (Some('!' | '<'), _) => return None,
+        // Opening the line: a French reply (`-- Oui`), else left.
+        (None, Some(' ')) if french && !line[k + n..].trim().is_empty() => "—",
+        (None, _) => return None,
+        _ if n == 3 => "—",
+        (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => "–",
+        (Some(p), q) if p.is_whitespace() => match q {
+            _ if spaced(q) => if french { "—" } else { "–" },
+            _ => return None,
+        },
+        // After a word or what ends one; not `(--all` or `-b/--bind`.
+        (Some(p), _) if p.is_alphanumeric() || matches!(p, '.' | ',' | ';' | '!' | '?' | '"' | '\'' | ')' | '”' | '’' | '»' | '*' | '_' | '…') => "—",
+        _ => return None,
+    };
+    Some((n, dash))
+}
+
+/// Replaces the dash typed at `k` (byte `i` of the text), if it is one;
+/// where the scan of the line goes on.
+fn typed(line: &str, k: usize, french: bool, i: usize, edits: &mut Vec<Edit>) -> usize {
+    match typed_dash(line, k, french) {
+        Some((n, dash)) => {
+            edits.push(Edit { start: i, end: i + n, with: dash.into() });
+            k + n
+        }
+        None => k + line[k..].bytes().take_while(|&x| x == b'-').count(),
+    }
+}
+
 /// Words that lose their first letters to an apostrophe, not quoted words:
 /// `’tis`, `’em`, `rock ’n’ roll`.
 const EN_ELISIONS: &[&str] = &["em", "n", "tis", "twas", "twere", "twill", "twixt", "twould"];
@@ -208,13 +264,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
                 edits.push(Edit { start: i, end: i + 1, with: if opening { "“" } else { "”" }.into() })
             }
             '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
-            '-' if rules.dashes && prev != '-' && line[k..].starts_with("--") => {
-                let n = line[k..].bytes().take_while(|&x| x == b'-').count();
-                if n <= 3 && k > 0 {
-                    edits.push(Edit { start: i, end: i + n, with: if n == 3 { "—" } else { "–" }.into() });
-                }
-                skip_to = k + n;
-            }
+            '-' if rules.dashes => skip_to = typed(line, k, false, i, edits),
             _ => {}
         }
     }
@@ -303,11 +353,24 @@ mod tests {
         assert_eq!(en("\"It's 'fine',\" she said -- really --- now..."), "“It’s ‘fine’,” she said – really — now…");
         assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
         assert_eq!(en("\"'Quoted' inside,\" he said. \"He said, 'Go.'\""), "“‘Quoted’ inside,” he said. “He said, ‘Go.’”");
-        assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well–“you” and _table_” (x), *“y”* ‘_I_ do’ do.–” Emma");
+        assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well—“you” and _table_” (x), *“y”* ‘_I_ do’ do.—” Emma");
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
+    }
+
+    #[test]
+    fn typed_dashes() {
+        assert_eq!(en("well--you -- so --- now, pages 3--7; \"Yes--\" she said.--\"No.\" Or--"), "well—you – so — now, pages 3–7; “Yes—” she said.—“No.” Or—");
+        assert_eq!(fr("Il dit -- enfin -- oui, pages 3--7.\n-- Oui.\n---  Non.\n> -- Cité."), "Il dit — enfin — oui, pages 3–7.\n—\u{a0}Oui.\n—\u{a0}Non.\n> —\u{a0}Cité.");
+        // Markdown, options and comments are no dashes.
+        for s in ["| a | b |\n| -- | --- |\n|:--|--:|", "Use --verbose now", "-b/--bind (--all)", "<!-- note -->", "Title\n--", "---\n", "-- Not a reply in English", "a ---- b", "x - y"] {
+            assert_eq!(en(s), s, "{s}");
+            assert_eq!(fr(s), s.replace("-- Not", "—\u{a0}Not"), "{s}");
+        }
+        let once = fr("-- Oui -- enfin.");
+        assert_eq!(fr(&once), once);
     }
 
     #[test]
