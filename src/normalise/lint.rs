@@ -1,6 +1,7 @@
 //! Warnings for what a PDF copy leaves behind and must not be fixed
 //! silently: a footnote call glued to a word (`promené4`), page numbers
-//! and running heads, unbalanced quotes, Jekyll tags left as text.
+//! and running heads, unbalanced quotes, Jekyll tags left as text, prose
+//! indented so far that Markdown takes it for code.
 
 use super::protect::{self, Mask};
 use super::Warning;
@@ -12,6 +13,48 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     page_furniture(text, &lines, &mask, warnings);
     quotes(text, &lines, &mask, warnings);
     liquid(text, &lines, mask, warnings);
+    indented_prose(text, &lines, mask, warnings);
+}
+
+/// A paragraph indented by four spaces or a tab (a first-line indent kept
+/// from a PDF or a word processor, or verse) is a code block to Markdown:
+/// it would print in the code font, unwrapped. Prose there is told from
+/// code by its words: a capital or a quote first, four words or more,
+/// mostly letters, none of the signs code is made of.
+fn indented_prose(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    let blank = |i: usize| text[lines[i].0..lines[i].1].trim().is_empty();
+    for (i, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        let t = line.trim();
+        if t.is_empty() || !(line.starts_with("    ") || line.starts_with('\t')) || !mask.get(a + line.len() - line.trim_start().len()) || (i > 0 && !blank(i - 1)) {
+            continue;
+        }
+        // Under a list item, an indented paragraph belongs to the item.
+        let before = (0..i).rev().find(|&j| !blank(j)).map(|j| &text[lines[j].0..lines[j].1]);
+        if before.is_some_and(|l| l.starts_with([' ', '\t']) || is_list_item(l.trim_start())) {
+            continue;
+        }
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        let signs = t.chars().filter(|c| !c.is_alphanumeric() && !c.is_whitespace()).count();
+        let first = t.chars().next().unwrap_or(' ');
+        let prose = (first.is_uppercase() || matches!(first, '"' | '\'' | '“' | '‘' | '«' | '—' | '–'))
+            && t.split_whitespace().count() >= 4
+            && letters * 10 >= (letters + signs) * 8
+            && !t.contains(['{', '}', '=', '<', '>', ';', '$', '#', '|', '\\', '`', '[', ']']);
+        if prose {
+            warnings.push(Warning {
+                line: i + 1,
+                message: "an indented paragraph: Markdown shows text indented by four spaces or a tab as code".into(),
+                suggestion: "remove the indent, or fence the lines with ``` if they are code".into(),
+            });
+        }
+    }
+}
+
+fn is_list_item(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &t[digits..];
+    (digits == 0 && rest.starts_with(['-', '*', '+']) || digits > 0 && rest.starts_with(['.', ')'])) && rest[1..].starts_with(' ')
 }
 
 /// Jekyll's Liquid (`{{ site.url }}`, `{% include x.html %}`) outside
@@ -209,6 +252,15 @@ mod tests {
     fn liquid_left_as_text() {
         assert_eq!(lint("Voir {{ site.url }} et {% include a.html %}.").len(), 2);
         assert!(lint("`{{ x }}` et\n```\n{% if %}\n```\n{x} {:.a} { {").is_empty());
+    }
+
+    #[test]
+    fn indented_prose_is_code_to_markdown() {
+        let hint = "remove the indent, or fence the lines with ``` if they are code".to_string();
+        assert_eq!(lint("Intro.\n\n    Il était une fois un homme\nqui vivait seul.\n\n\tLe lendemain, il partit vers le nord."), vec![(3, hint.clone()), (6, hint)]);
+        for s in ["Intro.\n\n    let x = a + b;\n    Some(x)", "    fn main() {}", "- item\n\n    The item goes on here in its paragraph.", "1. item\n\n    The item goes on here in its paragraph.", "Text\n    Wrapped line of the same paragraph here.", "    ls -la /tmp and more"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
     }
 
     #[test]

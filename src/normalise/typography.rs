@@ -191,7 +191,7 @@ fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str
     let next = line[k + n..].chars().next();
     let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
     let dash = match (prev, next) {
-        (_, Some('>')) | (Some('!' | '<'), _) => return None,
+        _ if next == Some('>') || line[..k].ends_with("<!") || prev == Some('<') => return None,
         // Opening the line: a French reply (`-- Oui`), else left.
         (None, Some(' ')) if french && !line[k + n..].trim().is_empty() => "—",
         (None, _) => return None,
@@ -202,7 +202,7 @@ fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str
             _ => return None,
         },
         // After a word or what ends one; not `(--all` or `-b/--bind`.
-        (Some(p), _) if p.is_alphanumeric() || matches!(p, '.' | ',' | ';' | '!' | '?' | '"' | '\'' | ')' | '”' | '’' | '»' | '*' | '_' | '…') => "—",
+        (Some(p), _) if !matches!(p, '(' | '[' | '{' | '/' | '=' | '|' | '\\' | '`' | '@') => "—",
         _ => return None,
     };
     Some((n, dash))
@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn typed_dashes() {
-        assert_eq!(en("well--you -- so --- now, pages 3--7; \"Yes--\" she said.--\"No.\" Or--"), "well—you – so — now, pages 3–7; “Yes—” she said.—“No.” Or—");
+        assert_eq!(en("well--you -- so --- now, pages 3--7; \"Yes--\" she said.--\"No.\" Odd!--But:--no--"), "well—you – so — now, pages 3–7; “Yes—” she said.—“No.” Odd!—But:—no—");
         assert_eq!(fr("Il dit -- enfin -- oui, pages 3--7.\n-- Oui.\n---  Non.\n> -- Cité."), "Il dit — enfin — oui, pages 3–7.\n—\u{a0}Oui.\n—\u{a0}Non.\n> —\u{a0}Cité.");
         // Markdown, options and comments are no dashes.
         for s in ["| a | b |\n| -- | --- |\n|:--|--:|", "Use --verbose now", "-b/--bind (--all)", "<!-- note -->", "Title\n--", "---\n", "-- Not a reply in English", "a ---- b", "x - y"] {
