@@ -220,6 +220,23 @@ fn typed(line: &str, k: usize, french: bool, i: usize, edits: &mut Vec<Edit>) ->
     }
 }
 
+/// A measure in feet and inches (`5'10"`): the marks are primes, not
+/// quotes: `'` between one or two digits on each side (not `200'000`),
+/// `"` after the inches.
+fn feet_and_inches(line: &str, k: usize, c: char) -> bool {
+    let short = |n: usize| (1..=2).contains(&n);
+    let before = |s: &str| s.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let digits = before(&line[..k]);
+    if !short(digits) {
+        return false;
+    }
+    if c == '\'' {
+        return short(line[k + 1..].bytes().take_while(u8::is_ascii_digit).count());
+    }
+    let feet = line[..k - digits].strip_suffix('\'').or_else(|| line[..k - digits].strip_suffix('′'));
+    feet.is_some_and(|f| short(before(f)))
+}
+
 /// Words that lose their first letters to an apostrophe, not quoted words:
 /// `’tis`, `’em`, `rock ’n’ roll`.
 const EN_ELISIONS: &[&str] = &["em", "n", "tis", "twas", "twere", "twill", "twixt", "twould"];
@@ -240,11 +257,16 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
         let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | '“' | '‘' | '\n') || opened_at == k;
         match c {
+            '\'' | '"' if rules.quotes && feet_and_inches(line, k, c) => {
+                edits.push(Edit { start: i, end: i + 1, with: if c == '"' { "″" } else { "′" }.into() });
+            }
             '\'' => {
                 let after = line[k + 1..].trim_start_matches(['*', '_']);
                 let word = after.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
                 let elided = EN_ELISIONS.contains(&word.to_lowercase().as_str());
-                let quote = opening && !word.is_empty() && !elided;
+                // A year cut to two digits (`'90s`) is elided; `'1984'` is quoted.
+                let number = after.bytes().take_while(u8::is_ascii_digit).count();
+                let quote = opening && (!word.is_empty() || number > 2) && !elided;
                 if quote {
                     opened_at = k + 1;
                 }
@@ -356,6 +378,7 @@ mod tests {
         assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well—“you” and _table_” (x), *“y”* ‘_I_ do’ do.—” Emma");
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
+        assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
