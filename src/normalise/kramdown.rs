@@ -5,7 +5,11 @@
 //! escape Liquid (dropped, the text kept); kramdown's table of contents
 //! placeholder (`* TOC` then `{:toc}`) is dropped: the book makes its own.
 //! IAL lines (`{:.text-center}`) are left where they are: the parser
-//! attaches them to the block above.
+//! attaches them to the block above. kramdown's extensions and
+//! definitions that print nothing go: `{::comment}` … `{:/comment}` (with
+//! its text), `{::options … /}`, the `{::nomarkdown}` tags (their HTML
+//! stays), abbreviation definitions (`*[HTML]: …`), and span IALs glued to
+//! what they style (`*mot*{: .x}`, `[lien](url){:target="_blank"}`).
 
 use super::protect::{self, Mask};
 use super::{Change, Step};
@@ -18,6 +22,8 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
     // nothing changes but the highlight block's end.
     let mut fenced: Option<(u8, usize)> = None;
     let mut highlight = false;
+    // Inside `{::comment}` (its text goes) or `{::nomarkdown}` (stays).
+    let mut extension: Option<&str> = None;
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
         let mut log = |before: &str, after: &str| changes.push(Change { line: li + 1, step: Step::Kramdown, before: before.to_string(), after: after.to_string() });
@@ -32,6 +38,18 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
                     fenced = None;
                 }
                 break 'line None;
+            }
+            if let Some(name) = extension {
+                let Some(end) = extension_end(line, name) else {
+                    break 'line (name == "comment").then(|| {
+                        log(line, "");
+                        String::new()
+                    });
+                };
+                extension = None;
+                let kept = if name == "comment" { line[end..].to_string() } else { format!("{}{}", &line[..line.len() - line[end..].len() - closing_len(line, end)], &line[end..]) };
+                log(line, &kept);
+                break 'line Some(kept);
             }
             let replaced = if highlight {
                 highlight = protect::liquid_tag(line, "endhighlight").is_none();
@@ -64,6 +82,19 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
                 log(line, &t);
                 fixed = Some(t);
             }
+            if is_abbreviation(line) {
+                log(line, "");
+                break 'line Some(String::new());
+            }
+            let indented_code = mask.get(a) && (line.starts_with("    ") || line.starts_with('\t'));
+            if line.contains("{:") && !indented_code {
+                let (t, open) = extensions(fixed.as_deref().unwrap_or(line));
+                extension = open;
+                if t != fixed.as_deref().unwrap_or(line) {
+                    log(line, &t);
+                    fixed = Some(t);
+                }
+            }
             let cur = fixed.as_deref().unwrap_or(line);
             let lead = cur.len() - cur.trim_start_matches(' ').len();
             let hashes = cur[lead..].bytes().take_while(|&c| c == b'#').count();
@@ -81,6 +112,129 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
         }
     }
     out
+}
+
+/// `*[HTML]: Hyper Text Markup Language`: kramdown prints no such line.
+fn is_abbreviation(line: &str) -> bool {
+    line.strip_prefix("*[").and_then(|r| r.split_once("]:")).is_some_and(|(abbr, _)| !abbr.is_empty() && !abbr.contains(']'))
+}
+
+/// Where the `{:/name}` (or `{:/}`) closing an extension ends in `line`.
+fn extension_end(line: &str, name: &str) -> Option<usize> {
+    let tags = [format!("{{:/{name}}}"), "{:/}".to_string()];
+    tags.iter().filter_map(|t| line.find(t.as_str()).map(|i| i + t.len())).min()
+}
+
+/// The length of the closing tag that ends at `end`.
+fn closing_len(line: &str, end: usize) -> usize {
+    end - line[..end].rfind("{:/").unwrap_or(end)
+}
+
+/// The line without kramdown's extensions and glued span IALs, and the
+/// extension left open at its end (`comment` or `nomarkdown`).
+fn extensions(line: &str) -> (String, Option<&'static str>) {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    // A heading's trailing IAL is the parser's (`## Titre {:.x}`).
+    let heading = line.trim_start().starts_with('#');
+    let code = code_spans(line);
+    while let Some(i) = rest.find("{:") {
+        let (before, at) = rest.split_at(i);
+        out.push_str(before);
+        let at_byte = line.len() - at.len();
+        if let Some(&(_, end)) = code.iter().find(|&&(s, e)| s <= at_byte && at_byte < e) {
+            // Inside a code span: shown as written.
+            out.push_str(&line[at_byte..end]);
+            rest = &line[end..];
+            continue;
+        }
+        let Some(close) = at.find('}') else {
+            out.push_str(at);
+            return (out, None);
+        };
+        let tag = &at[..=close];
+        let after = &at[close + 1..];
+        if let Some(name) = tag.strip_prefix("{::").map(|t| t.trim_end_matches('}').trim_end_matches('/').split_whitespace().next().unwrap_or("")) {
+            match name {
+                "comment" | "nomarkdown" => {
+                    let name = if name == "comment" { "comment" } else { "nomarkdown" };
+                    match extension_end(after, name) {
+                        Some(end) => {
+                            if name == "nomarkdown" {
+                                out.push_str(&after[..end - closing_len(after, end)]);
+                            }
+                            rest = &after[end..];
+                        }
+                        None => {
+                            if name == "nomarkdown" {
+                                out.push_str(after);
+                            }
+                            return (out, Some(name));
+                        }
+                    }
+                }
+                "options" => rest = after,
+                _ => {
+                    out.push_str(tag);
+                    rest = after;
+                }
+            }
+            continue;
+        }
+        // A span IAL glued to the text it styles; not a block IAL alone on
+        // its line, not a heading's.
+        let glued = !before.is_empty() && !before.ends_with(char::is_whitespace) && !heading;
+        if !glued {
+            out.push_str(tag);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    (out, None)
+}
+
+/// The code spans of one line (backtick runs of equal length), as byte ranges.
+fn code_spans(line: &str) -> Vec<(usize, usize)> {
+    let b = line.as_bytes();
+    let mut spans = Vec::new();
+    // Run lengths with no closing run left: each searched for once.
+    let mut unclosed = std::collections::HashSet::new();
+    let mut k = 0;
+    while k < b.len() {
+        if b[k] != b'`' {
+            k += 1;
+            continue;
+        }
+        let n = b[k..].iter().take_while(|&&c| c == b'`').count();
+        if unclosed.contains(&n) {
+            k += n;
+            continue;
+        }
+        let mut j = k + n;
+        let close = loop {
+            match line[j..].find('`') {
+                None => break None,
+                Some(x) => {
+                    let m = b[j + x..].iter().take_while(|&&c| c == b'`').count();
+                    if m == n {
+                        break Some(j + x + m);
+                    }
+                    j += x + m;
+                }
+            }
+        };
+        match close {
+            Some(e) => {
+                spans.push((k, e));
+                k = e;
+            }
+            None => {
+                unclosed.insert(n);
+                k += n;
+            }
+        }
+    }
+    spans
 }
 
 /// `* TOC`, `- TOC`, `1. TOC`: kramdown's table of contents placeholder.
@@ -119,6 +273,20 @@ mod tests {
         assert_eq!(k(shown), shown);
         // A list item that says TOC without `{:toc}` is text.
         assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
+    }
+
+    #[test]
+    fn kramdown_extensions_and_definitions() {
+        let src = "A\n{::comment}\nnote privée\n{:/comment}\nB {::comment}caché{:/} reste\n{::options parse_block_html=\"true\" /}\n*[HTML]: Hyper Text\nDu HTML.\n{::nomarkdown}\n<b>x</b>\n{:/nomarkdown}\nUn *mot*{: .x} et [lien](u){:target=\"_blank\"} {::nomarkdown}<i>y</i>{:/}.";
+        assert_eq!(k(src), "A\n\n\n\nB  reste\n\n\nDu HTML.\n\n<b>x</b>\n\nUn *mot* et [lien](u) <i>y</i>.");
+        let mut c = Vec::new();
+        run(src, &protect::protect(src), &mut c);
+        assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7, 9, 11, 12]);
+        assert_eq!(code_spans("a `b` ``c ` d`` `e"), [(2, 5), (6, 15)]);
+        // The parser's IALs stay: a block's, alone on its line, a heading's.
+        for s in ["Texte\n{: .lead}", "## Titre {:.x}", "`a{:b}`", "```\n{::comment}\n```", "{:toc} seul", "Un {: .x} espacé"] {
+            assert_eq!(k(s), s, "{s}");
+        }
     }
 
     #[test]
