@@ -78,6 +78,19 @@ fn french_footnotes_survive_the_colon_rule() {
     assert!(c[0].1.contains("Une note\u{a0}: la voici.") && !c[0].1.contains("[^4]"), "{}", c[0].1);
 }
 
+/// What kramdown prints nothing for stays out of the book.
+#[test]
+fn kramdown_comments_and_definitions_stay_out_of_the_book() {
+    let md = "# Un\n\nLe texte.\n\n{::comment}\nNOTE PRIVÉE\n{:/comment}\n\nSuite *mise*{: .x} {::comment}AUSSI{:/} ici.\n\n*[HTML]: Hyper Text\n";
+    let m = book("kramdown-ext", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let (c, _) = chapters(&m, &[]);
+    let text = &c[0].1;
+    assert!(text.contains("Le texte.") && text.contains("mise") && text.contains("ici."), "{text}");
+    for gone in ["NOTE", "AUSSI", "{:", "Hyper"] {
+        assert!(!text.contains(gone), "{gone:?} in {text}");
+    }
+}
+
 #[test]
 fn drafts_are_built_with_a_warning_or_left_out() {
     let m = book("drafts", &[("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, b.md]\n"), ("a.md", "---\ntitle: Publié\n---\nx\n"), ("b.md", "---\ntitle: Brouillon\npublished: false\n---\ny\n")]);
