@@ -381,16 +381,14 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, 
     }
     // Find the closing `---` (or `...`) line.
     let mut offset = first.len() + 1;
-    let mut line_no = 2;
     let mut close = None;
-    for line in text.get(offset..).unwrap_or("").split_inclusive('\n') {
+    for (line, line_no) in text.get(offset..).unwrap_or("").split_inclusive('\n').zip(2..) {
         let t = line.trim_end();
         if t == "---" || t == "..." {
             close = Some((offset, offset + line.len(), line_no));
             break;
         }
         offset += line.len();
-        line_no += 1;
     }
     let Some((yaml_end, body_start, close_line)) = close else {
         return Err(LoadError::new(rel, "front matter opened with `---` is never closed", "end the front matter with a line holding only `---`").at(1, None));

@@ -11,8 +11,10 @@ use std::sync::OnceLock;
 const EPOCH: &str = "1700000000";
 
 /// Build each manuscript once per test binary: (manuscript dir, epub path, stderr).
-fn built(name: &str) -> &'static (PathBuf, PathBuf, String) {
-    static CELLS: OnceLock<std::sync::Mutex<std::collections::HashMap<String, &'static (PathBuf, PathBuf, String)>>> = OnceLock::new();
+type Built = (PathBuf, PathBuf, String);
+
+fn built(name: &str) -> &'static Built {
+    static CELLS: OnceLock<std::sync::Mutex<std::collections::HashMap<String, &'static Built>>> = OnceLock::new();
     let map = CELLS.get_or_init(Default::default);
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
     map.entry(name.to_string())

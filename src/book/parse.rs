@@ -409,7 +409,7 @@ fn absorb_ial(a: &mut Attrs, tok: &str) -> bool {
 }
 
 /// A paragraph whose last line is an IAL (`text\n{:.x}`) gives it attributes.
-fn take_trailing_ial(v: &mut Vec<Inline>) -> Option<Attrs> {
+fn take_trailing_ial(v: &mut [Inline]) -> Option<Attrs> {
     let n = v.len();
     let Some(Inline::Text(t)) = v.last_mut() else { return None };
     let start = t.rfind('\n').map_or(0, |i| i + 1);

@@ -398,7 +398,7 @@ pub struct Dehyphenated {
 
 /// How many `>` open the line, and the bytes they take with their spaces.
 fn quote_prefix(line: &str) -> (usize, usize) {
-    let body = line.trim_start_matches(|c: char| c == '>' || c == ' ' || c == '\t');
+    let body = line.trim_start_matches(['>', ' ', '\t']);
     let prefix = &line[..line.len() - body.len()];
     (prefix.matches('>').count(), if prefix.contains('>') { prefix.len() } else { 0 })
 }

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     let lines = protect::line_spans(text);
-    glued_numbers(text, &lines, &mask, warnings);
-    page_furniture(text, &lines, &mask, warnings);
-    quotes(text, &lines, &mask, warnings);
+    glued_numbers(text, &lines, mask, warnings);
+    page_furniture(text, &lines, mask, warnings);
+    quotes(text, &lines, mask, warnings);
     liquid(text, &lines, mask, warnings);
     indented_prose(text, &lines, mask, warnings);
     unsupported_blocks(text, &lines, mask, warnings);

@@ -83,10 +83,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
     let mut skip_to = 0;
     if rules.dashes && !mask.get(a + lead) {
         // A typed `--` or `---` opening a reply is the em dash.
-        let typed = match typed_dash(line, lead, true) {
-            Some((n, _)) => n,
-            None => 0,
-        };
+        let typed = typed_dash(line, lead, true).map_or(0, |(n, _)| n);
         if typed > 0 || rest.starts_with('—') || rest.starts_with('–') {
             let d = a + lead + if typed > 0 { typed } else { 3 };
             let e = space_after(text, d, b);
@@ -108,11 +105,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
         match c {
             // After a letter, an elision (`d'*Hamlet*`, `qu'« aller »`), a
             // cut word (`appart'`) or a closing quote: `’` for all three.
-            '\'' if prev.is_alphabetic() => {
-                if rules.apostrophes {
-                    edits.push(Edit { start: i, end: i + 1, with: "’".into() })
-                }
-            }
+            '\'' if prev.is_alphabetic() && rules.apostrophes => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
             // Before a word, after a space: an opening single quote.
             '\'' if rules.quotes && (prev.is_whitespace() || matches!(prev, '(' | '\n')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
@@ -197,10 +190,8 @@ fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str
         (None, _) => return None,
         _ if n == 3 => "—",
         (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => "–",
-        (Some(p), q) if p.is_whitespace() => match q {
-            _ if spaced(q) => if french { "—" } else { "–" },
-            _ => return None,
-        },
+        (Some(p), q) if p.is_whitespace() && spaced(q) => if french { "—" } else { "–" },
+        (Some(p), _) if p.is_whitespace() => return None,
         // After a word or what ends one; not `(--all` or `-b/--bind`.
         (Some(p), _) if !matches!(p, '(' | '[' | '{' | '/' | '=' | '|' | '\\' | '`' | '@') => "—",
         _ => return None,

@@ -185,7 +185,7 @@ impl Vocabulary {
                 if b.matches('-').count() != 1 {
                     continue;
                 }
-                match (self.words.get(b.as_str()).is_some(), self.words.get(&joined).is_some()) {
+                match (self.words.contains_key(b.as_str()), self.words.contains_key(&joined)) {
                     (true, false) => r.compound_breaks += n,
                     (false, true) => r.closed_breaks += n,
                     _ => {}

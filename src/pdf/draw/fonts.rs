@@ -70,7 +70,7 @@ impl Coding {
 /// original gave it: the codes painted before subsetting.
 fn keeps_cids(subset: &printpdf::SubsetFont, cids: &BTreeMap<u16, u16>) -> bool {
     let Some(after) = printpdf::cff_charset_gid_to_cid_map(&subset.bytes, 0) else { return false };
-    subset.glyph_mapping.iter().all(|(old, (new, _))| after.get(new).is_some() && after.get(new) == cids.get(old))
+    subset.glyph_mapping.iter().all(|(old, (new, _))| after.get(new).is_some_and(|c| cids.get(old) == Some(c)))
 }
 
 /// A code for each glyph id of `font`, in the order of the characters that
