@@ -77,10 +77,12 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             }
             // Inline `{% raw %}`: the tags go, the text stays.
             let mut fixed = None;
-            if (line.contains("{% raw %}") || line.contains("{% endraw %}")) && !mask.any(a, b) {
-                let t = line.replace("{% raw %}", "").replace("{% endraw %}", "");
-                log(line, &t);
-                fixed = Some(t);
+            if line.contains("{% raw %}") || line.contains("{% endraw %}") {
+                let t = without_raw_tags(line, |k| mask.get(a + k));
+                if t != line {
+                    log(line, &t);
+                    fixed = Some(t);
+                }
             }
             if is_abbreviation(line) {
                 log(line, "");
@@ -111,6 +113,26 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             out.push('\n');
         }
     }
+    out
+}
+
+/// The line without its `{% raw %}` and `{% endraw %}` tags, but for
+/// those in protected text (`protected(byte)`: code shows them).
+fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut k = 0;
+    while let Some(i) = line[k..].find("{%").map(|i| k + i) {
+        let tag = ["{% raw %}", "{% endraw %}"].into_iter().find(|t| line[i..].starts_with(t)).filter(|_| !protected(i));
+        out.push_str(&line[k..i]);
+        match tag {
+            Some(t) => k = i + t.len(),
+            None => {
+                out.push_str("{%");
+                k = i + 2;
+            }
+        }
+    }
+    out.push_str(&line[k..]);
     out
 }
 
@@ -282,6 +304,7 @@ mod tests {
         let mut c = Vec::new();
         run(src, &protect::protect(src), &mut c);
         assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7, 9, 11, 12]);
+        assert_eq!(k("B {% raw %}{{ x }}{% endraw %} voir http://x.org et `{% raw %}`"), "B {{ x }} voir http://x.org et `{% raw %}`");
         assert_eq!(code_spans("a `b` ``c ` d`` `e"), [(2, 5), (6, 15)]);
         // The parser's IALs stay: a block's, alone on its line, a heading's.
         for s in ["Texte\n{: .lead}", "## Titre {:.x}", "`a{:b}`", "```\n{::comment}\n```", "{:toc} seul", "Un {: .x} espacé"] {

@@ -283,6 +283,37 @@ mod tests {
         }
     }
 
+    /// Text made of the pieces the steps look at, shuffled: no step may
+    /// panic, every change must be logged within the text's lines, and a
+    /// second pass of the typography changes nothing.
+    #[test]
+    fn scrambled_markdown_never_breaks_a_step() {
+        const PIECES: &[&str] = &[
+            "mot", "Été", "ter", "rible", "-", "--", "---", " ", " ", "\n", "\n\n", "'", "\"", ":", ";", "?", "!", "«", "»", "...", "`", "```", "    ", "\t", ">", "#", "*", "_", "|", "{:", "{::comment}", "{:/}", "}", "[^1]:", "[", "](http://x.org/a-b)", "{% raw %}", "{{ x }}", "12", "4,5", "\u{ad}", "\u{2010}", "ﬁ", "e\u{301}", "<!--", "-->", "<b>", "*[A]:", "5'10\"", "\r\n", "—", "’",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let n = (next() % 60) as usize;
+            let text: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+            let v = Vocabulary::from_texts([text.as_str()]);
+            for lang in ["fr", "en"] {
+                let out = normalise(&text, &Options::all(lang), &v);
+                let lines = text.lines().count().max(1) + 1;
+                assert!(out.changes.iter().all(|c| c.line >= 1 && c.line <= lines), "{text:?}");
+                assert!(out.warnings.iter().all(|w| w.line >= 1 && w.line <= lines), "{text:?}: {:?}", out.warnings);
+                let typo = Options::only(lang, Step::Typography);
+                let once = normalise(&out.text, &typo, &v).text;
+                assert_eq!(normalise(&once, &typo, &v).text, once, "{lang} {text:?}");
+            }
+        }
+    }
+
     #[test]
     fn switches_and_line_numbers() {
         let v = Vocabulary::default();

@@ -90,7 +90,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
             if typed > 0 {
                 edits.push(Edit { start: a + lead, end: e, with: format!("—{NBSP}") });
                 skip_to = e - a;
-            } else if e < b && !text[d..].starts_with(['—', '–']) {
+            } else if e < b && !text[d..].starts_with(['—', '–']) && !text[e..].starts_with('»') {
                 set_space(text, d, e, NBSP, edits);
             }
         }
