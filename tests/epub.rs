@@ -171,3 +171,28 @@ fn seed_chapter_is_repaired() {
     assert!(stderr.contains("promené4"), "no warning for promené4:\n{stderr}");
     assert!(stderr.contains("jour-4.md:"), "warnings must name the file:\n{stderr}");
 }
+
+/// kramdown definition lists are laid out in both books: `<dl>` in the
+/// EPUB (still valid), the term in bold and its definitions in the PDF.
+#[test]
+fn definition_lists_in_both_books() {
+    let d = scratch("deflist");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Glossaire\nlanguage: fr\n").unwrap();
+    std::fs::write(m.join("a.md"), "# Mots\n\nAvant.\n\nApocope\n: Chute de la fin d'un mot.\n: Un second sens.\n\n*Aphérèse*\n: Chute du début.\n\nAprès.\n").unwrap();
+    let out = d.join("out");
+    build(&m, &out, "all", EPOCH);
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let xhtml: String = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
+    for want in ["<dl>", "<dt>Apocope</dt>", "<dd>Chute de la fin d’un mot.</dd>", "<dd>Un second sens.</dd>", "<dt><em>Aphérèse</em></dt>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    let pdf = only_file(&out, "pdf");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Avant. Apocope Chute de la fin d’un mot. Un second sens. Aphérèse Chute du début. Après."), "{flat}");
+    let fonts = String::from_utf8(std::process::Command::new("pdffonts").arg(&pdf).output().unwrap().stdout).unwrap();
+    assert!(fonts.contains("Vollkorn-Bold") && fonts.contains("Vollkorn-BoldItalic"), "terms are set in bold: {fonts}");
+}

@@ -59,6 +59,15 @@ pub enum Block {
     SceneBreak,
     /// An image alone in its paragraph. `asset` indexes `Book::assets`.
     Figure { asset: usize, alt: String },
+    /// A definition list (kramdown's `Term` then `: definition`).
+    Definitions(Vec<Definition>),
+}
+
+/// A term and its definitions, each a run of blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    pub details: Vec<Vec<Block>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +111,10 @@ pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
             Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, map),
             Block::Quote(inner) => renumber_assets(inner, map),
             Block::List { items, .. } => items.iter_mut().for_each(|item| renumber_assets(item, map)),
+            Block::Definitions(defs) => defs.iter_mut().for_each(|d| {
+                inlines(&mut d.term, map);
+                d.details.iter_mut().for_each(|b| renumber_assets(b, map));
+            }),
             Block::Code { .. } | Block::SceneBreak => {}
         }
     }

@@ -4,7 +4,7 @@
 //! lists cannot overflow the call stack.
 
 use super::html::{self, HtmlTag};
-use super::{Attrs, Block, Inline, Note};
+use super::{Attrs, Block, Definition, Inline, Note};
 use crate::manuscript::LoadError;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -36,6 +36,9 @@ enum Kind {
     Quote,
     List(Option<u64>),
     Item,
+    Definitions,
+    Term,
+    Detail,
     Code(String),
     HtmlBlock(String),
     Note(String),
@@ -78,7 +81,7 @@ impl Frame {
 }
 
 fn options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_SUPERSCRIPT | Options::ENABLE_SUBSCRIPT
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_DEFINITION_LIST | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_SUPERSCRIPT | Options::ENABLE_SUBSCRIPT
 }
 
 /// Parse one file's normalised Markdown. `first_line` is the file line of the
@@ -111,6 +114,9 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::HtmlBlock => Kind::HtmlBlock(String::new()),
                     Tag::List(start) => Kind::List(start),
                     Tag::Item => Kind::Item,
+                    Tag::DefinitionList => Kind::Definitions,
+                    Tag::DefinitionListTitle => Kind::Term,
+                    Tag::DefinitionListDefinition => Kind::Detail,
                     Tag::FootnoteDefinition(label) => Kind::Note(label.to_string()),
                     Tag::Emphasis => Kind::Emph,
                     Tag::Strong => Kind::Strong,
@@ -186,6 +192,9 @@ fn end_matches(kind: &Kind, end: &TagEnd) -> bool {
             | (Kind::HtmlBlock(_), TagEnd::HtmlBlock)
             | (Kind::List(_), TagEnd::List(_))
             | (Kind::Item, TagEnd::Item)
+            | (Kind::Definitions, TagEnd::DefinitionList)
+            | (Kind::Term, TagEnd::DefinitionListTitle)
+            | (Kind::Detail, TagEnd::DefinitionListDefinition)
             | (Kind::Note(_), TagEnd::FootnoteDefinition)
             | (Kind::Emph, TagEnd::Emphasis)
             | (Kind::Strong, TagEnd::Strong)
@@ -265,6 +274,26 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
                 })
                 .collect();
             parent.push_block(Block::List { start, items });
+        }
+        // A term opens a definition; its details join the last one.
+        Kind::Term => {
+            let term = inline(f.inlines);
+            parent.blocks.push(Block::Definitions(vec![Definition { term, details: Vec::new() }]));
+        }
+        Kind::Detail => {
+            f.flush();
+            match parent.blocks.last_mut() {
+                Some(Block::Definitions(defs)) => defs.iter_mut().last().into_iter().for_each(|d| d.details.push(std::mem::take(&mut f.blocks))),
+                _ => parent.blocks.push(Block::Definitions(vec![Definition { term: Vec::new(), details: vec![f.blocks] }])),
+            }
+        }
+        Kind::Definitions => {
+            f.flush();
+            let defs = f.blocks.into_iter().flat_map(|b| match b {
+                Block::Definitions(d) => d,
+                other => vec![Definition { term: Vec::new(), details: vec![vec![other]] }],
+            });
+            parent.push_block(Block::Definitions(defs.collect()));
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
         Kind::HtmlBlock(raw) => {
@@ -507,6 +536,18 @@ mod tests {
             }
             b => panic!("{b:?}"),
         }
+    }
+
+    #[test]
+    fn definition_lists() {
+        let p = parse("Terme\n: Un sens.\n: Un autre.\n\n*Mot*\n: Sens\n\n    sur deux paragraphes.\n\nTexte.\n");
+        let b = &p.sections[0].blocks;
+        let text = |v: &[Inline]| Inline::plain_text(v);
+        let Block::Definitions(defs) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(defs.iter().map(|d| (text(&d.term), d.details.len())).collect::<Vec<_>>(), [("Terme".to_string(), 2), ("Mot".to_string(), 1)]);
+        assert!(matches!(defs[1].term.as_slice(), [Inline::Emph(_)]));
+        assert_eq!(defs[1].details[0].len(), 2, "{:?}", defs[1].details);
+        assert!(matches!(&b[1], Block::Para { content, .. } if text(content) == "Texte."));
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub fn faces_used(book: &Book, style: &Style) -> Vec<Face> {
                 Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, italic, false, used),
                 Block::Quote(v) => blocks(v, italic, used),
                 Block::List { items, .. } => items.iter().for_each(|i| blocks(i, italic, used)),
+                Block::Definitions(defs) => defs.iter().for_each(|d| {
+                    inlines(&d.term, italic, true, used);
+                    d.details.iter().for_each(|b| blocks(b, italic, used));
+                }),
                 Block::Code { .. } | Block::SceneBreak | Block::Figure { .. } => {}
             }
         }
@@ -111,6 +115,7 @@ pub fn stylesheet(style: &Style, faces: &[Face]) -> String {
     let _ = writeln!(css, ".scene-break {{ text-align: center; text-indent: 0; margin: {m} 0; }}", m = rel(sb));
     let q = &s.blockquote;
     let _ = writeln!(css, "blockquote {{ margin: 0.5em {i}; font-size: {sz}; }}", i = rel(q.indent.pt(em)), sz = rel(q.size.pt(em)));
+    let _ = writeln!(css, "dl {{ margin: 0.5em 0; }}\ndt {{ font-weight: bold; }}\ndd {{ margin: 0 0 0.5em {i}; }}\ndd p {{ text-indent: 0; }}", i = rel(s.lists.indent.pt(em)));
     let f = &s.footnotes;
     let _ = writeln!(css, "aside.footnote {{ font-size: {sz}; line-height: {lh}; margin-top: 1em; }}", sz = rel(f.size.pt(em)), lh = trim(f.leading.pt(em) / f.size.pt(em)));
     let _ = writeln!(css, "aside.footnote p {{ text-indent: 0; }}\np.note-number {{ margin-top: 0.5em; }}");

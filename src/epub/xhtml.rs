@@ -125,14 +125,24 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 }
                 for item in items {
                     out.push_str("<li>");
-                    // A one-paragraph item is written without its <p>.
-                    match item.as_slice() {
-                        [Block::Para { content, attrs }] if attrs.classes.is_empty() => inlines(out, content, ctx),
-                        _ => blocks(out, item, ctx, outline, false),
-                    }
+                    one_paragraph_bare(out, item, ctx, outline);
                     out.push_str("</li>\n");
                 }
                 out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Definitions(defs) => {
+                out.push_str("<dl>\n");
+                for d in defs {
+                    out.push_str("<dt>");
+                    inlines(out, &d.term, ctx);
+                    out.push_str("</dt>\n");
+                    for detail in &d.details {
+                        out.push_str("<dd>");
+                        one_paragraph_bare(out, detail, ctx, outline);
+                        out.push_str("</dd>\n");
+                    }
+                }
+                out.push_str("</dl>\n");
             }
             Block::Code { text } => {
                 out.push_str("<pre><code>");
@@ -151,6 +161,14 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
             }
         }
         after_heading = matches!(b, Block::SceneBreak);
+    }
+}
+
+/// A list item or a definition: one plain paragraph is written without its `<p>`.
+fn one_paragraph_bare(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline) {
+    match v {
+        [Block::Para { content, attrs }] if attrs.classes.is_empty() => inlines(out, content, ctx),
+        _ => blocks(out, v, ctx, outline, false),
     }
 }
 

@@ -14,14 +14,13 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     quotes(text, &lines, mask, warnings);
     liquid(text, &lines, mask, warnings);
     indented_prose(text, &lines, mask, warnings);
-    unsupported_blocks(text, &lines, mask, warnings);
+    tables(text, &lines, mask, warnings);
 }
 
-/// Tables and definition lists (kramdown, GitHub): folio lays out neither
-/// yet, and would print their Markdown as paragraphs.
-fn unsupported_blocks(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+/// Tables (kramdown, GitHub): folio does not lay them out yet, and would
+/// print their Markdown as paragraphs.
+fn tables(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
     let line = |i: usize| &text[lines[i].0..lines[i].1];
-    let blank = |i: usize| line(i).trim().is_empty();
     for i in 1..lines.len() {
         let (a, _) = lines[i];
         let t = line(i).trim();
@@ -31,11 +30,6 @@ fn unsupported_blocks(text: &str, lines: &[(usize, usize)], mask: &Mask, warning
         let header = line(i - 1);
         if is_delimiter_row(t) && header.contains('|') && !mask.get(lines[i - 1].0) {
             warnings.push(Warning { line: i, message: "a table: folio does not lay out tables yet and would print it as text".into(), suggestion: "make it a list, or an image of the table".into() });
-        }
-        // `Term` alone after a blank line, then `: definition`.
-        let term = header.trim();
-        if t.starts_with(": ") && !term.is_empty() && term.chars().count() <= 60 && !term.ends_with(['.', ',', ';', ':', '!', '?', '»', '…']) && (i < 2 || blank(i - 2)) && !is_markup(term) {
-            warnings.push(Warning { line: i, message: format!("a definition list ({term:?}, then `: ...`): folio does not lay them out yet and would print it as text"), suggestion: "write the term in bold at the start of its paragraph".into() });
         }
     }
 }
@@ -301,10 +295,10 @@ mod tests {
     }
 
     #[test]
-    fn tables_and_definition_lists() {
+    fn tables() {
         let w = lint("| a | b |\n|:--|--:|\n| 1 | 2 |\n\nTerme\n: définition\n\nx | y\n--|--");
-        assert_eq!(w.iter().map(|w| w.0).collect::<Vec<_>>(), [1, 5, 8]);
-        for s in ["Il a répondu, après un très long moment de silence, ce qu’il pensait\n: oui", "Il dit,\n: oui", "a\n\n---", "Titre\n---", "```\n| a |\n|---|\n```", "- a\n: b"] {
+        assert_eq!(w.iter().map(|w| w.0).collect::<Vec<_>>(), [1, 8]);
+        for s in ["a\n\n---", "Titre\n---", "```\n| a |\n|---|\n```", "- a\n: b"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }

@@ -406,6 +406,26 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = false;
                 }
+                Block::Definitions(defs) => {
+                    // The term in bold, kept with its first definition; the
+                    // definitions indented like list items.
+                    let ind = sheet.lists.indent.pt(em);
+                    let inner = Ctx { left: ctx.left + ind, width: (ctx.width - ind).max(ctx.width / 3.0), ..ctx };
+                    let space = sheet.blockquote.space.pt(em);
+                    out.push(VItem::Space { height: space, discardable: true });
+                    for (k, d) in defs.iter().enumerate() {
+                        if k > 0 {
+                            out.push(VItem::Space { height: space / 2.0, discardable: true });
+                        }
+                        let term = Ctx { face: Face::new(ctx.face.is_italic(), true), ..ctx };
+                        self.set_lines(out, &d.term, term, 0.0, Align::Left, None, true);
+                        for detail in &d.details {
+                            self.blocks(out, detail, inner, lang, true);
+                        }
+                    }
+                    out.push(VItem::Space { height: space, discardable: true });
+                    fresh = false;
+                }
                 Block::Code { text } => {
                     for l in text.lines() {
                         let content = vec![Inline::Text(l.replace(' ', "\u{a0}"))];
