@@ -276,9 +276,11 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             parent.push_block(Block::List { start, items });
         }
         // A term opens a definition; its details join the last one.
+        // (The term is finished with its list: until then, its line breaks
+        // tell a term from prose.)
         Kind::Term => {
-            let term = inline(f.inlines);
-            parent.blocks.push(Block::Definitions(vec![Definition { term, details: Vec::new() }]));
+            merge_text(&mut f.inlines);
+            parent.blocks.push(Block::Definitions(vec![Definition { term: f.inlines, details: Vec::new() }]));
         }
         Kind::Detail => {
             f.flush();
@@ -289,11 +291,24 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         }
         Kind::Definitions => {
             f.flush();
-            let defs = f.blocks.into_iter().flat_map(|b| match b {
-                Block::Definitions(d) => d,
-                other => vec![Definition { term: Vec::new(), details: vec![vec![other]] }],
-            });
-            parent.push_block(Block::Definitions(defs.collect()));
+            let defs: Vec<Definition> = f
+                .blocks
+                .into_iter()
+                .flat_map(|b| match b {
+                    Block::Definitions(d) => d,
+                    other => vec![Definition { term: Vec::new(), details: vec![vec![other]] }],
+                })
+                .collect();
+            // A term of several lines, or one the normaliser glued to the
+            // colon with a no-break space, is prose whose next line happens
+            // to open with `: ` (French hard-wrapped text): the text, as it was.
+            let prose = |t: &str| t.contains('\n') || t.ends_with(['\u{a0}', '\u{202f}']);
+            if defs.iter().any(|d| d.term.iter().any(|i| matches!(i, Inline::Text(t) if prose(t)))) {
+                defs.into_iter().for_each(|d| prose_again(parent, d));
+            } else {
+                let defs = defs.into_iter().map(|d| Definition { term: inline(d.term), ..d }).collect();
+                parent.push_block(Block::Definitions(defs));
+            }
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
         Kind::HtmlBlock(raw) => {
@@ -336,6 +351,29 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
     Ok(())
 }
 
+/// A definition read back as the paragraph it was: the term, then each
+/// definition's first paragraph after `: ` on the next line.
+fn prose_again(parent: &mut Frame, d: Definition) {
+    let mut content = d.term;
+    let mut rest = Vec::new();
+    for detail in d.details {
+        let mut blocks = detail.into_iter();
+        match blocks.next() {
+            Some(Block::Para { content: c, .. }) if rest.is_empty() => {
+                content.push(Inline::Text("\n: ".into()));
+                content.extend(c);
+            }
+            Some(b) => rest.push(b),
+            None => {}
+        }
+        rest.extend(blocks);
+    }
+    parent.push_block(Block::Para { content: finish_inlines(content), attrs: Attrs::default() });
+    for b in rest {
+        parent.push_block(b);
+    }
+}
+
 /// Inline HTML: known formatting tags open and close elements, `<br>` breaks
 /// the line, anything else is dropped (its text, if any, stays).
 fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedFile) {
@@ -376,12 +414,15 @@ fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-/// Soft breaks become spaces, at every depth; adjacent text is joined.
-fn soft_breaks(v: Vec<Inline>) -> Vec<Inline> {
+/// Soft breaks become spaces, at every depth; adjacent text is joined. A
+/// break after a no-break space is none: the normaliser glued the lines
+/// (`ça\u{202f}⏎?`, a French space before punctuation opening a line).
+fn soft_breaks(mut v: Vec<Inline>) -> Vec<Inline> {
+    merge_text(&mut v);
     let mut out: Vec<Inline> = v
         .into_iter()
         .map(|i| match i {
-            Inline::Text(t) => Inline::Text(t.replace('\n', " ")),
+            Inline::Text(t) => Inline::Text(t.replace("\u{a0}\n", "\u{a0}").replace("\u{202f}\n", "\u{202f}").replace('\n', " ")),
             Inline::Emph(c) => Inline::Emph(soft_breaks(c)),
             Inline::Strong(c) => Inline::Strong(soft_breaks(c)),
             Inline::Strike(c) => Inline::Strike(soft_breaks(c)),
@@ -548,6 +589,14 @@ mod tests {
         assert!(matches!(defs[1].term.as_slice(), [Inline::Emph(_)]));
         assert_eq!(defs[1].details[0].len(), 2, "{:?}", defs[1].details);
         assert!(matches!(&b[1], Block::Para { content, .. } if text(content) == "Texte."));
+    }
+
+    #[test]
+    fn prose_opening_a_line_with_a_colon_is_no_definition() {
+        let p = parse("Elle était mal à\nl'aise, c'était différent\u{a0}\n: elle l'était partout.\n\nSuite ça\u{202f}\n? Oui.\n\nUne technique bien rôdée\u{a0}\n: assommer un garde.\n");
+        let b = &p.sections[0].blocks;
+        let texts: Vec<String> = b.iter().map(|b| match b { Block::Para { content, .. } => Inline::plain_text(content), other => format!("{other:?}") }).collect();
+        assert_eq!(texts, ["Elle était mal à l'aise, c'était différent\u{a0}: elle l'était partout.", "Suite ça\u{202f}? Oui.", "Une technique bien rôdée\u{a0}: assommer un garde."]);
     }
 
     #[test]

@@ -95,6 +95,9 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
             }
         }
     }
+    if rules.spaces {
+        across_lines(text, a, b, mask, rules, edits);
+    }
     let interesting = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
@@ -166,6 +169,45 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
         edits.push(Edit { start: i, end: i + 3, with: "…".into() });
     }
     three
+}
+
+/// French spaces across a line break of hard-wrapped text: `?`, `!`, `;`,
+/// `:` or `»` opening a line takes its no-break space at the end of the
+/// line before (the book joins lines ending so: the mark can never start a
+/// line), as does `«` ending one. Not a kramdown definition (`Terme` alone
+/// on its line, then `: définition`).
+fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
+    let line = &text[a..b];
+    let body = line.trim_start_matches(is_space);
+    let p = a + line.len() - body.len();
+    let prev_start = text[..a.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let prev = text.get(prev_start..a.saturating_sub(1)).unwrap_or("");
+    let prev_body = prev.trim_end_matches(is_space);
+    open_quote_at_line_end(text, a, b, mask, edits);
+    let joined = a > 0 && !body.is_empty() && !prev_body.is_empty() && !prev_body.trim_start().starts_with(['#', '>', '|']) && !mask.get(p) && !mask.get(prev_start + prev_body.len() - 1);
+    if !joined {
+        return;
+    }
+    if let Some(c) = body.chars().next().filter(|c| matches!(c, ';' | '!' | '?' | ':' | '»')) {
+        let term = c == ':' && prev.chars().count() <= 60 && (prev_start == 0 || text[..prev_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()));
+        let before = prev_body.chars().next_back().unwrap_or('\n');
+        if !term && is_content(before) && body[c.len_utf8()..].chars().next().is_none_or(|n| n != c) {
+            let want = if c == ':' && rules.colon_full_space { NBSP } else { NNBSP };
+            set_space(text, prev_start + prev_body.len(), a - 1, want, edits);
+            if p > a {
+                edits.push(Edit { start: a, end: p, with: String::new() });
+            }
+        }
+    }
+}
+
+/// `«` ending a line of hard-wrapped text: its no-break space goes after it.
+fn open_quote_at_line_end(text: &str, a: usize, b: usize, mask: &Mask, edits: &mut Vec<Edit>) {
+    let e = a + text[a..b].trim_end_matches(is_space).len();
+    let next = text.get(b + 1..).and_then(|t| t.split('\n').next()).unwrap_or("");
+    if text[a..e].ends_with('«') && !next.trim().is_empty() && !mask.get(e - '«'.len_utf8()) {
+        set_space(text, e, b, NNBSP, edits);
+    }
 }
 
 /// The dash that `--` or `---` at byte `k` of `line` was typed for, and
@@ -334,6 +376,14 @@ mod tests {
     }
 
     #[test]
+    fn french_spaces_across_wrapped_lines() {
+        let src = "mal à\nl’aise, différent \n: elle. Ça\n  ?\nun «\nmot\n» fin\n\nTerme\n: définition\n## Titre\n? x\n`a`\n? b";
+        let want = "mal à\nl’aise, différent\u{a0}\n: elle. Ça\u{202f}\n?\nun «\u{202f}\nmot\u{202f}\n» fin\n\nTerme\n: définition\n## Titre\n? x\n`a`\n? b";
+        assert_eq!(fr(src), want);
+        assert_eq!(fr(want), want);
+    }
+
+    #[test]
     fn french_other_rules() {
         assert_eq!(fr("l'été... d'*Hamlet*, l'_Odyssée_, qu'« aller », l'appart' 'ici'"), "l’été… d’*Hamlet*, l’_Odyssée_, qu’«\u{202f}aller\u{202f}», l’appart’ ‘ici’");
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
@@ -355,7 +405,6 @@ mod tests {
             "?! ... ....",
             "&amp; et &#233;",
             "?\n: définition",
-            "«\ntexte",
         ] {
             assert_eq!(fr(s), s.replace(" ... ", " … "), "{s}");
         }
