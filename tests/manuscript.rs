@@ -78,6 +78,20 @@ fn french_footnotes_survive_the_colon_rule() {
     assert!(c[0].1.contains("Une note\u{a0}: la voici.") && !c[0].1.contains("[^4]"), "{}", c[0].1);
 }
 
+/// Hard-wrapped French: a `?` or `:` opening a line keeps its no-break
+/// space and its place, and a line opening `: ` is no definition list.
+#[test]
+fn french_punctuation_opening_a_line_stays_with_its_word() {
+    let md = "# Un\n\nÇa tient toujours\n  ? Oui.\n\nElle entra par une technique bien rôdée, comme toujours\n: assommer un garde.\n\nGlossaire\n: un sens.\n";
+    let m = book("fr-wrapped", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let (c, _) = chapters(&m, &[]);
+    let text = &c[0].1;
+    assert!(text.contains("toujours\u{202f}? Oui.") && text.contains("toujours\u{a0}: assommer un garde."), "{text}");
+    let epub = only_file(&m.parent().unwrap().join("out"), "epub");
+    let xhtml: String = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(xhtml.matches("<dt>").count(), 1, "only the glossary is a definition list: {xhtml}");
+}
+
 /// What kramdown prints nothing for stays out of the book.
 #[test]
 fn kramdown_comments_and_definitions_stay_out_of_the_book() {

@@ -302,12 +302,20 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             // A term of several lines, or one the normaliser glued to the
             // colon with a no-break space, is prose whose next line happens
             // to open with `: ` (French hard-wrapped text): the text, as it was.
-            let prose = |t: &str| t.contains('\n') || t.ends_with(['\u{a0}', '\u{202f}']);
-            if defs.iter().any(|d| d.term.iter().any(|i| matches!(i, Inline::Text(t) if prose(t)))) {
-                defs.into_iter().for_each(|d| prose_again(parent, d));
-            } else {
-                let defs = defs.into_iter().map(|d| Definition { term: inline(d.term), ..d }).collect();
-                parent.push_block(Block::Definitions(defs));
+            let prose = |d: &Definition| d.term.iter().any(|i| matches!(i, Inline::Text(t) if t.contains('\n') || t.ends_with(['\u{a0}', '\u{202f}'])));
+            let mut run = Vec::new();
+            for d in defs {
+                if prose(&d) {
+                    if !run.is_empty() {
+                        parent.push_block(Block::Definitions(std::mem::take(&mut run)));
+                    }
+                    prose_again(parent, d);
+                } else {
+                    run.push(Definition { term: inline(d.term), ..d });
+                }
+            }
+            if !run.is_empty() {
+                parent.push_block(Block::Definitions(run));
             }
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
@@ -593,10 +601,11 @@ mod tests {
 
     #[test]
     fn prose_opening_a_line_with_a_colon_is_no_definition() {
-        let p = parse("Elle était mal à\nl'aise, c'était différent\u{a0}\n: elle l'était partout.\n\nSuite ça\u{202f}\n? Oui.\n\nUne technique bien rôdée\u{a0}\n: assommer un garde.\n");
+        let p = parse("Elle était mal à\nl'aise, c'était différent\u{a0}\n: elle l'était partout.\n\nSuite ça\u{202f}\n? Oui.\n\nUne technique bien rôdée\u{a0}\n: assommer un garde.\n\nTerme\n: sens\n");
         let b = &p.sections[0].blocks;
         let texts: Vec<String> = b.iter().map(|b| match b { Block::Para { content, .. } => Inline::plain_text(content), other => format!("{other:?}") }).collect();
-        assert_eq!(texts, ["Elle était mal à l'aise, c'était différent\u{a0}: elle l'était partout.", "Suite ça\u{202f}? Oui.", "Une technique bien rôdée\u{a0}: assommer un garde."]);
+        assert_eq!(texts[..3], ["Elle était mal à l'aise, c'était différent\u{a0}: elle l'était partout.", "Suite ça\u{202f}? Oui.", "Une technique bien rôdée\u{a0}: assommer un garde."]);
+        assert!(matches!(&b[3], Block::Definitions(d) if d.len() == 1), "{:?}", b[3]);
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
 /// `:` or `»` opening a line takes its no-break space at the end of the
 /// line before (the book joins lines ending so: the mark can never start a
 /// line), as does `«` ending one. Not a kramdown definition (`Terme` alone
-/// on its line, then `: définition`).
+/// on its line, six words at most, then `: définition`).
 fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let body = line.trim_start_matches(is_space);
@@ -189,7 +189,8 @@ fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         return;
     }
     if let Some(c) = body.chars().next().filter(|c| matches!(c, ';' | '!' | '?' | ':' | '»')) {
-        let term = c == ':' && prev.chars().count() <= 60 && (prev_start == 0 || text[..prev_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()));
+        // A term is a few words alone on their line, not a clause.
+        let term = c == ':' && prev.split_whitespace().count() <= 6 && !prev.contains([',', '.', ';']) && (prev_start == 0 || text[..prev_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()));
         let before = prev_body.chars().next_back().unwrap_or('\n');
         if !term && is_content(before) && body[c.len_utf8()..].chars().next().is_none_or(|n| n != c) {
             let want = if c == ':' && rules.colon_full_space { NBSP } else { NNBSP };
