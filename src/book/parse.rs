@@ -299,10 +299,13 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
                     other => vec![Definition { term: Vec::new(), details: vec![vec![other]] }],
                 })
                 .collect();
-            // A term of several lines, or one the normaliser glued to the
-            // colon with a no-break space, is prose whose next line happens
-            // to open with `: ` (French hard-wrapped text): the text, as it was.
-            let prose = |d: &Definition| d.term.iter().any(|i| matches!(i, Inline::Text(t) if t.contains('\n') || t.ends_with(['\u{a0}', '\u{202f}'])));
+            // A term of several lines, one the normaliser glued to the colon
+            // with a no-break space or too long for a term, is prose whose
+            // next line happens to open with `: `: the text, as it was.
+            let prose = |d: &Definition| {
+                d.term.iter().any(|i| matches!(i, Inline::Text(t) if t.contains('\n') || t.ends_with(['\u{a0}', '\u{202f}'])))
+                    || !crate::normalise::could_be_term(&Inline::plain_text(&d.term))
+            };
             let mut run = Vec::new();
             for d in defs {
                 if prose(&d) {

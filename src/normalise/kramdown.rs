@@ -136,6 +136,13 @@ fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
     out
 }
 
+/// Could `line` be a definition list's term (kramdown's `Term`, then
+/// `: definition`)? A few words, not a clause: hard-wrapped prose often
+/// opens a line with `: ` (in French), and its line before is no term.
+pub fn could_be_term(line: &str) -> bool {
+    line.split_whitespace().count() <= 6 && !line.contains([',', '.', ';'])
+}
+
 /// `*[HTML]: Hyper Text Markup Language`: kramdown prints no such line.
 fn is_abbreviation(line: &str) -> bool {
     line.strip_prefix("*[").and_then(|r| r.split_once("]:")).is_some_and(|(abbr, _)| !abbr.is_empty() && !abbr.contains(']'))

@@ -18,6 +18,7 @@ mod vocab;
 mod words;
 
 pub use hyphenation::{decide, Decision, Evidence};
+pub use kramdown::could_be_term;
 pub use vocab::Vocabulary;
 
 /// One step of the normaliser.

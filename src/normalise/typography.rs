@@ -189,8 +189,7 @@ fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         return;
     }
     if let Some(c) = body.chars().next().filter(|c| matches!(c, ';' | '!' | '?' | ':' | '»')) {
-        // A term is a few words alone on their line, not a clause.
-        let term = c == ':' && prev.split_whitespace().count() <= 6 && !prev.contains([',', '.', ';']) && (prev_start == 0 || text[..prev_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()));
+        let term = c == ':' && super::could_be_term(prev) && (prev_start == 0 || text[..prev_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty()));
         let before = prev_body.chars().next_back().unwrap_or('\n');
         if !term && is_content(before) && body[c.len_utf8()..].chars().next().is_none_or(|n| n != c) {
             let want = if c == ':' && rules.colon_full_space { NBSP } else { NNBSP };
