@@ -172,27 +172,53 @@ fn seed_chapter_is_repaired() {
     assert!(stderr.contains("jour-4.md:"), "warnings must name the file:\n{stderr}");
 }
 
-/// kramdown definition lists are laid out in both books: `<dl>` in the
-/// EPUB (still valid), the term in bold and its definitions in the PDF.
-#[test]
-fn definition_lists_in_both_books() {
-    let d = scratch("deflist");
+/// One French chapter built into both books: the EPUB (checked by
+/// EPUBCheck) chapters' XHTML, the PDF's text (`pdftotext`, with `args`)
+/// and its fonts (`pdffonts`).
+fn both_books(name: &str, md: &str, args: &[&str]) -> (String, String, String) {
+    let d = scratch(name);
     let m = d.join("m");
     std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: Glossaire\nlanguage: fr\n").unwrap();
-    std::fs::write(m.join("a.md"), "# Mots\n\nAvant.\n\nApocope\n: Chute de la fin d'un mot.\n: Un second sens.\n\n*Aphérèse*\n: Chute du début.\n\nAprès.\n").unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
+    std::fs::write(m.join("a.md"), md).unwrap();
     let out = d.join("out");
     build(&m, &out, "all", EPOCH);
     let epub = only_file(&out, "epub");
     epubcheck(&epub);
-    let xhtml: String = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
+    let xhtml = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
+    let pdf = only_file(&out, "pdf");
+    let run = |cmd: &str, args: &[&str]| String::from_utf8(std::process::Command::new(cmd).args(args).arg(&pdf).args(if cmd == "pdftotext" { &["-"][..] } else { &[][..] }).output().unwrap().stdout).unwrap();
+    (xhtml, run("pdftotext", args), run("pdffonts", &[]))
+}
+
+/// kramdown definition lists are laid out in both books: `<dl>` in the
+/// EPUB (still valid), the term in bold and its definitions in the PDF.
+#[test]
+fn definition_lists_in_both_books() {
+    let (xhtml, text, fonts) = both_books("deflist", "# Mots\n\nAvant.\n\nApocope\n: Chute de la fin d'un mot.\n: Un second sens.\n\n*Aphérèse*\n: Chute du début.\n\nAprès.\n", &[]);
     for want in ["<dl>", "<dt>Apocope</dt>", "<dd>Chute de la fin d’un mot.</dd>", "<dd>Un second sens.</dd>", "<dt><em>Aphérèse</em></dt>"] {
         assert!(xhtml.contains(want), "{want} in {xhtml}");
     }
-    let pdf = only_file(&out, "pdf");
-    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("Avant. Apocope Chute de la fin d’un mot. Un second sens. Aphérèse Chute du début. Après."), "{flat}");
-    let fonts = String::from_utf8(std::process::Command::new("pdffonts").arg(&pdf).output().unwrap().stdout).unwrap();
     assert!(fonts.contains("Vollkorn-Bold") && fonts.contains("Vollkorn-BoldItalic"), "terms are set in bold: {fonts}");
+}
+
+/// Pipe tables in both books: `<table>` with its head and alignments in
+/// the EPUB; in the PDF each row's cells side by side, a long cell wrapped
+/// within its column, the head in bold.
+#[test]
+fn tables_in_both_books() {
+    let md = "# Chiffres\n\nAvant.\n\n| Ville | Habitants | Remarque |\n|:--|--:|:-:|\n| Paris | 2 100 000 | capitale |\n| Lyon | 520 000 | une remarque bien trop longue pour tenir sur une seule ligne de sa colonne, qui passe donc à la ligne |\n\nAprès.\n";
+    let (xhtml, text, fonts) = both_books("tables", md, &["-layout"]);
+    for want in ["<thead>\n<tr><th>Ville</th><th class=\"align-right\">Habitants</th>", "<td class=\"align-right\">2\u{202f}100\u{202f}000</td>", "<td class=\"align-center\">capitale</td>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let at = |w: &str| lines.iter().position(|l| l.starts_with(w)).unwrap_or_else(|| panic!("{w} in {lines:?}"));
+    let (head, paris, lyon, after) = (at("Ville"), at("Paris"), at("Lyon"), at("Après."));
+    assert!(lines[head].contains("Habitants") && lines[head].contains("Remarque"), "{}", lines[head]);
+    assert!(lines[paris].contains("100") && lines[paris].contains("capitale"), "{}", lines[paris]);
+    assert!(head < paris && paris < lyon && lyon + 1 < after, "the long remark wraps within its column: {lines:?}");
+    assert!(fonts.contains("Vollkorn-Bold"), "the head is set in bold: {fonts}");
 }

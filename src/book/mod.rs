@@ -61,6 +61,17 @@ pub enum Block {
     Figure { asset: usize, alt: String },
     /// A definition list (kramdown's `Term` then `: definition`).
     Definitions(Vec<Definition>),
+    /// A table (pipes): each column's alignment, the head row, the body
+    /// rows; a row is its cells' inline content.
+    Table { align: Vec<CellAlign>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CellAlign {
+    #[default]
+    Left,
+    Center,
+    Right,
 }
 
 /// A term and its definitions, each a run of blocks.
@@ -115,6 +126,7 @@ pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
                 inlines(&mut d.term, map);
                 d.details.iter_mut().for_each(|b| renumber_assets(b, map));
             }),
+            Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, map)),
             Block::Code { .. } | Block::SceneBreak => {}
         }
     }

@@ -4,9 +4,9 @@
 //! lists cannot overflow the call stack.
 
 use super::html::{self, HtmlTag};
-use super::{Attrs, Block, Definition, Inline, Note};
+use super::{Attrs, Block, CellAlign, Definition, Inline, Note};
 use crate::manuscript::LoadError;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One level-1 section of a file: its heading (if it opened with one), its
 /// blocks and its footnotes.
@@ -39,6 +39,10 @@ enum Kind {
     Definitions,
     Term,
     Detail,
+    Table(Vec<CellAlign>),
+    TableHead,
+    Row,
+    Cell,
     Code(String),
     HtmlBlock(String),
     Note(String),
@@ -81,7 +85,7 @@ impl Frame {
 }
 
 fn options() -> Options {
-    Options::ENABLE_FOOTNOTES | Options::ENABLE_DEFINITION_LIST | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_SUPERSCRIPT | Options::ENABLE_SUBSCRIPT
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_DEFINITION_LIST | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_SUPERSCRIPT | Options::ENABLE_SUBSCRIPT
 }
 
 /// Parse one file's normalised Markdown. `first_line` is the file line of the
@@ -117,6 +121,19 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::DefinitionList => Kind::Definitions,
                     Tag::DefinitionListTitle => Kind::Term,
                     Tag::DefinitionListDefinition => Kind::Detail,
+                    Tag::Table(aligns) => Kind::Table(
+                        aligns
+                            .iter()
+                            .map(|a| match a {
+                                Alignment::Center => CellAlign::Center,
+                                Alignment::Right => CellAlign::Right,
+                                Alignment::Left | Alignment::None => CellAlign::Left,
+                            })
+                            .collect(),
+                    ),
+                    Tag::TableHead => Kind::TableHead,
+                    Tag::TableRow => Kind::Row,
+                    Tag::TableCell => Kind::Cell,
                     Tag::FootnoteDefinition(label) => Kind::Note(label.to_string()),
                     Tag::Emphasis => Kind::Emph,
                     Tag::Strong => Kind::Strong,
@@ -195,6 +212,10 @@ fn end_matches(kind: &Kind, end: &TagEnd) -> bool {
             | (Kind::Definitions, TagEnd::DefinitionList)
             | (Kind::Term, TagEnd::DefinitionListTitle)
             | (Kind::Detail, TagEnd::DefinitionListDefinition)
+            | (Kind::Table(_), TagEnd::Table)
+            | (Kind::TableHead, TagEnd::TableHead)
+            | (Kind::Row, TagEnd::TableRow)
+            | (Kind::Cell, TagEnd::TableCell)
             | (Kind::Note(_), TagEnd::FootnoteDefinition)
             | (Kind::Emph, TagEnd::Emphasis)
             | (Kind::Strong, TagEnd::Strong)
@@ -320,6 +341,26 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             if !run.is_empty() {
                 parent.push_block(Block::Definitions(run));
             }
+        }
+        // Cells gather in their row as paragraphs, rows in their table as
+        // one-row tables, merged when the table ends.
+        Kind::Cell => parent.blocks.push(Block::Para { content: inline(f.inlines), attrs: Attrs::default() }),
+        Kind::TableHead | Kind::Row => {
+            let cells: Vec<Vec<Inline>> = f.blocks.into_iter().map(|b| if let Block::Para { content, .. } = b { content } else { Vec::new() }).collect();
+            let (head, rows) = if matches!(kind, Kind::TableHead) { (cells, Vec::new()) } else { (Vec::new(), vec![cells]) };
+            parent.blocks.push(Block::Table { align: Vec::new(), head, rows });
+        }
+        Kind::Table(align) => {
+            let (mut head, mut rows) = (Vec::new(), Vec::new());
+            for b in f.blocks {
+                if let Block::Table { head: h, rows: r, .. } = b {
+                    if !h.is_empty() {
+                        head = h;
+                    }
+                    rows.extend(r);
+                }
+            }
+            parent.push_block(Block::Table { align, head, rows });
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
         Kind::HtmlBlock(raw) => {
@@ -609,6 +650,19 @@ mod tests {
         let texts: Vec<String> = b.iter().map(|b| match b { Block::Para { content, .. } => Inline::plain_text(content), other => format!("{other:?}") }).collect();
         assert_eq!(texts[..3], ["Elle était mal à l'aise, c'était différent\u{a0}: elle l'était partout.", "Suite ça\u{202f}? Oui.", "Une technique bien rôdée\u{a0}: assommer un garde."]);
         assert!(matches!(&b[3], Block::Definitions(d) if d.len() == 1), "{:?}", b[3]);
+    }
+
+    #[test]
+    fn tables() {
+        let p = parse("| A | *B* | C |\n|:--|--:|:-:|\n| 1 | 2 |\n| x | y | z |\n\nAprès.\n");
+        let b = &p.sections[0].blocks;
+        let Block::Table { align, head, rows } = &b[0] else { panic!("{b:?}") };
+        assert_eq!(align, &[CellAlign::Left, CellAlign::Right, CellAlign::Center]);
+        assert_eq!(head.iter().map(|c| Inline::plain_text(c)).collect::<Vec<_>>(), ["A", "B", "C"]);
+        assert!(matches!(head[1].as_slice(), [Inline::Emph(_)]));
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| Inline::plain_text(c)).collect()).collect();
+        assert_eq!(cells, [vec!["1", "2", ""], vec!["x", "y", "z"]]);
+        assert!(matches!(&b[1], Block::Para { .. }));
     }
 
     #[test]

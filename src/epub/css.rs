@@ -42,6 +42,10 @@ pub fn faces_used(book: &Book, style: &Style) -> Vec<Face> {
                     inlines(&d.term, italic, true, used);
                     d.details.iter().for_each(|b| blocks(b, italic, used));
                 }),
+                Block::Table { head, rows, .. } => {
+                    head.iter().for_each(|c| inlines(c, italic, true, used));
+                    rows.iter().flatten().for_each(|c| inlines(c, italic, false, used));
+                }
                 Block::Code { .. } | Block::SceneBreak | Block::Figure { .. } => {}
             }
         }
@@ -115,6 +119,13 @@ pub fn stylesheet(style: &Style, faces: &[Face]) -> String {
     let _ = writeln!(css, ".scene-break {{ text-align: center; text-indent: 0; margin: {m} 0; }}", m = rel(sb));
     let q = &s.blockquote;
     let _ = writeln!(css, "blockquote {{ margin: 0.5em {i}; font-size: {sz}; }}", i = rel(q.indent.pt(em)), sz = rel(q.size.pt(em)));
+    css.push_str(
+        "table { border-collapse: collapse; margin: 0.8em auto; }\n\
+         th, td { padding: 0.15em 0.6em; text-align: left; vertical-align: top; text-indent: 0; }\n\
+         thead th { border-bottom: 1px solid; }\n\
+         .align-center { text-align: center; }\n\
+         .align-right { text-align: right; }\n",
+    );
     let _ = writeln!(css, "dl {{ margin: 0.5em 0; }}\ndt {{ font-weight: bold; }}\ndd {{ margin: 0 0 0.5em {i}; }}\ndd p {{ text-indent: 0; }}", i = rel(s.lists.indent.pt(em)));
     let f = &s.footnotes;
     let _ = writeln!(css, "aside.footnote {{ font-size: {sz}; line-height: {lh}; margin-top: 1em; }}", sz = rel(f.size.pt(em)), lh = trim(f.leading.pt(em) / f.size.pt(em)));

@@ -1,7 +1,7 @@
 //! Chapter objects to XHTML. Everything written here is escaped here, so the
 //! output is well-formed whatever the manuscript holds.
 
-use crate::book::{Block, Chapter, Inline};
+use crate::book::{Block, CellAlign, Chapter, Inline};
 use std::fmt::Write;
 
 /// Escape text for XML content and attributes; drop characters XML forbids.
@@ -129,6 +129,35 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                     out.push_str("</li>\n");
                 }
                 out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Table { align, head, rows } => {
+                out.push_str("<table>\n");
+                let row = |out: &mut String, cells: &[Vec<Inline>], tag: &str| {
+                    out.push_str("<tr>");
+                    for (i, cell) in cells.iter().enumerate() {
+                        let _ = write!(out, "<{tag}");
+                        match align.get(i) {
+                            Some(CellAlign::Center) => out.push_str(" class=\"align-center\""),
+                            Some(CellAlign::Right) => out.push_str(" class=\"align-right\""),
+                            _ => {}
+                        }
+                        out.push('>');
+                        inlines(out, cell, ctx);
+                        let _ = write!(out, "</{tag}>");
+                    }
+                    out.push_str("</tr>\n");
+                };
+                if !head.is_empty() {
+                    out.push_str("<thead>\n");
+                    row(out, head, "th");
+                    out.push_str("</thead>\n");
+                }
+                if !rows.is_empty() {
+                    out.push_str("<tbody>\n");
+                    rows.iter().for_each(|r| row(out, r, "td"));
+                    out.push_str("</tbody>\n");
+                }
+                out.push_str("</table>\n");
             }
             Block::Definitions(defs) => {
                 out.push_str("<dl>\n");

@@ -14,37 +14,6 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     quotes(text, &lines, mask, warnings);
     liquid(text, &lines, mask, warnings);
     indented_prose(text, &lines, mask, warnings);
-    tables(text, &lines, mask, warnings);
-}
-
-/// Tables (kramdown, GitHub): folio does not lay them out yet, and would
-/// print their Markdown as paragraphs.
-fn tables(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
-    let line = |i: usize| &text[lines[i].0..lines[i].1];
-    for i in 1..lines.len() {
-        let (a, _) = lines[i];
-        let t = line(i).trim();
-        if t.is_empty() || mask.get(a + line(i).len() - line(i).trim_start().len()) {
-            continue;
-        }
-        let header = line(i - 1);
-        if is_delimiter_row(t) && header.contains('|') && !mask.get(lines[i - 1].0) {
-            warnings.push(Warning { line: i, message: "a table: folio does not lay out tables yet and would print it as text".into(), suggestion: "make it a list, or an image of the table".into() });
-        }
-    }
-}
-
-/// `| --- | :---: |`, `---|---`: a table's second line.
-fn is_delimiter_row(t: &str) -> bool {
-    // Most lines fail here, before anything is split.
-    if !t.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t')) {
-        return false;
-    }
-    let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
-    (cells.len() >= 2 || t.starts_with('|')) && t.contains('-') && cells.iter().all(|c| {
-        let c = c.trim_start_matches(':').trim_end_matches(':');
-        !c.is_empty() && c.bytes().all(|b| b == b'-')
-    })
 }
 
 /// A paragraph indented by four spaces or a tab (a first-line indent kept
@@ -290,15 +259,6 @@ mod tests {
         let hint = "remove the indent, or fence the lines with ``` if they are code".to_string();
         assert_eq!(lint("Intro.\n\n    Il était une fois un homme\nqui vivait seul.\n\n\tLe lendemain, il partit vers le nord."), vec![(3, hint.clone()), (6, hint)]);
         for s in ["Intro.\n\n    let x = a + b;\n    Some(x)", "    fn main() {}", "- item\n\n    The item goes on here in its paragraph.", "1. item\n\n    The item goes on here in its paragraph.", "Text\n    Wrapped line of the same paragraph here.", "    ls -la /tmp and more"] {
-            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
-        }
-    }
-
-    #[test]
-    fn tables() {
-        let w = lint("| a | b |\n|:--|--:|\n| 1 | 2 |\n\nTerme\n: définition\n\nx | y\n--|--");
-        assert_eq!(w.iter().map(|w| w.0).collect::<Vec<_>>(), [1, 8]);
-        for s in ["a\n\n---", "Titre\n---", "```\n| a |\n|---|\n```", "- a\n: b"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }

@@ -162,6 +162,7 @@ fn text_len(blocks: &[Block]) -> usize {
             Block::Heading { content, .. } | Block::Para { content, .. } => inline_len(content),
             Block::Quote(inner) => text_len(inner),
             Block::List { items, .. } => items.iter().map(|i| text_len(i)).sum(),
+            Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).map(|c| inline_len(c)).sum(),
             Block::Definitions(defs) => defs.iter().map(|d| inline_len(&d.term) + d.details.iter().map(|b| text_len(b)).sum::<usize>()).sum(),
             Block::Code { text } => text.len(),
             Block::SceneBreak | Block::Figure { .. } => 1,

@@ -5,7 +5,7 @@ use super::hyphenate::Hyphenator;
 use super::image::{self, Embedded};
 use super::para::{Line, ParaStyle, Paragraph, Piece};
 use super::shape::Shaper;
-use crate::book::{Asset, Attrs, Block, Chapter, Inline};
+use crate::book::{Asset, Attrs, Block, CellAlign, Chapter, Inline};
 use crate::style::{Align, Face, HeadingStyle, Style};
 
 use std::collections::{BTreeMap, HashMap};
@@ -199,6 +199,12 @@ impl<'s, 'a> Composer<'s, 'a> {
         hyphenate: Option<&str>,
         keep: bool,
     ) {
+        let lines = self.lines_of(content, ctx, indent, align, hyphenate);
+        self.push_paragraph(out, lines, &ctx, keep);
+    }
+
+    /// The lines `content` breaks into in `ctx`.
+    fn lines_of(&mut self, content: &[Inline], ctx: Ctx, indent: f32, align: Align, hyphenate: Option<&str>) -> Vec<Line> {
         let sheet = &self.style.sheet;
         let hyph = hyphenate.and_then(|l| self.dicts.get(l)).and_then(|d| d.as_ref().ok()).and_then(|d| d.as_ref());
         let st = ParaStyle {
@@ -217,7 +223,87 @@ impl<'s, 'a> Composer<'s, 'a> {
         let lines = self.paragraph.lines(&st);
         self.times.shaping += t1 - t0;
         self.times.breaking += t1.elapsed();
-        self.push_paragraph(out, lines, &ctx, keep);
+        lines
+    }
+
+    /// A table: columns as wide as their widest cell; when they do not fit,
+    /// each keeps its longest word and shares the rest of the measure in
+    /// proportion to what it lacks (as browsers lay out tables); each row
+    /// set as one paragraph whose
+    /// lines hold every cell's line of the same rank; the head in bold and
+    /// kept with the first row.
+    fn table(&mut self, out: &mut Vec<VItem>, align: &[CellAlign], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], ctx: Ctx) {
+        let cols = rows.iter().map(Vec::len).chain([head.len()]).max().unwrap_or(0);
+        if cols == 0 {
+            return;
+        }
+        let bold = Ctx { face: Face::new(ctx.face.is_italic(), true), ..ctx };
+        let gap = ctx.size;
+        let all_rows = || std::iter::once((head, bold)).filter(|(h, _)| !h.is_empty()).chain(rows.iter().map(|r| (r.as_slice(), ctx)));
+        // Each column's widest line unbroken, and its longest word.
+        let (mut most, mut least) = (vec![ctx.size; cols], vec![ctx.size; cols]);
+        for (row, c) in all_rows() {
+            for (i, cell) in row.iter().enumerate() {
+                let widest = |lines: Vec<Line>| lines.iter().map(|l| l.width).fold(0.0, f32::max);
+                most[i] = most[i].max(widest(self.lines_of(cell, Ctx { width: 1.0e6, ..c }, 0.0, Align::Left, None)));
+                // (Words split at breakable spaces only: `2\u{202f}000` is one.)
+                for word in Inline::plain_text(cell).split(|ch: char| ch.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+                    least[i] = least[i].max(widest(self.lines_of(&[Inline::Text(word.to_string())], Ctx { width: 1.0e6, ..c }, 0.0, Align::Left, None)));
+                }
+            }
+        }
+        let room = (ctx.width - gap * (cols - 1) as f32).max(ctx.width / 2.0);
+        let (sum_most, sum_least): (f32, f32) = (most.iter().sum(), least.iter().sum());
+        let widths: Vec<f32> = if sum_most <= room {
+            most
+        } else if sum_least < room {
+            let share = (room - sum_least) / (sum_most - sum_least);
+            least.iter().zip(&most).map(|(l, m)| l + (m - l) * share).collect()
+        } else {
+            least.iter().map(|l| l / sum_least * room).collect()
+        };
+        let table_width = widths.iter().sum::<f32>() + gap * (cols - 1) as f32;
+        let mut x = (ctx.width - table_width).max(0.0) / 2.0;
+        let lefts: Vec<f32> = widths.iter().map(|w| {
+            let at = x;
+            x += w + gap;
+            at
+        }).collect();
+        let space = self.style.sheet.blockquote.space.pt(self.style.em());
+        out.push(VItem::Space { height: space, discardable: true });
+        for (r, (row, c)) in all_rows().enumerate() {
+            let is_head = r == 0 && !head.is_empty();
+            let cells: Vec<Vec<Line>> = (0..cols)
+                .map(|i| {
+                    let a = match align.get(i) {
+                        Some(CellAlign::Center) => Align::Center,
+                        Some(CellAlign::Right) => Align::Right,
+                        _ => Align::Left,
+                    };
+                    let content = row.get(i).map_or(&[][..], Vec::as_slice);
+                    self.lines_of(content, Ctx { width: widths[i], ..c }, 0.0, a, None)
+                })
+                .collect();
+            let count = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let merged = (0..count)
+                .map(|k| {
+                    let mut line = Line::default();
+                    for (i, lines) in cells.iter().enumerate() {
+                        if let Some(l) = lines.get(k) {
+                            line.pieces.extend(l.pieces.iter().map(|p| Piece { x: p.x + lefts[i], ..*p }));
+                            line.notes.extend(&l.notes);
+                            line.width = line.width.max(lefts[i] + l.width);
+                        }
+                    }
+                    line
+                })
+                .collect();
+            self.push_paragraph(out, merged, &c, is_head);
+            if is_head {
+                out.push(VItem::Space { height: space / 2.0, discardable: false });
+            }
+        }
+        out.push(VItem::Space { height: space, discardable: true });
     }
 
     /// The lines of one paragraph, numbered for the widow and orphan rules.
@@ -404,6 +490,10 @@ impl<'s, 'a> Composer<'s, 'a> {
                         self.hang(out, first, &marker, c);
                     }
                     out.push(VItem::Space { height: space, discardable: true });
+                    fresh = false;
+                }
+                Block::Table { align, head, rows } => {
+                    self.table(out, align, head, rows, ctx);
                     fresh = false;
                 }
                 Block::Definitions(defs) => {
