@@ -50,3 +50,13 @@ fn ace_reports_no_violation_on_the_manuscript() {
 fn corpus_ace_reports_no_violation_on_noir_et_blanc() {
     assert_no_violation("noir-et-blanc", &corpus("noir-et-blanc"));
 }
+
+/// Tables and definition lists, which the manuscripts above lack.
+#[test]
+fn ace_reports_no_violation_on_tables_and_definition_lists() {
+    let m = scratch("ace-structures-src");
+    std::fs::write(m.join("book.yaml"), "title: Structures\nlanguage: fr\n").unwrap();
+    let md = "# Un\n\nAvant.\n\n| Ville | Habitants |\n|:--|--:|\n| Paris | 2 100 000 |\n\nApocope\n: Chute de la fin d'un mot.\n\nAprès.\n";
+    std::fs::write(m.join("a.md"), md).unwrap();
+    assert_no_violation("structures", &m);
+}

@@ -211,7 +211,7 @@ fn definition_lists_in_both_books() {
 fn tables_in_both_books() {
     let md = "# Chiffres\n\nAvant.\n\n| Ville | Habitants | Remarque |\n|:--|--:|:-:|\n| Paris | 2 100 000 | capitale |\n| Lyon | 520 000 | une remarque bien trop longue pour tenir sur une seule ligne de sa colonne, qui passe donc à la ligne |\n\nAprès.\n";
     let (xhtml, text, fonts) = both_books("tables", md, &["-layout"]);
-    for want in ["<thead>\n<tr><th>Ville</th><th class=\"align-right\">Habitants</th>", "<td class=\"align-right\">2\u{202f}100\u{202f}000</td>", "<td class=\"align-center\">capitale</td>"] {
+    for want in ["<thead>\n<tr><th scope=\"col\">Ville</th><th scope=\"col\" class=\"align-right\">Habitants</th>", "<td class=\"align-right\">2\u{202f}100\u{202f}000</td>", "<td class=\"align-center\">capitale</td>"] {
         assert!(xhtml.contains(want), "{want} in {xhtml}");
     }
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();

@@ -135,7 +135,8 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 let row = |out: &mut String, cells: &[Vec<Inline>], tag: &str| {
                     out.push_str("<tr>");
                     for (i, cell) in cells.iter().enumerate() {
-                        let _ = write!(out, "<{tag}");
+                        // Header cells say what they head, for screen readers.
+                        let _ = write!(out, "<{tag}{}", if tag == "th" { " scope=\"col\"" } else { "" });
                         match align.get(i) {
                             Some(CellAlign::Center) => out.push_str(" class=\"align-center\""),
                             Some(CellAlign::Right) => out.push_str(" class=\"align-right\""),
