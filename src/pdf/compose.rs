@@ -34,6 +34,13 @@ pub enum VItem {
         height: f32,
         discardable: bool,
     },
+    /// A horizontal rule (a table's), from the text block's left edge; it
+    /// takes no height of its own.
+    Rule {
+        x: f32,
+        width: f32,
+        thickness: f32,
+    },
 }
 
 impl VItem {
@@ -41,6 +48,7 @@ impl VItem {
         match self {
             VItem::Line(l) => l.leading,
             VItem::Space { height, .. } | VItem::Figure { height, .. } => *height,
+            VItem::Rule { .. } => 0.0,
         }
     }
 }
@@ -231,7 +239,8 @@ impl<'s, 'a> Composer<'s, 'a> {
     /// proportion to what it lacks (as browsers lay out tables); each row
     /// set as one paragraph whose
     /// lines hold every cell's line of the same rank; the head in bold and
-    /// kept with the first row.
+    /// kept with the first row; rules above and below, and under the head
+    /// (as typeset tables have them, no vertical ones).
     fn table(&mut self, out: &mut Vec<VItem>, align: &[CellAlign], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], ctx: Ctx) {
         let cols = rows.iter().map(Vec::len).chain([head.len()]).max().unwrap_or(0);
         if cols == 0 {
@@ -270,7 +279,11 @@ impl<'s, 'a> Composer<'s, 'a> {
             at
         }).collect();
         let space = self.style.sheet.blockquote.space.pt(self.style.em());
+        let rule = VItem::Rule { x: lefts[0], width: table_width.min(ctx.width), thickness: self.style.sheet.footnotes.rule_thickness.pt(self.style.em()) };
+        let pad = ctx.leading / 4.0;
         out.push(VItem::Space { height: space, discardable: true });
+        out.push(rule.clone());
+        out.push(VItem::Space { height: pad, discardable: false });
         for (r, (row, c)) in all_rows().enumerate() {
             let is_head = r == 0 && !head.is_empty();
             let cells: Vec<Vec<Line>> = (0..cols)
@@ -300,9 +313,13 @@ impl<'s, 'a> Composer<'s, 'a> {
                 .collect();
             self.push_paragraph(out, merged, &c, is_head);
             if is_head {
-                out.push(VItem::Space { height: space / 2.0, discardable: false });
+                out.push(VItem::Space { height: pad, discardable: false });
+                out.push(rule.clone());
+                out.push(VItem::Space { height: pad, discardable: false });
             }
         }
+        out.push(VItem::Space { height: pad, discardable: false });
+        out.push(rule);
         out.push(VItem::Space { height: space, discardable: true });
     }
 
