@@ -305,10 +305,13 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         }
         Kind::Detail => {
             f.flush();
-            match parent.blocks.last_mut() {
-                Some(Block::Definitions(defs)) => defs.iter_mut().last().into_iter().for_each(|d| d.details.push(std::mem::take(&mut f.blocks))),
-                _ => parent.blocks.push(Block::Definitions(vec![Definition { term: Vec::new(), details: vec![f.blocks] }])),
+            if let Some(Block::Definitions(defs)) = parent.blocks.last_mut() {
+                if let Some(d) = defs.last_mut() {
+                    d.details.push(f.blocks);
+                    return Ok(());
+                }
             }
+            parent.blocks.push(Block::Definitions(vec![Definition { term: Vec::new(), details: vec![f.blocks] }]));
         }
         Kind::Definitions => {
             f.flush();

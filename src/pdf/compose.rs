@@ -34,12 +34,15 @@ pub enum VItem {
         height: f32,
         discardable: bool,
     },
-    /// A horizontal rule (a table's), from the text block's left edge; it
-    /// takes no height of its own.
+    /// A horizontal rule (a table's) across the middle of its height, from
+    /// the text block's left edge; it stays on the page of the line after
+    /// it (`with_next`) or before it.
     Rule {
         x: f32,
         width: f32,
         thickness: f32,
+        height: f32,
+        with_next: bool,
     },
 }
 
@@ -47,8 +50,7 @@ impl VItem {
     pub fn height(&self) -> f32 {
         match self {
             VItem::Line(l) => l.leading,
-            VItem::Space { height, .. } | VItem::Figure { height, .. } => *height,
-            VItem::Rule { .. } => 0.0,
+            VItem::Space { height, .. } | VItem::Figure { height, .. } | VItem::Rule { height, .. } => *height,
         }
     }
 }
@@ -279,11 +281,10 @@ impl<'s, 'a> Composer<'s, 'a> {
             at
         }).collect();
         let space = self.style.sheet.blockquote.space.pt(self.style.em());
-        let rule = VItem::Rule { x: lefts[0], width: table_width.min(ctx.width), thickness: self.style.sheet.footnotes.rule_thickness.pt(self.style.em()) };
-        let pad = ctx.leading / 4.0;
+        let thickness = self.style.sheet.footnotes.rule_thickness.pt(self.style.em());
+        let rule = |with_next| VItem::Rule { x: ctx.left + lefts[0], width: table_width.min(ctx.width), thickness, height: ctx.leading / 2.0, with_next };
         out.push(VItem::Space { height: space, discardable: true });
-        out.push(rule.clone());
-        out.push(VItem::Space { height: pad, discardable: false });
+        out.push(rule(true));
         for (r, (row, c)) in all_rows().enumerate() {
             let is_head = r == 0 && !head.is_empty();
             let cells: Vec<Vec<Line>> = (0..cols)
@@ -313,13 +314,10 @@ impl<'s, 'a> Composer<'s, 'a> {
                 .collect();
             self.push_paragraph(out, merged, &c, is_head);
             if is_head {
-                out.push(VItem::Space { height: pad, discardable: false });
-                out.push(rule.clone());
-                out.push(VItem::Space { height: pad, discardable: false });
+                out.push(rule(true));
             }
         }
-        out.push(VItem::Space { height: pad, discardable: false });
-        out.push(rule);
+        out.push(rule(false));
         out.push(VItem::Space { height: space, discardable: true });
     }
 

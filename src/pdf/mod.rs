@@ -282,7 +282,7 @@ fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, styl
             &mut VItem::Figure { asset, x, width, height } => {
                 out.images.push(draw::Image { asset, rect: [left + x, geo.y(top + height), width, height] })
             }
-            &mut VItem::Rule { x, width, thickness } => out.rules.push([left + x, geo.y(top), width, thickness]),
+            &mut VItem::Rule { x, width, thickness, height, .. } => out.rules.push([left + x, geo.y(top + height / 2.0), width, thickness]),
             VItem::Space { .. } => {}
         }
         top += it.height();

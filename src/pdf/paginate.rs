@@ -96,6 +96,16 @@ impl Breaks {
             if line(e).is_some() {
                 next = Some(e);
             }
+            // A rule stays with the line it belongs to: never last on a
+            // page when it opens a table, never first when it closes one.
+            let rule = |i: usize| match items.get(i) {
+                Some(&VItem::Rule { with_next, .. }) => Some(with_next),
+                _ => None,
+            };
+            if rule(e) == Some(false) || (e > 0 && rule(e - 1) == Some(true)) {
+                ok[e] = false;
+                continue;
+            }
             if let (Some(prev), Some(next)) = (last_line[e].and_then(line), next.and_then(line)) {
                 ok[e] = if prev.keep_with_next {
                     false
@@ -361,6 +371,16 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_table_rule_stays_with_its_line() {
+        let rule = |with_next| VItem::Rule { x: 0.0, width: 100.0, thickness: 0.5, height: 7.0, with_next };
+        // one-line rows (paragraphs 1..=3) between a top and a bottom rule
+        let items = vec![line(0, 0, 1), rule(true), line(1, 0, 1), line(2, 0, 1), line(3, 0, 1), rule(false), line(4, 0, 1)];
+        let b = Breaks::new(&Flow { items, notes: Vec::new() }, &rules());
+        // not before the head (the top rule would end the page), nor before the bottom rule
+        assert_eq!((0..7).map(|e| b.ok(0, e)).collect::<Vec<_>>(), [true, true, false, true, true, false, true]);
     }
 
     #[test]
