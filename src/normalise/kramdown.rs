@@ -40,14 +40,14 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
                 break 'line None;
             }
             if let Some(name) = extension {
-                let Some(end) = extension_end(line, name) else {
+                let Some((inside, after)) = split_at_close(line, name) else {
                     break 'line (name == "comment").then(|| {
                         log(line, "");
                         String::new()
                     });
                 };
                 extension = None;
-                let kept = if name == "comment" { line[end..].to_string() } else { format!("{}{}", &line[..line.len() - line[end..].len() - closing_len(line, end)], &line[end..]) };
+                let kept = if name == "comment" { after.to_string() } else { format!("{inside}{after}") };
                 log(line, &kept);
                 break 'line Some(kept);
             }
@@ -148,15 +148,11 @@ fn is_abbreviation(line: &str) -> bool {
     line.strip_prefix("*[").and_then(|r| r.split_once("]:")).is_some_and(|(abbr, _)| !abbr.is_empty() && !abbr.contains(']'))
 }
 
-/// Where the `{:/name}` (or `{:/}`) closing an extension ends in `line`.
-fn extension_end(line: &str, name: &str) -> Option<usize> {
-    let tags = [format!("{{:/{name}}}"), "{:/}".to_string()];
-    tags.iter().filter_map(|t| line.find(t.as_str()).map(|i| i + t.len())).min()
-}
-
-/// The length of the closing tag that ends at `end`.
-fn closing_len(line: &str, end: usize) -> usize {
-    end - line[..end].rfind("{:/").unwrap_or(end)
+/// `text` split at the `{:/name}` (or `{:/}`) closing an extension: what
+/// is inside, and what follows the tag.
+fn split_at_close<'t>(text: &'t str, name: &str) -> Option<(&'t str, &'t str)> {
+    let named = format!("{{:/{name}}}");
+    [named.as_str(), "{:/}"].into_iter().filter_map(|t| text.find(t).map(|i| (i, i + t.len()))).min().map(|(start, end)| (&text[..start], &text[end..]))
 }
 
 /// The line without kramdown's extensions and glued span IALs, and the
@@ -187,12 +183,12 @@ fn extensions(line: &str) -> (String, Option<&'static str>) {
             match name {
                 "comment" | "nomarkdown" => {
                     let name = if name == "comment" { "comment" } else { "nomarkdown" };
-                    match extension_end(after, name) {
-                        Some(end) => {
+                    match split_at_close(after, name) {
+                        Some((inside, tail)) => {
                             if name == "nomarkdown" {
-                                out.push_str(&after[..end - closing_len(after, end)]);
+                                out.push_str(inside);
                             }
-                            rest = &after[end..];
+                            rest = tail;
                         }
                         None => {
                             if name == "nomarkdown" {
@@ -222,7 +218,8 @@ fn extensions(line: &str) -> (String, Option<&'static str>) {
     (out, None)
 }
 
-/// The code spans of one line (backtick runs of equal length), as byte ranges.
+/// The code spans of one line (backtick runs of equal length), as byte
+/// ranges: the mask covers IALs too, so it cannot tell them from code.
 fn code_spans(line: &str) -> Vec<(usize, usize)> {
     let b = line.as_bytes();
     let mut spans = Vec::new();
