@@ -68,7 +68,7 @@ pub struct TypographyOptions {
     pub colon_full_space: bool,
     /// `’` for `'` in words and elisions.
     pub apostrophes: bool,
-    /// Curly quotes for straight ones.
+    /// Curly quotes for straight ones (French: `« »` for `"…"`).
     pub quotes: bool,
     /// `...` → `…`.
     pub ellipsis: bool,

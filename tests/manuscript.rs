@@ -92,6 +92,19 @@ fn french_punctuation_opening_a_line_stays_with_its_word() {
     assert_eq!(xhtml.matches("<dt>").count(), 1, "only the glossary is a definition list: {xhtml}");
 }
 
+/// Straight double quotes typed in French are guillemets in the book, `“ ”`
+/// inside them, and a quote over a wrapped line closes where it ends.
+#[test]
+fn french_straight_quotes_become_guillemets() {
+    let md = "# Un\n\nIl dit \"oui\" puis \" non \", « \"peut-être\" », \"une\nphrase\" et `\"code\"`.\n";
+    let m = book("fr-quotes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let (c, _) = chapters(&m, &[]);
+    let text = &c[0].1;
+    for want in ["«\u{202f}oui\u{202f}»", "«\u{202f}non\u{202f}»", "“peut-être”", "«\u{202f}une", "phrase\u{202f}»", "\"code\""] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+}
+
 /// What kramdown prints nothing for stays out of the book.
 #[test]
 fn kramdown_comments_and_definitions_stay_out_of_the_book() {

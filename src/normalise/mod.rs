@@ -70,7 +70,7 @@ pub struct Rules {
     pub colon_full_space: bool,
     /// `’` for `'` in words and elisions (`l’été`, `it’s`, `’tis`).
     pub apostrophes: bool,
-    /// English: curly quotes (`“…”`, `‘…’`); French: `‘…’` for `'…'`.
+    /// English: curly quotes (`“…”`, `‘…’`); French: `« »` for `"…"`, `‘…’` for `'…'`.
     pub quotes: bool,
     /// `...` → `…`.
     pub ellipsis: bool,

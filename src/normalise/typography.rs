@@ -2,9 +2,9 @@
 //! is left alone, and every rule only moves text towards its fixed point.
 //!
 //! French: U+202F before `; ! ?` and inside `« »`, U+00A0 (or U+202F)
-//! before `:`, `’`, `…`, a no-break space after a dialogue dash and between
-//! a number and its unit. English: curly quotes and apostrophes, `--`/`---`
-//! dashes, `…`.
+//! before `:`, `’`, `…`, `« »` for straight double quotes, a no-break space
+//! after a dialogue dash and between a number and its unit. English: curly
+//! quotes and apostrophes, `--`/`---` dashes, `…`.
 
 use super::protect::{self, Mask};
 use super::{Change, Options, Rules, Step};
@@ -41,9 +41,14 @@ pub fn run(text: &str, mask: &Mask, opts: &Options, log: Option<&mut Vec<Change>
         return text.to_string();
     }
     let mut edits = Vec::new();
+    // The quotes open in the paragraph (French), for quotes over lines.
+    let mut open = Vec::new();
     for &(a, b) in &protect::line_spans(text) {
         if french {
-            french_line(text, a, b, mask, &opts.rules, &mut edits);
+            if text[a..b].trim().is_empty() {
+                open.clear();
+            }
+            french_line(text, a, b, mask, &opts.rules, &mut open, &mut edits);
         } else {
             english_line(text, a, b, mask, &opts.rules, &mut edits);
         }
@@ -75,7 +80,7 @@ fn set_space(text: &str, start: usize, end: usize, want: char, edits: &mut Vec<E
     }
 }
 
-fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
+fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     // Dialogue dash opening the line.
     let lead = line.len() - line.trim_start_matches([' ', '>']).len();
@@ -98,19 +103,24 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
     if rules.spaces {
         across_lines(text, a, b, mask, rules, edits);
     }
-    let interesting = |c: char| matches!(c, '\'' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
+    let interesting = |c: char| matches!(c, '\'' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) {
             continue;
         }
         let (prev, next) = neighbours(line, k, c);
+        if c == '«' {
+            open.push(c);
+        } else if c == '»' {
+            open.pop();
+        }
         match c {
             // After a letter, an elision (`d'*Hamlet*`, `qu'« aller »`), a
             // cut word (`appart'`) or a closing quote: `’` for all three.
             '\'' if prev.is_alphabetic() && rules.apostrophes => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
             // Before a word, after a space: an opening single quote.
-            '\'' if rules.quotes && (prev.is_whitespace() || matches!(prev, '(' | '\n')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
+            '\'' if rules.quotes && (prev.is_whitespace() || matches!(prev, '(' | '\n' | '"' | '«')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
             }
             '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
@@ -128,7 +138,12 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
                     set_space(text, j, i, if c == ':' && rules.colon_full_space { NBSP } else { NNBSP }, edits);
                 }
             }
+            '"' if rules.quotes => french_quote(text, (a, b), i, mask, rules, open, edits),
             '«' if rules.spaces => {
+                // `dit :«` : the space after a colon.
+                if prev == ':' {
+                    edits.push(Edit { start: i, end: i, with: " ".into() });
+                }
                 let e = space_after(text, i + 2, b);
                 if e < b && !mask.any(i + 2, e + 1) {
                     set_space(text, i + 2, e, NNBSP, edits);
@@ -155,6 +170,57 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits
             }
             _ => {}
         }
+    }
+}
+
+/// A straight double quote in French, at byte `i`, on the line `a..b`:
+/// `« »` with their narrow spaces, or `“ ”` inside `« »`. It opens after a
+/// space, a bracket, a dash or an elision, and closes before a space or a
+/// punctuation mark; where both or neither hold (`" Oui "`), it closes the
+/// quote it opened, else opens. Left as typed: after `=`
+/// (`encoding="utf-8"`) or a number (`30"`), and the quote closing it.
+/// `open` holds the paragraph's open quotes: `«` as typed, `‹` for one
+/// made here, `“`, and `"` for one left as typed.
+fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules: &Rules, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
+    let (line, k) = (&text[a..b], i - a);
+    let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
+    let next = line[k + 1..].chars().next().unwrap_or('\n');
+    let opens = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '’' | '\'' | ':' | '«' | '“' | '>' | '=' | '\n');
+    let closes = next.is_whitespace() || matches!(next, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '…' | '»' | '\n');
+    let opening = match (opens, closes) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => !matches!(open.last(), Some('"' | '‹' | '“')),
+    };
+    if opening {
+        if before == '=' || before.is_ascii_digit() {
+            open.push('"');
+        } else if open.iter().any(|&q| q == '«' || q == '‹') {
+            open.push('“');
+            edits.push(Edit { start: i, end: i + 1, with: "“".into() });
+        } else {
+            open.push('‹');
+            let e = if rules.spaces { space_after(text, i + 1, b) } else { i + 1 };
+            let space = if rules.spaces { NNBSP.to_string() } else { String::new() };
+            // `dit :"` : the space after a colon.
+            let colon = if before == ':' { " " } else { "" };
+            if !mask.any(i + 1, e) {
+                edits.push(Edit { start: i, end: e, with: format!("{colon}«{space}") });
+            }
+        }
+        return;
+    }
+    match open.pop() {
+        Some('"') => {}
+        None if before.is_ascii_digit() => {}
+        Some('“') => edits.push(Edit { start: i, end: i + 1, with: "”".into() }),
+        _ if rules.spaces && k > 0 => {
+            let j = space_before(text, a, i);
+            if !mask.any(j, i) {
+                edits.push(Edit { start: j, end: i + 1, with: format!("{NNBSP}»") });
+            }
+        }
+        _ => edits.push(Edit { start: i, end: i + 1, with: "»".into() }),
     }
 }
 
@@ -291,13 +357,15 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         let (prev, next) = neighbours(line, k, c);
         // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
-        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | '“' | '‘' | '\n') || opened_at == k;
+        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | ':' | '>' | '“' | '‘' | '\n') || opened_at == k;
+        // `"...and then"`: an ellipsis opening a quote is part of its text.
+        let after = line[k + 1..].trim_start_matches(['*', '_']);
+        let after = after.strip_prefix("...").or_else(|| after.strip_prefix('…')).filter(|t| t.starts_with(char::is_alphanumeric)).unwrap_or(after);
         match c {
             '\'' | '"' if rules.quotes && feet_and_inches(line, k, c) => {
                 edits.push(Edit { start: i, end: i + 1, with: if c == '"' { "″" } else { "′" }.into() });
             }
             '\'' => {
-                let after = line[k + 1..].trim_start_matches(['*', '_']);
                 let word = after.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
                 let elided = EN_ELISIONS.contains(&word.to_lowercase().as_str());
                 // A year cut to two digits (`'90s`) is elided; `'1984'` is quoted.
@@ -315,6 +383,7 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
             }
             '"' if rules.quotes => {
                 // Nothing after it: it closes, even after a dash (`do.--" Emma`).
+                let next = after.chars().next().unwrap_or('\n');
                 let opening = opening && !(next.is_whitespace() || matches!(next, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']'));
                 if opening {
                     opened_at = k + 1;
@@ -395,6 +464,20 @@ mod tests {
     }
 
     #[test]
+    fn french_straight_quotes() {
+        let n = '\u{202f}';
+        assert_eq!(fr("dit \"oui\" et :\"non\"; l'\"art\""), format!("dit «{n}oui{n}» et\u{a0}: «{n}non{n}»{n}; l’«{n}art{n}»"));
+        // Spaced inside, over lines, nested in « », after an ellipsis.
+        assert_eq!(fr("\" Oui \" et \"un\nlong\" « Il a dit \"non\" » \"...et\""), format!("«{n}Oui{n}» et «{n}un\nlong{n}» «{n}Il a dit “non”{n}» «{n}…et{n}»"));
+        // Not quotes: after `=` or a number.
+        for s in ["encoding=\"utf-8\" ici", "30\" de pause", "`\"x\"`", "<a title=\"x\">y</a>"] {
+            assert_eq!(fr(s), s);
+        }
+        let once = fr("\"Quoi ?\" dit-il, \" oui \"");
+        assert_eq!(fr(&once), once);
+    }
+
+    #[test]
     fn french_idempotent_and_untouched() {
         let once = fr("« Quoi ? » dit-il : l'homme... — Oui ; 4,5 millions !");
         assert_eq!(fr(&once), once);
@@ -423,6 +506,7 @@ mod tests {
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
+        assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\""), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes”");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
@@ -451,6 +535,8 @@ mod tests {
         assert_eq!(with("fr", |r| r.spaces = false, fr_text), "—\u{a0}Oui : « non ! » l’été… 4,5\u{a0}millions");
         assert_eq!(with("fr", |r| r.apostrophes = false, fr_text), "—\u{a0}Oui\u{a0}: «\u{202f}non\u{202f}!\u{202f}» l'été… 4,5\u{a0}millions");
         assert_eq!(with("fr", |r| r.ellipsis = false, "l'été..."), "l’été...");
+        assert_eq!(with("fr", |r| r.quotes = false, "dit \"oui\""), "dit \"oui\"");
+        assert_eq!(with("fr", |r| r.spaces = false, "dit \"oui\""), "dit «oui»");
         assert_eq!(with("fr", |r| r.dashes = false, "— Oui"), "— Oui");
         assert_eq!(with("fr", |r| r.number_spaces = false, "4,5 millions"), "4,5 millions");
         let en_text = "\"It's 'fine',\" she said -- now...";
