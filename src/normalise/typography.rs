@@ -201,7 +201,8 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
         } else {
             open.push('‹');
             let e = if rules.spaces { space_after(text, i + 1, b) } else { i + 1 };
-            let space = if rules.spaces { NNBSP.to_string() } else { String::new() };
+            // (`"?"`: the space before `?` is the `?`'s.)
+            let space = if rules.spaces && !text[e..].starts_with([';', '!', '?', ':']) { NNBSP.to_string() } else { String::new() };
             // `dit :"` : the space after a colon.
             let colon = if before == ':' { " " } else { "" };
             if !mask.any(i + 1, e) {
@@ -466,7 +467,7 @@ mod tests {
     #[test]
     fn french_straight_quotes() {
         let n = '\u{202f}';
-        assert_eq!(fr("dit \"oui\" et :\"non\"; l'\"art\""), format!("dit «{n}oui{n}» et\u{a0}: «{n}non{n}»{n}; l’«{n}art{n}»"));
+        assert_eq!(fr("dit \"oui\" et :\"non\"; l'\"art\" \"?\""), format!("dit «{n}oui{n}» et\u{a0}: «{n}non{n}»{n}; l’«{n}art{n}» «{n}?{n}»"));
         // Spaced inside, over lines, nested in « », after an ellipsis.
         assert_eq!(fr("\" Oui \" et \"un\nlong\" « Il a dit \"non\" » \"...et\""), format!("«{n}Oui{n}» et «{n}un\nlong{n}» «{n}Il a dit “non”{n}» «{n}…et{n}»"));
         // Not quotes: after `=` or a number.
