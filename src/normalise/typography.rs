@@ -358,10 +358,12 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
         let (prev, next) = neighbours(line, k, c);
         // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
-        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | ':' | '>' | '“' | '‘' | '\n') || opened_at == k;
         // `"...and then"`: an ellipsis opening a quote is part of its text.
         let after = line[k + 1..].trim_start_matches(['*', '_']);
         let after = after.strip_prefix("...").or_else(|| after.strip_prefix('…')).filter(|t| t.starts_with(char::is_alphanumeric)).unwrap_or(after);
+        // After a colon or a tag, only before a word (`said:"Yes"`, not `odd:"--though`).
+        let glued = matches!(before, ':' | '>') && after.starts_with(char::is_alphanumeric);
+        let opening = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '-' | '=' | '“' | '‘' | '\n') || glued || opened_at == k;
         match c {
             '\'' | '"' if rules.quotes && feet_and_inches(line, k, c) => {
                 edits.push(Edit { start: i, end: i + 1, with: if c == '"' { "″" } else { "′" }.into() });
@@ -507,7 +509,7 @@ mod tests {
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
         assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
-        assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\""), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes”");
+        assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\" odd:\"--though"), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes” odd:”—though");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
