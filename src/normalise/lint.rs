@@ -45,7 +45,7 @@ fn indented_prose(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &
             warnings.push(Warning {
                 line: i + 1,
                 message: "an indented paragraph: Markdown shows text indented by four spaces or a tab as code".into(),
-                suggestion: "remove the indent, or fence the lines with ``` if they are code".into(),
+                suggestion: "remove the indent (for verse, end each line with a backslash), or fence the lines with ``` if they are code".into(),
             });
         }
     }
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn indented_prose_is_code_to_markdown() {
-        let hint = "remove the indent, or fence the lines with ``` if they are code".to_string();
+        let hint = "remove the indent (for verse, end each line with a backslash), or fence the lines with ``` if they are code".to_string();
         assert_eq!(lint("Intro.\n\n    Il était une fois un homme\nqui vivait seul.\n\n\tLe lendemain, il partit vers le nord."), vec![(3, hint.clone()), (6, hint)]);
         for s in ["Intro.\n\n    let x = a + b;\n    Some(x)", "    fn main() {}", "- item\n\n    The item goes on here in its paragraph.", "1. item\n\n    The item goes on here in its paragraph.", "Text\n    Wrapped line of the same paragraph here.", "    ls -la /tmp and more"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
