@@ -240,8 +240,8 @@ impl<'s, 'a> Composer<'s, 'a> {
     /// each keeps its longest word and shares the rest of the measure in
     /// proportion to what it lacks (as browsers lay out tables); each row
     /// set as one paragraph whose
-    /// lines hold every cell's line of the same rank; the head in bold and
-    /// kept with the first row; rules above and below, and under the head
+    /// lines hold every cell's line of the same rank, kept on one page; the
+    /// head in bold and kept with the first row; rules above and below, and under the head
     /// (as typeset tables have them, no vertical ones).
     fn table(&mut self, out: &mut Vec<VItem>, align: &[CellAlign], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], ctx: Ctx) {
         let cols = rows.iter().map(Vec::len).chain([head.len()]).max().unwrap_or(0);
@@ -313,6 +313,14 @@ impl<'s, 'a> Composer<'s, 'a> {
                 })
                 .collect();
             self.push_paragraph(out, merged, &c, is_head);
+            // A row is never split across pages (unless taller than a page,
+            // which the paginator then cuts where it must).
+            let end = out.len() - 1;
+            for item in &mut out[end + 1 - count..end] {
+                if let VItem::Line(l) = item {
+                    l.keep_with_next = true;
+                }
+            }
             if is_head {
                 out.push(rule(true));
             }
@@ -566,5 +574,31 @@ impl<'s, 'a> Composer<'s, 'a> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of a table row but its last is kept with the next: a row
+    /// never splits across pages; the last line of a body row may end one.
+    #[test]
+    fn a_table_row_is_kept_whole() {
+        let style = Style::builtin();
+        let mut shaper = Shaper::new(&style).unwrap();
+        let mut c = Composer::new(&mut shaper, &style, &[], 500.0);
+        let text = |s: &str| vec![Inline::Text(s.into())];
+        let long = "une remarque bien trop longue pour tenir sur une seule ligne de sa colonne, qui passe donc à la ligne plusieurs fois";
+        let rows = vec![vec![text("Lyon"), text(long)], vec![text("Paris"), text("capitale")]];
+        let mut out = Vec::new();
+        let ctx = c.body_ctx();
+        c.table(&mut out, &[CellAlign::Left, CellAlign::Left], &[text("Ville"), text("Remarque")], &rows, ctx);
+        let lines: Vec<&FlowLine> = out.iter().filter_map(|i| if let VItem::Line(l) = i { Some(l) } else { None }).collect();
+        let lyon: Vec<&&FlowLine> = lines.iter().filter(|l| l.para == lines[1].para).collect();
+        assert!(lyon.len() >= 2, "the long remark wraps: {}", lyon.len());
+        assert!(lyon[..lyon.len() - 1].iter().all(|l| l.keep_with_next) && !lyon[lyon.len() - 1].keep_with_next);
+        assert!(lines[0].keep_with_next, "the head stays with the first row");
+        assert!(!lines.last().unwrap().keep_with_next);
     }
 }
