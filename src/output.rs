@@ -29,7 +29,7 @@ pub fn slug(title: &str) -> String {
     for c in title.nfd() {
         if c.is_ascii_alphanumeric() {
             s.push(c.to_ascii_lowercase());
-        } else if c.is_ascii() || c.is_whitespace() {
+        } else if c.is_ascii() || c.is_whitespace() || (!c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c)) {
             if !s.ends_with('-') && !s.is_empty() {
                 s.push('-');
             }
@@ -62,6 +62,7 @@ mod tests {
         assert_eq!(slug("Pas tout à fait des hommes"), "pas-tout-a-fait-des-hommes");
         assert_eq!(slug("Noir & Blanc"), "noir-blanc");
         assert_eq!(slug("«»"), "book");
+        assert_eq!(slug("L’homme qui rit\u{202f}?"), "l-homme-qui-rit");
         assert_eq!(file_safe("1.0.0-3-gab/c d"), "1.0.0-3-gab-c-d");
     }
 

@@ -203,7 +203,8 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         for (k, mut section) in parsed.sections.into_iter().enumerate() {
             // book.yaml's title, then front matter, then the first `#` heading;
             // they name the file's first chapter only.
-            let given = if k == 0 { src.title.clone().or_else(|| src.front.title.clone()) } else { None };
+            let given = if k == 0 { src.title.as_ref().or(src.front.title.as_ref()) } else { None };
+            let given = given.map(|t| normalise::typeset_title(t, &normalise_options(&ms, src)));
             let title = match (given, section.heading.take()) {
                 (Some(t), Some(h)) => {
                     if h.trim() != t.trim() {
@@ -241,6 +242,12 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             hint: "every chapter is a draft: build without --no-drafts, or set `published: true`".into(),
         }
         .into());
+    }
+    // The book's title and names take the typography of its text.
+    let opts = book_options(&ms.meta.typography, &ms.meta.language);
+    let meta = &mut ms.meta;
+    for field in [Some(&mut meta.title), meta.author.as_mut(), meta.description.as_mut()].into_iter().flatten() {
+        *field = normalise::typeset_title(field, &opts);
     }
     let cover = match &ms.cover {
         Some(c) => Some(read_image(&ms, c, "book.yaml", 0, "images/cover")?),

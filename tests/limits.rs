@@ -109,11 +109,12 @@ fn normalise_write_keeps_the_original() {
 
 #[test]
 fn metadata_is_escaped_in_the_pdf_outline_too() {
-    let m = manuscript("outline", &[("a.md", "# A < B & \"C\"\n\nTexte.\n".into())]);
+    let m = manuscript("outline", &[("a.md", "# A < B & \"C\" (D)\n\nTexte.\n".into())]);
     build(&m, &out_of(&m), "pdf", "1700000000");
     let doc = lopdf::Document::load(only_file(&out_of(&m), "pdf")).unwrap();
     let outlines = doc.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
     let first = doc.get_dictionary(outlines).unwrap().get(b"First").unwrap().as_reference().unwrap();
     let title = doc.get_dictionary(first).unwrap().get(b"Title").unwrap();
-    assert_eq!(lopdf::decode_text_string(title).unwrap(), "A < B & \"C\"");
+    // (The French quotes as the text has them.)
+    assert_eq!(lopdf::decode_text_string(title).unwrap(), "A < B & «\u{202f}C\u{202f}» (D)");
 }

@@ -59,6 +59,21 @@ fn title_comes_from_book_yaml_then_front_matter_then_heading() {
     assert_eq!(c[2].0, "Titre Setext");
 }
 
+/// Titles from YAML take the typography of the text: the same title as
+/// the file's heading is that heading, not a second one; the file name is
+/// the same as from the title as typed.
+#[test]
+fn titles_from_yaml_take_the_typography_of_the_text() {
+    let m = book("fr-titles", &[("book.yaml", "title: L'homme qui rit\nauthor: Jean d'Ormesson\nlanguage: fr\n"), ("a.md", "---\ntitle: Qu'est-ce que c'est?\n---\n# Qu'est-ce que c'est?\n\nTexte.\n")]);
+    let (c, _) = chapters(&m, &[]);
+    assert_eq!(c[0].0, "Qu’est-ce que c’est\u{202f}?");
+    assert!(!c[0].1.contains("c’est\u{202f}? Texte") && !c[0].1.contains("c'est"), "the heading is the title, once: {}", c[0].1);
+    let epub = only_file(&m.parent().unwrap().join("out"), "epub");
+    assert!(epub.ends_with("l-homme-qui-rit.epub"), "{}", epub.display());
+    let opf = zip_texts(&epub, |n| n.ends_with(".opf")).remove(0).1;
+    assert!(opf.contains(">L’homme qui rit</dc:title>") && opf.contains(">Jean d’Ormesson</dc:creator>"), "{opf}");
+}
+
 #[test]
 fn a_whole_book_in_one_file_splits_at_level_one_headings() {
     let m = book("single", &[("book.yaml", "title: T\nlanguage: en\n"), ("book.md", "Foreword text.\n\n# One\n\nFirst.[^a]\n\n# Two\n\nSecond.[^b]\n\n## Part\n\nMore.\n\n[^a]: Note a.\n[^b]: Note b.\n")]);

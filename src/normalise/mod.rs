@@ -168,6 +168,15 @@ pub fn may_have_hyphen_breaks(text: &str) -> bool {
     false
 }
 
+/// A title or a name from YAML (book.yaml, front matter) with the
+/// language's typography, as the text around it has: plain text, one line.
+pub fn typeset_title(title: &str, opts: &Options) -> String {
+    if !opts.typography {
+        return title.to_string();
+    }
+    typography::run(title, &protect::protect(title), opts, None)
+}
+
 /// Run the enabled steps over `text`.
 pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
