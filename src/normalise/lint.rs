@@ -65,17 +65,11 @@ fn liquid(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<
     }
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
-        for (k, open) in line.match_indices('{') {
-            let close = match line[k + open.len()..].chars().next() {
-                Some('{') => "}}",
-                Some('%') => "%}",
-                _ => continue,
-            };
-            let Some(e) = line[k + 2..].find(close) else { continue };
+        for (k, e) in protect::liquid_spans(line) {
             if mask.any(a + k, a + k + 2) {
                 continue;
             }
-            let tag = &line[k..k + 2 + e + 2];
+            let tag = &line[k..e];
             warnings.push(Warning { line: li + 1, message: format!("a Jekyll (Liquid) tag left as text: {tag:?}"), suggestion: "write what it stands for, or delete it".into() });
         }
     }

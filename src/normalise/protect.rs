@@ -67,6 +67,32 @@ pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     (args.is_empty() || args.starts_with(' ')).then(|| args.trim())
 }
 
+/// Liquid tags (`{% include x.html %}`) and outputs (`{{ site.url }}`) on
+/// `line`, as byte ranges. Not masked: the kramdown step removes `{% raw %}`
+/// and the lint warns about the rest, but no typography goes inside.
+pub fn liquid_spans(line: &str) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut from = 0;
+    while let Some(k) = line[from..].find('{').map(|k| from + k) {
+        let close = match line.as_bytes().get(k + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                from = k + 1;
+                continue;
+            }
+        };
+        match line[k + 2..].find(close) {
+            Some(e) => {
+                v.push((k, k + 2 + e + 2));
+                from = k + 2 + e + 2;
+            }
+            None => from = k + 2,
+        }
+    }
+    v
+}
+
 /// Whether `line` closes the fence `open` opened: the same char, at least
 /// as many, nothing else.
 pub(crate) fn closes_fence(line: &str, (c, n): (u8, usize)) -> bool {
@@ -299,6 +325,7 @@ mod tests {
         assert_eq!(prot("[^4]: note : x"), "##### note : x");
         assert_eq!(prot("a\n{% highlight rust %}\nfn x-\ny\n{%- endhighlight -%}\nb"), "a\n####################\n#####\n#\n####################\nb");
         assert_eq!(liquid_tag(" {%- highlight ruby linenos %}", "highlight"), Some("ruby linenos"));
+        assert_eq!(liquid_spans("a {{ x }} b {% y \"z\" %} {x} {{ open"), [(2, 9), (12, 23)]);
         assert_eq!(liquid_tag("{% highlightx %}", "highlight"), None);
         assert_eq!(prot("T\n---\n"), "T\n###\n");
         assert_eq!(prot("{:.text-center}"), "###############");

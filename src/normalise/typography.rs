@@ -103,10 +103,11 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
     if rules.spaces {
         across_lines(text, a, b, mask, rules, edits);
     }
+    let liquid = liquid(line);
     let interesting = |c: char| matches!(c, '\'' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
-        if k < skip_to || mask.get(i) {
+        if k < skip_to || mask.get(i) || liquid.iter().any(|&(s, e)| (s..e).contains(&k)) {
             continue;
         }
         let (prev, next) = neighbours(line, k, c);
@@ -223,6 +224,11 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
         }
         _ => edits.push(Edit { start: i, end: i + 1, with: "»".into() }),
     }
+}
+
+/// Jekyll's Liquid on the line: code, though left as text (the lint warns).
+fn liquid(line: &str) -> Vec<(usize, usize)> {
+    if line.as_bytes().contains(&b'{') { protect::liquid_spans(line) } else { Vec::new() }
 }
 
 /// The characters around the one at byte `k` of `line` (`\n` at its ends).
@@ -350,9 +356,10 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
     // Where the last opening quote ended: a quote right after it opens too
     // (`"'Quoted' inside"`).
     let mut opened_at = usize::MAX;
+    let liquid = liquid(line);
     for (k, c) in line.match_indices(['\'', '"', '.', '-']).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
-        if k < skip_to || mask.get(i) {
+        if k < skip_to || mask.get(i) || liquid.iter().any(|&(s, e)| (s..e).contains(&k)) {
             continue;
         }
         let (prev, next) = neighbours(line, k, c);
@@ -494,6 +501,7 @@ mod tests {
             "!![image](x.png)",
             "?! ... ....",
             "&amp; et &#233;",
+            "{% include a.html titre=\"x\" %} {{ \"y\" | upcase }}",
             "?\n: définition",
         ] {
             assert_eq!(fr(s), s.replace(" ... ", " … "), "{s}");
@@ -503,7 +511,9 @@ mod tests {
     #[test]
     fn english() {
         assert_eq!(en("\"It's 'fine',\" she said -- really --- now..."), "“It’s ‘fine’,” she said – really — now…");
-        assert_eq!(en("`\"x\"` and\n\n---\n"), "`\"x\"` and\n\n---\n");
+        for s in ["`\"x\"` and\n\n---\n", "{% include a.html p=\"y\" %} and {{ \"x\" | upcase }}"] {
+            assert_eq!(en(s), s);
+        }
         assert_eq!(en("\"'Quoted' inside,\" he said. \"He said, 'Go.'\""), "“‘Quoted’ inside,” he said. “He said, ‘Go.’”");
         assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well—“you” and _table_” (x), *“y”* ‘_I_ do’ do.—” Emma");
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
