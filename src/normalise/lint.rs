@@ -1,7 +1,8 @@
 //! Warnings for what a PDF copy leaves behind and must not be fixed
 //! silently: a footnote call glued to a word (`promené4`), page numbers
 //! and running heads, unbalanced quotes, Jekyll tags left as text, prose
-//! indented so far that Markdown takes it for code.
+//! indented so far that Markdown takes it for code, a paragraph split by a
+//! page break.
 
 use super::protect::{self, Mask};
 use super::Warning;
@@ -14,6 +15,31 @@ pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
     quotes(text, &lines, mask, warnings);
     liquid(text, &lines, mask, warnings);
     indented_prose(text, &lines, mask, warnings);
+    split_paragraphs(text, &lines, mask, warnings);
+}
+
+/// A paragraph that stops mid-sentence (a letter last, no punctuation)
+/// before one that begins in lower case: a page break of the source, whose
+/// page number or running head went and left a blank line.
+fn split_paragraphs(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    for i in 1..lines.len().saturating_sub(1) {
+        let line = |j: usize| &text[lines[j].0..lines[j].1];
+        if !line(i).trim().is_empty() {
+            continue;
+        }
+        let (before, after) = (line(i - 1).trim_end(), line(i + 1));
+        let start = after.len() - after.trim_start().len();
+        let prose = |l: &str| !l.starts_with([' ', '\t']) && !is_markup(l) && !is_list_item(l);
+        let stops = before.chars().next_back().is_some_and(char::is_alphabetic) && !mask.get(lines[i - 1].0 + before.len() - 1);
+        let goes_on = after[start..].chars().next().is_some_and(char::is_lowercase) && start < 4 && !mask.get(lines[i + 1].0 + start);
+        if stops && goes_on && prose(before) && prose(after.trim_start()) {
+            warnings.push(Warning {
+                line: i + 1,
+                message: "a paragraph stops mid-sentence and the next begins in lower case (a page break of the source?)".into(),
+                suggestion: "delete this blank line to join them".into(),
+            });
+        }
+    }
 }
 
 /// A paragraph indented by four spaces or a tab (a first-line indent kept
@@ -236,7 +262,7 @@ mod tests {
     #[test]
     fn page_numbers_and_running_heads() {
         assert_eq!(lint("texte\n\n127\n\nsuite"), vec![(3, "delete the line".to_string())]);
-        let s = "un texte\nJour 4 — 12\ncontinue\n\nun texte\nJour 4 — 13\nsuite\n\nun texte\nJour 4 — 14\nfin.";
+        let s = "un texte\nJour 4 — 12\ncontinue.\n\nun texte\nJour 4 — 13\nsuite.\n\nun texte\nJour 4 — 14\nfin.";
         assert_eq!(lint(s).iter().map(|w| w.0).collect::<Vec<_>>(), vec![2, 6, 10]);
         assert!(lint("— Oui\n\n— Oui\n\n— Oui").is_empty());
         assert!(lint("1. liste\n2. deux").is_empty());
@@ -253,6 +279,15 @@ mod tests {
         let hint = "remove the indent (for verse, end each line with a backslash), or fence the lines with ``` if they are code".to_string();
         assert_eq!(lint("Intro.\n\n    Il était une fois un homme\nqui vivait seul.\n\n\tLe lendemain, il partit vers le nord."), vec![(3, hint.clone()), (6, hint)]);
         for s in ["Intro.\n\n    let x = a + b;\n    Some(x)", "    fn main() {}", "- item\n\n    The item goes on here in its paragraph.", "1. item\n\n    The item goes on here in its paragraph.", "Text\n    Wrapped line of the same paragraph here.", "    ls -la /tmp and more"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
+    }
+
+    #[test]
+    fn paragraphs_split_by_a_page_break() {
+        let hint = "delete this blank line to join them".to_string();
+        assert_eq!(lint("Il marchait quand soudain il\n\nvit une ombre.\n\nFin."), vec![(2, hint)]);
+        for s in ["Il marchait.\n\nvit une ombre.", "Il marchait\n\n— vit", "# Titre\n\nsuite", "- item\n\nsuite", "Voir `code`\n\nsuite", "Un,\n\ndeux", "Texte\n\n    code ici"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }
