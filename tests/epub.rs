@@ -222,3 +222,27 @@ fn tables_in_both_books() {
     assert!(head < paris && paris < lyon && lyon + 1 < after, "the long remark wraps within its column: {lines:?}");
     assert!(fonts.contains("Vollkorn-Bold"), "the head is set in bold: {fonts}");
 }
+
+/// A table longer than a page: no row split, and its head again at the
+/// top of each page its body runs on to (the PDF; an EPUB reader does its own).
+#[test]
+fn a_long_table_repeats_its_head_on_each_page() {
+    let d = scratch("long-table");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
+    let rows: String = (1..=70).map(|i| format!("| Ville {i} | {} | remarque {i} |\n", i * 7)).collect();
+    std::fs::write(m.join("a.md"), format!("# Chiffres\n\nAvant.\n\n| Nom | Habitants | Remarque |\n|:--|--:|:-:|\n{rows}\nAprès.\n")).unwrap();
+    let out = d.join("out");
+    build(&m, &out, "pdf", EPOCH);
+    let pdf = only_file(&out, "pdf");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| p.contains("Ville ")).collect();
+    assert!(pages.len() >= 2, "the table runs over pages: {}", pages.len());
+    for p in &pages {
+        let first = p.lines().map(str::trim).find(|l| l.starts_with("Nom") || l.starts_with("Ville"));
+        assert!(first.is_some_and(|l| l.starts_with("Nom") && l.contains("Habitants")), "the head opens each page of the table: {p}");
+    }
+    let rows_seen: usize = pages.iter().map(|p| p.matches("remarque ").count()).sum();
+    assert_eq!(rows_seen, 70, "every row once");
+}

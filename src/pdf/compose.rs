@@ -94,6 +94,23 @@ pub struct Flow {
     pub items: Vec<VItem>,
     /// Each footnote's lines, in chapter order.
     pub notes: Vec<Vec<VItem>>,
+    /// The tables with a head, to repeat it on each page their body runs on to.
+    pub tables: Vec<TableHead>,
+}
+
+/// A table's head (its top rule, head lines and the rule under them) and
+/// the items of its body rows.
+pub struct TableHead {
+    pub body: std::ops::Range<usize>,
+    pub head: Vec<VItem>,
+}
+
+impl Flow {
+    /// The head to repeat above a page that starts at `start`: one inside
+    /// a table's body, past its first row (which follows its head).
+    pub fn head_at(&self, start: usize) -> Option<&[VItem]> {
+        self.tables.iter().find(|t| t.body.start < start && start < t.body.end).map(|t| t.head.as_slice())
+    }
 }
 
 /// Where a block sits and how its text looks.
@@ -145,6 +162,8 @@ pub struct Composer<'s, 'a> {
     max_figure_height: f32,
     /// Reused from paragraph to paragraph.
     paragraph: Paragraph,
+    /// The heads of the tables set so far in the chapter's flow.
+    tables: Vec<TableHead>,
     pub times: Times,
 }
 
@@ -160,6 +179,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             images: BTreeMap::new(),
             max_figure_height,
             paragraph: Paragraph::default(),
+            tables: Vec::new(),
             times: Times::default(),
         }
     }
@@ -241,7 +261,8 @@ impl<'s, 'a> Composer<'s, 'a> {
     /// proportion to what it lacks (as browsers lay out tables); each row
     /// set as one paragraph whose
     /// lines hold every cell's line of the same rank, kept on one page; the
-    /// head in bold and kept with the first row; rules above and below, and under the head
+    /// head in bold, kept with the first row and repeated on each page the
+    /// body runs on to; rules above and below, and under the head
     /// (as typeset tables have them, no vertical ones).
     fn table(&mut self, out: &mut Vec<VItem>, align: &[CellAlign], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], ctx: Ctx) {
         let cols = rows.iter().map(Vec::len).chain([head.len()]).max().unwrap_or(0);
@@ -284,7 +305,9 @@ impl<'s, 'a> Composer<'s, 'a> {
         let thickness = self.style.sheet.footnotes.rule_thickness.pt(self.style.em());
         let rule = |with_next| VItem::Rule { x: ctx.left + lefts[0], width: table_width.min(ctx.width), thickness, height: ctx.leading / 2.0, with_next };
         out.push(VItem::Space { height: space, discardable: true });
+        let top = out.len();
         out.push(rule(true));
+        let mut body = out.len();
         for (r, (row, c)) in all_rows().enumerate() {
             let is_head = r == 0 && !head.is_empty();
             let cells: Vec<Vec<Line>> = (0..cols)
@@ -323,7 +346,11 @@ impl<'s, 'a> Composer<'s, 'a> {
             }
             if is_head {
                 out.push(rule(true));
+                body = out.len();
             }
+        }
+        if !head.is_empty() {
+            self.tables.push(TableHead { body: body..out.len(), head: out[top..body].to_vec() });
         }
         out.push(rule(false));
         out.push(VItem::Space { height: space, discardable: true });
@@ -420,7 +447,9 @@ impl<'s, 'a> Composer<'s, 'a> {
         let hs = self.style.sheet.headings.chapter.clone();
         self.heading(&mut items, &title, &hs, true);
         let ctx = self.body_ctx();
+        self.tables.clear();
         self.blocks(&mut items, &ch.blocks, ctx, &ch.lang, true);
+        let tables = std::mem::take(&mut self.tables);
         if let Some(VItem::Line(l)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
             l.keep_with_next = false;
         }
@@ -442,7 +471,9 @@ impl<'s, 'a> Composer<'s, 'a> {
             self.blocks(&mut lines, &blocks, nctx, &ch.lang, true);
             notes.push(lines);
         }
-        Flow { items, notes }
+        // (A table in a note stays on its page: nothing to repeat.)
+        self.tables.clear();
+        Flow { items, notes, tables }
     }
 
     /// Sets blocks; `fresh` is true where a paragraph takes no indent (after a

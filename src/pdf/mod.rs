@@ -272,7 +272,9 @@ fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, styl
     let mut out = PageOut { lines: Vec::with_capacity(cut.end - cut.start + notes.len() + 2), ..PageOut::default() };
     let left = geo.left(number);
     let mut top = 0.0;
-    for it in &mut flow.items[cut.start..cut.end] {
+    // A table's head goes again above the rest of its body.
+    let mut head: Vec<VItem> = flow.head_at(cut.start).map(<[VItem]>::to_vec).unwrap_or_default();
+    for it in head.iter_mut().chain(&mut flow.items[cut.start..cut.end]) {
         match it {
             VItem::Line(l) => out.lines.push(Placed {
                 x: left + l.x,

@@ -153,11 +153,12 @@ struct Fill {
 impl Fill {
     fn new(flow: &Flow, start: usize, r: &Rules) -> Fill {
         let items = &flow.items;
-        let mut used_text = 0.0;
+        // A table's head, repeated above the rest of its body.
+        let mut used_text: f32 = flow.head_at(start).map_or(0.0, |h| h.iter().map(VItem::height).sum());
         let mut notes: Vec<usize> = Vec::new();
         let mut notes_h = 0.0;
         let mut steps = Vec::new();
-        let mut to_last_line = 0.0;
+        let mut to_last_line = used_text;
         for (i, it) in items.iter().enumerate().skip(start) {
             let called: &[usize] = match it {
                 VItem::Line(l) => &l.line.notes,
@@ -356,7 +357,7 @@ mod tests {
                 items.push(line(p as u32, i, n));
             }
         }
-        Flow { items, notes: Vec::new() }
+        Flow { items, notes: Vec::new(), tables: Vec::new() }
     }
 
     fn rules() -> Rules {
@@ -373,12 +374,31 @@ mod tests {
             .collect()
     }
 
+    /// A page that starts inside a table's body makes room for its head.
+    #[test]
+    fn a_table_head_takes_its_room_on_the_next_page() {
+        let rule = |with_next| VItem::Rule { x: 0.0, width: 100.0, thickness: 0.5, height: 7.0, with_next };
+        let mut items = vec![rule(true), line(0, 0, 1), rule(true)];
+        items.extend((1..=20).map(|p| line(p, 0, 1)));
+        items.push(rule(false));
+        let head = items[..3].to_vec();
+        let f = Flow { items, notes: Vec::new(), tables: vec![crate::pdf::compose::TableHead { body: 3..23, head }] };
+        let pages = paginate(&f, &rules());
+        assert!(pages.len() >= 2);
+        let next = &pages[1];
+        assert!(f.head_at(next.start).is_some(), "the second page starts inside the body");
+        // 140 pt: the head (7 + 14 + 7) leaves room for 8 rows of 14.
+        assert!(lines_of(&f, next).len() <= 8, "{:?}", lines_of(&f, next));
+        assert!(next.used <= rules().height + 0.01, "{}", next.used);
+        assert!(f.head_at(pages[0].start).is_none() && f.head_at(3).is_none(), "not above the head's own page, nor its first row");
+    }
+
     #[test]
     fn a_table_rule_stays_with_its_line() {
         let rule = |with_next| VItem::Rule { x: 0.0, width: 100.0, thickness: 0.5, height: 7.0, with_next };
         // one-line rows (paragraphs 1..=3) between a top and a bottom rule
         let items = vec![line(0, 0, 1), rule(true), line(1, 0, 1), line(2, 0, 1), line(3, 0, 1), rule(false), line(4, 0, 1)];
-        let b = Breaks::new(&Flow { items, notes: Vec::new() }, &rules());
+        let b = Breaks::new(&Flow { items, notes: Vec::new(), tables: Vec::new() }, &rules());
         // not before the head (the top rule would end the page), nor before the bottom rule
         assert_eq!((0..7).map(|e| b.ok(0, e)).collect::<Vec<_>>(), [true, true, false, true, true, false, true]);
     }
