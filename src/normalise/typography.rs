@@ -160,7 +160,10 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                 // `4,5 millions`, `30 km`: the space after a number; `2 100 000`:
                 // a narrow one between groups of thousands.
                 let after = &line[k + 1..];
-                if let Some(unit) = after.strip_prefix(' ') {
+                // `30%`: the sign takes its space too.
+                if after.starts_with(['%', '‰']) && !mask.get(i + 1) {
+                    edits.push(Edit { start: i + 1, end: i + 1, with: NBSP.to_string() });
+                } else if let Some(unit) = after.strip_prefix(' ') {
                     let word_end = unit.find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '.' | ')' | '!' | '?' | ':')).unwrap_or(unit.len());
                     let group = line[..=k].bytes().rev().take_while(u8::is_ascii_digit).count();
                     let thousands = group <= 3 && unit.bytes().take_while(u8::is_ascii_digit).count() == 3;
@@ -469,7 +472,7 @@ mod tests {
     fn french_other_rules() {
         assert_eq!(fr("l'été... d'*Hamlet*, l'_Odyssée_, qu'« aller », l'appart' 'ici'"), "l’été… d’*Hamlet*, l’_Odyssée_, qu’«\u{202f}aller\u{202f}», l’appart’ ‘ici’");
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
-        assert_eq!(fr("4,5 millions et 30 km et 40 personnes"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes");
+        assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
         assert_eq!(fr("2 100 000 habitants, 12 000 ans, en 1914 200 morts, 3 4000"), "2\u{202f}100\u{202f}000 habitants, 12\u{202f}000 ans, en 1914 200 morts, 3 4000");
     }
 
