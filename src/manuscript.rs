@@ -61,7 +61,7 @@ pub struct TypographyOptions {
     /// false turns off every rule below at once.
     pub typography: bool,
     /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
-    /// no-break space before `:`.
+    /// no-break space before `:` and after a title of address (`M. Dupont`).
     pub spaces: bool,
     /// French: the space before `:` is a full no-break space (U+00A0); when
     /// false, a narrow one (U+202F) like before `; ! ?`.
@@ -75,7 +75,7 @@ pub struct TypographyOptions {
     /// English `--`, `---` → `–`, `—`; French: a no-break space after a
     /// dialogue dash.
     pub dashes: bool,
-    /// French: a no-break space in `4,5 millions` and before a unit.
+    /// French: a no-break space in `4,5 millions`, before a unit and after `n°`.
     pub number_spaces: bool,
     /// Ligature characters of a PDF copy (`ﬁ`) spelled out.
     pub ligatures: bool,

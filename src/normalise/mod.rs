@@ -64,7 +64,7 @@ pub struct Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
-    /// no-break space before `:`.
+    /// no-break space before `:` and after a title of address (`M. Dupont`).
     pub spaces: bool,
     /// French: the space before `:` is a full no-break space (else narrow).
     pub colon_full_space: bool,
@@ -77,7 +77,7 @@ pub struct Rules {
     /// English: `--` → `–`, `---` → `—`; French: a no-break space after a
     /// dialogue dash.
     pub dashes: bool,
-    /// French: a no-break space in `4,5 millions` and before a unit.
+    /// French: a no-break space in `4,5 millions`, before a unit and after `n°`.
     pub number_spaces: bool,
 }
 

@@ -3,8 +3,8 @@
 //!
 //! French: U+202F before `; ! ?` and inside `« »`, U+00A0 (or U+202F)
 //! before `:`, `’`, `…`, `« »` for straight double quotes, a no-break space
-//! after a dialogue dash and between a number and its unit. English: curly
-//! quotes and apostrophes, `--`/`---` dashes, `…`.
+//! after a dialogue dash, between a number and its unit and after `M.` or
+//! `n°`. English: curly quotes and apostrophes, `--`/`---` dashes, `…`.
 
 use super::protect::{self, Mask};
 use super::{Change, Options, Rules, Step};
@@ -104,7 +104,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
         across_lines(text, a, b, mask, rules, edits);
     }
     let liquid = liquid(line);
-    let interesting = |c: char| matches!(c, '\'' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-') || c.is_ascii_digit();
+    let interesting = |c: char| matches!(c, '\'' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-' | 'M' | '°' | '§') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) || liquid.iter().any(|&(s, e)| (s..e).contains(&k)) {
@@ -140,6 +140,11 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                 }
             }
             '"' if rules.quotes => french_quote(text, (a, b), i, mask, rules, open, edits),
+            'M' if rules.spaces && !prev.is_alphanumeric() => abbreviation_space(text, b, i, CIVILITIES, char::is_alphabetic, mask, edits),
+            '°' if rules.number_spaces && matches!(prev, 'n' | 'N') && !line[..k - 1].ends_with(char::is_alphanumeric) => {
+                abbreviation_space(text, b, i, &["°"], |ch| ch.is_ascii_digit(), mask, edits)
+            }
+            '§' if rules.number_spaces => abbreviation_space(text, b, i, &["§"], |ch| ch.is_ascii_digit(), mask, edits),
             '«' if rules.spaces => {
                 // `dit :«` : the space after a colon.
                 if prev == ':' {
@@ -226,6 +231,22 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
             }
         }
         _ => edits.push(Edit { start: i, end: i + 1, with: "»".into() }),
+    }
+}
+
+/// French titles of address, kept with the name they go with.
+const CIVILITIES: &[&str] = &["M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Mgr"];
+
+/// `M. Dupont`, `Mme de Staël`, `n° 5`, `§ 3`: one of `abbreviations` at
+/// byte `i` (its line ending at `b`), then a space and what `then`
+/// accepts, takes a no-break space.
+fn abbreviation_space(text: &str, b: usize, i: usize, abbreviations: &[&str], then: fn(char) -> bool, mask: &Mask, edits: &mut Vec<Edit>) {
+    let rest = &text[i..b];
+    let whole = |t: &&str| rest.starts_with(t) && !rest[t.len()..].starts_with(|ch: char| ch.is_alphanumeric() || ch == '.');
+    let Some(t) = abbreviations.iter().copied().find(whole) else { return };
+    let (s, e) = (i + t.len(), space_after(text, i + t.len(), b));
+    if e > s && text[e..b].starts_with(then) && !mask.any(s, e) {
+        set_space(text, s, e, NBSP, edits);
     }
 }
 
@@ -473,6 +494,7 @@ mod tests {
         assert_eq!(fr("l'été... d'*Hamlet*, l'_Odyssée_, qu'« aller », l'appart' 'ici'"), "l’été… d’*Hamlet*, l’_Odyssée_, qu’«\u{202f}aller\u{202f}», l’appart’ ‘ici’");
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
+        assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
         assert_eq!(fr("2 100 000 habitants, 12 000 ans, en 1914 200 morts, 3 4000"), "2\u{202f}100\u{202f}000 habitants, 12\u{202f}000 ans, en 1914 200 morts, 3 4000");
     }
 
