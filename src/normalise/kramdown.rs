@@ -14,10 +14,14 @@
 use super::protect::{self, Mask};
 use super::{Change, Step};
 
-pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
+/// The text with kramdown's habits made CommonMark; `escaped` gets the
+/// (0-based) lines whose Liquid `{% raw %}` escaped: text to print as it is.
+pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec<usize>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let lines = protect::line_spans(text);
     let mut skip = 0;
+    // Between a `{% raw %}` line and its `{% endraw %}`.
+    let mut raw = false;
     // Inside a fenced block (its char and length) or a highlight block,
     // nothing changes but the highlight block's end.
     let mut fenced: Option<(u8, usize)> = None;
@@ -63,6 +67,7 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             } else if mask.get(a) {
                 None
             } else if protect::liquid_tag(line, "raw").is_some() || protect::liquid_tag(line, "endraw").is_some() {
+                raw = protect::liquid_tag(line, "raw").is_some();
                 Some(String::new())
             } else if is_toc_item(line) && lines.get(li + 1).is_some_and(|&(c, d)| text[c..d].trim() == "{:toc}") {
                 skip = li + 2;
@@ -77,7 +82,11 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
             }
             // Inline `{% raw %}`: the tags go, the text stays.
             let mut fixed = None;
-            if line.contains("{% raw %}") || line.contains("{% endraw %}") {
+            let inline_raw = line.contains("{% raw %}") || line.contains("{% endraw %}");
+            if raw || inline_raw {
+                escaped.push(li);
+            }
+            if inline_raw {
                 let t = without_raw_tags(line, |k| mask.get(a + k));
                 if t != line {
                     log(line, &t);
@@ -275,7 +284,7 @@ mod tests {
     use super::*;
 
     fn k(s: &str) -> String {
-        run(s, &protect::protect(s), &mut Vec::new())
+        run(s, &protect::protect(s), &mut Vec::new(), &mut Vec::new())
     }
 
     #[test]
@@ -283,7 +292,7 @@ mod tests {
         assert_eq!(k("####Histoire 1\n{:.text-center}\n"), "#### Histoire 1\n{:.text-center}\n");
         assert_eq!(k("#Titre"), "# Titre");
         let mut c = Vec::new();
-        run("a\n##Été", &protect::protect("a\n##Été"), &mut c);
+        run("a\n##Été", &protect::protect("a\n##Été"), &mut c, &mut Vec::new());
         assert_eq!(c, vec![Change { line: 2, step: Step::Kramdown, before: "##Été".into(), after: "## Été".into() }]);
     }
 
@@ -292,7 +301,7 @@ mod tests {
         let src = "A\n{% highlight ruby linenos %}\ndef x-\n{% raw %}\n{%- endhighlight %}\nB {% raw %}{{ x }}{% endraw %}\n{% raw %}\nC\n\n* TOC\n{:toc}\n\nD";
         assert_eq!(k(src), "A\n```ruby\ndef x-\n{% raw %}\n```\nB {{ x }}\n\nC\n\n\n\n\nD");
         let mut c = Vec::new();
-        run(src, &protect::protect(src), &mut c);
+        run(src, &protect::protect(src), &mut c, &mut Vec::new());
         assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 5, 6, 7, 10]);
         // Liquid shown in a fenced block is code, left as it is.
         let shown = "```liquid\n{% highlight ruby %}\n```\n~~~\n{% endhighlight %}\n~~~";
@@ -306,7 +315,7 @@ mod tests {
         let src = "A\n{::comment}\nnote privée\n{:/comment}\nB {::comment}caché{:/} reste\n{::options parse_block_html=\"true\" /}\n*[HTML]: Hyper Text\nDu HTML.\n{::nomarkdown}\n<b>x</b>\n{:/nomarkdown}\nUn *mot*{: .x} et [lien](u){:target=\"_blank\"} {::nomarkdown}<i>y</i>{:/}.";
         assert_eq!(k(src), "A\n\n\n\nB  reste\n\n\nDu HTML.\n\n<b>x</b>\n\nUn *mot* et [lien](u) <i>y</i>.");
         let mut c = Vec::new();
-        run(src, &protect::protect(src), &mut c);
+        run(src, &protect::protect(src), &mut c, &mut Vec::new());
         assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7, 9, 11, 12]);
         assert_eq!(k("B {% raw %}{{ x }}{% endraw %} voir http://x.org et `{% raw %}`"), "B {{ x }} voir http://x.org et `{% raw %}`");
         assert_eq!(code_spans("a `b` ``c ` d`` `e"), [(2, 5), (6, 15)]);

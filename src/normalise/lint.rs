@@ -8,12 +8,13 @@ use super::protect::{self, Mask};
 use super::Warning;
 use std::collections::HashMap;
 
-pub fn run(text: &str, mask: &Mask, warnings: &mut Vec<Warning>) {
+/// `escaped`: the (0-based, sorted) lines whose Liquid `{% raw %}` escaped.
+pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warning>) {
     let lines = protect::line_spans(text);
     glued_numbers(text, &lines, mask, warnings);
     page_furniture(text, &lines, mask, warnings);
     quotes(text, &lines, mask, warnings);
-    liquid(text, &lines, mask, warnings);
+    liquid(text, &lines, mask, escaped, warnings);
     indented_prose(text, &lines, mask, warnings);
     split_paragraphs(text, &lines, mask, warnings);
 }
@@ -85,12 +86,15 @@ fn is_list_item(t: &str) -> bool {
 
 /// Jekyll's Liquid (`{{ site.url }}`, `{% include x.html %}`) outside
 /// code: the book has no site to fill it in, so it would print as is.
-fn liquid(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+fn liquid(text: &str, lines: &[(usize, usize)], mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warning>) {
     if !text.contains("{{") && !text.contains("{%") {
         return;
     }
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
+        if escaped.binary_search(&li).is_ok() {
+            continue;
+        }
         for (k, e) in protect::liquid_spans(line) {
             if mask.any(a + k, a + k + 2) {
                 continue;
@@ -246,7 +250,7 @@ mod tests {
 
     fn lint(s: &str) -> Vec<(usize, String)> {
         let mut w = Vec::new();
-        run(s, &protect::protect(s), &mut w);
+        run(s, &protect::protect(s), &[], &mut w);
         w.into_iter().map(|w| (w.line, w.suggestion)).collect()
     }
 

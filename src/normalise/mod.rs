@@ -203,8 +203,10 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     }
     let first_later = out.changes.len();
     let first_warning = out.warnings.len();
+    // Lines whose Liquid `{% raw %}` escaped: meant to print as they are.
+    let mut escaped = Vec::new();
     if opts.kramdown {
-        let t = kramdown::run(&out.text, &mask, &mut out.changes);
+        let t = kramdown::run(&out.text, &mask, &mut out.changes, &mut escaped);
         refresh(&mut mask, &out.text, &t);
         out.text = t;
     }
@@ -213,7 +215,7 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         refresh(&mut mask, &out.text, &t);
         out.text = t;
     }
-    lint::run(&out.text, &mask, &mut out.warnings);
+    lint::run(&out.text, &mask, &escaped, &mut out.warnings);
     if let Some(map) = line_map {
         let at = |l: usize| map.get(l - 1).copied().unwrap_or(l);
         out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));
@@ -322,6 +324,15 @@ mod tests {
                 assert_eq!(normalise(&once, &typo, &v).text, once, "{lang} {text:?}");
             }
         }
+    }
+
+    /// Liquid that `{% raw %}` escaped is meant to print: no warning for it.
+    #[test]
+    fn escaped_liquid_is_not_warned_about() {
+        let text = "{% raw %}\n{{ x }}\n{% endraw %}\nB {% raw %}{{ y }}{% endraw %}\n{{ z }}";
+        let out = normalise(text, &Options::all("en"), &Vocabulary::default());
+        assert_eq!(out.text, "\n{{ x }}\n\nB {{ y }}\n{{ z }}");
+        assert_eq!(out.warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [5], "{:?}", out.warnings);
     }
 
     #[test]
