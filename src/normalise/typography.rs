@@ -371,8 +371,11 @@ fn feet_and_inches(line: &str, k: usize, c: char) -> bool {
 }
 
 /// Words that lose their first letters to an apostrophe, not quoted words:
-/// `’tis`, `’em`, `rock ’n’ roll`.
-const EN_ELISIONS: &[&str] = &["em", "n", "tis", "twas", "twere", "twill", "twixt", "twould"];
+/// `’tis`, `’em`, `rock ’n’ roll`, `’cause`, `’prentice` (none of them a
+/// word a quotation would open with).
+const EN_ELISIONS: &[&str] = &[
+    "bout", "cause", "cept", "em", "gainst", "n", "neath", "nough", "prentice", "til", "tis", "tween", "twas", "twere", "twill", "twixt", "twould",
+];
 
 fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
@@ -543,6 +546,7 @@ mod tests {
         assert_eq!(en("well--\"you\" and _table_\" (x), *\"y\"* '_I_ do' do.--\" Emma"), "well—“you” and _table_” (x), *“y”* ‘_I_ do’ do.—” Emma");
         assert_eq!(en("use encoding=\"utf-8\" here"), "use encoding=“utf-8” here");
         assert_eq!(en("'Tis true, 'twas rock 'n' roll, give 'em the '90s; 'nice' 'name'"), "’Tis true, ’twas rock ’n’ roll, give ’em the ’90s; ‘nice’ ‘name’");
+        assert_eq!(en("\"'Cause the 'prentice's 'bout done,\" 'til now"), "“’Cause the ’prentice’s ’bout done,” ’til now");
         assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
         assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\" odd:\"--though"), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes” odd:”—though");
         let once = en("\"Don't\" -- ok...");
