@@ -185,8 +185,8 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
 /// A straight double quote in French, at byte `i`, on the line `a..b`:
 /// `« »` with their narrow spaces, or `“ ”` inside `« »`. It opens after a
 /// space, a bracket, a dash or an elision, and closes before a space or a
-/// punctuation mark; where both or neither hold (`" Oui "`), it closes the
-/// quote it opened, else opens. Left as typed: after `=`
+/// punctuation mark; where both hold (`" Oui "`), it closes the quote it
+/// opened, else opens; where neither does, it closes one or stays as typed. Left as typed: after `=`
 /// (`encoding="utf-8"`) or a number (`30"`), and the quote closing it.
 /// `open` holds the paragraph's open quotes: `«` as typed, `‹` for one
 /// made here, `“`, and `"` for one left as typed.
@@ -196,10 +196,17 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
     let next = line[k + 1..].chars().next().unwrap_or('\n');
     let opens = before.is_whitespace() || matches!(before, '(' | '[' | '{' | '—' | '–' | '’' | '\'' | ':' | '«' | '“' | '>' | '=' | '\n');
     let closes = next.is_whitespace() || matches!(next, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '…' | '»' | '\n');
+    let open_here = matches!(open.last(), Some('"' | '‹' | '“'));
     let opening = match (opens, closes) {
         (true, false) => true,
         (false, true) => false,
-        _ => !matches!(open.last(), Some('"' | '‹' | '“')),
+        // Glued on both sides with no quote to close (`système">`): a
+        // stray mark, left as typed, and so is the one closing it.
+        (false, false) if !open_here => {
+            open.push('"');
+            return;
+        }
+        _ => !open_here,
     };
     if opening {
         if before == '=' || before.is_ascii_digit() {
@@ -226,7 +233,10 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
         Some('“') => edits.push(Edit { start: i, end: i + 1, with: "”".into() }),
         _ if rules.spaces && k > 0 => {
             let j = space_before(text, a, i);
-            if !mask.any(j, i) {
+            if text[a..j].ends_with('"') {
+                // `""`: the opening one gave the space.
+                edits.push(Edit { start: i, end: i + 1, with: "»".into() });
+            } else if !mask.any(j, i) {
                 edits.push(Edit { start: j, end: i + 1, with: format!("{NNBSP}»") });
             }
         }
@@ -508,7 +518,7 @@ mod tests {
         // Spaced inside, over lines, nested in « », after an ellipsis.
         assert_eq!(fr("\" Oui \" et \"un\nlong\" « Il a dit \"non\" » \"...et\""), format!("«{n}Oui{n}» et «{n}un\nlong{n}» «{n}Il a dit “non”{n}» «{n}…et{n}»"));
         // Not quotes: after `=` or a number.
-        for s in ["encoding=\"utf-8\" ici", "30\" de pause", "`\"x\"`", "<a title=\"x\">y</a>"] {
+        for s in ["encoding=\"utf-8\" ici", "30\" de pause", "`\"x\"`", "<a title=\"x\">y</a>", "système\"> du"] {
             assert_eq!(fr(s), s);
         }
         let once = fr("\"Quoi ?\" dit-il, \" oui \"");
