@@ -73,14 +73,19 @@ pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
 pub fn liquid_spans(line: &str) -> Vec<(usize, usize)> {
     let mut v = Vec::new();
     let mut from = 0;
+    let bytes = line.as_bytes();
     while let Some(k) = line[from..].find('{').map(|k| from + k) {
-        let close = match line.as_bytes().get(k + 1) {
-            Some(b'{') => "}}",
-            Some(b'%') => "%}",
-            _ => {
-                from = k + 1;
-                continue;
-            }
+        // (Not `"{{"` in prose, a brace quoted: Liquid spaces what is
+        // inside, or starts it with a name.)
+        let close = match (bytes.get(k + 1), bytes.get(k + 2)) {
+            (_, Some(b'"' | b'\'')) => None,
+            (Some(b'{'), _) => Some("}}"),
+            (Some(b'%'), _) => Some("%}"),
+            _ => None,
+        };
+        let Some(close) = close else {
+            from = k + 1;
+            continue;
         };
         match line[k + 2..].find(close) {
             Some(e) => {
@@ -326,6 +331,7 @@ mod tests {
         assert_eq!(prot("a\n{% highlight rust %}\nfn x-\ny\n{%- endhighlight -%}\nb"), "a\n####################\n#####\n#\n####################\nb");
         assert_eq!(liquid_tag(" {%- highlight ruby linenos %}", "highlight"), Some("ruby linenos"));
         assert_eq!(liquid_spans("a {{ x }} b {% y \"z\" %} {x} {{ open"), [(2, 9), (12, 23)]);
+        assert_eq!(liquid_spans("doubling: \"{{\" and \"}}\""), []);
         assert_eq!(liquid_tag("{% highlightx %}", "highlight"), None);
         assert_eq!(prot("T\n---\n"), "T\n###\n");
         assert_eq!(prot("{:.text-center}"), "###############");
