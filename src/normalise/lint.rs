@@ -2,7 +2,7 @@
 //! silently: a footnote call glued to a word (`promené4`), page numbers
 //! and running heads, unbalanced quotes, Jekyll tags left as text, prose
 //! indented so far that Markdown takes it for code, a paragraph split by a
-//! page break.
+//! page break, dialogue typed as a bulleted list.
 
 use super::protect::{self, Mask};
 use super::Warning;
@@ -17,6 +17,40 @@ pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warnin
     liquid(text, &lines, mask, escaped, warnings);
     indented_prose(text, &lines, mask, warnings);
     split_paragraphs(text, &lines, mask, warnings);
+    replies_as_list_items(text, &lines, mask, warnings);
+}
+
+/// French verbs of saying, as an incise puts them before their subject.
+const SAYING: &[&str] = &[
+    "ajouta", "continua", "cria", "demanda", "dit", "fit", "hurla", "insista", "lança", "murmura", "poursuivit", "protesta", "répliqua", "répondit",
+    "reprit", "rétorqua", "souffla", "soupira",
+];
+
+/// Dialogue typed with a hyphen (`- Oui, dit-il.`): a bulleted list to
+/// Markdown. A list item with an incise (`dit-il`, `demanda-t-elle`) is a
+/// reply; one warning for the chapter, at the first.
+fn replies_as_list_items(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    let incise = |t: &str| {
+        t.split(|c: char| !(c.is_alphabetic() || c == '-')).any(|w| {
+            let w = w.to_lowercase();
+            let subject = ["-il", "-elle", "-ils", "-elles"].into_iter().find_map(|s| w.strip_suffix(s));
+            subject.is_some_and(|v| SAYING.contains(&v.strip_suffix("-t").unwrap_or(v)))
+        })
+    };
+    let replies: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let (a, b) = lines[i];
+            let t = text[a..b].trim_start();
+            t.len() + 3 >= b - a && t.starts_with("- ") && !mask.get(b - t.len()) && incise(t)
+        })
+        .collect();
+    if let Some(&first) = replies.first() {
+        warnings.push(Warning {
+            line: first + 1,
+            message: format!("{} {} typed as list items (`- `): Markdown shows them as a bulleted list", replies.len(), if replies.len() == 1 { "reply" } else { "replies" }),
+            suggestion: "open each reply with the dialogue dash `—` instead of `-`".into(),
+        });
+    }
 }
 
 /// A paragraph that stops mid-sentence (a letter last, no punctuation)
@@ -292,6 +326,15 @@ mod tests {
         let hint = "delete this blank line to join them".to_string();
         assert_eq!(lint("Il marchait quand soudain il\n\nvit une ombre.\n\nFin."), vec![(2, hint)]);
         for s in ["Il marchait.\n\nvit une ombre.", "Il marchait\n\n— vit", "# Titre\n\nsuite", "- item\n\nsuite", "Voir `code`\n\nsuite", "Un,\n\ndeux", "Texte\n\n    code ici"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
+    }
+
+    #[test]
+    fn replies_typed_as_list_items() {
+        let hint = "open each reply with the dialogue dash `—` instead of `-`".to_string();
+        assert_eq!(lint("Texte.\n\n- Oui.\n\n- Non, dit-il.\n- Pourquoi ? demanda-t-elle.\n"), vec![(5, hint)]);
+        for s in ["- Que faut-il faire ?\n- Peut-on ?", "— Oui, dit-il.", "```\n- Oui, dit-il.\n```", "- une liste\n- dite ainsi"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }
