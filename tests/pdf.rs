@@ -306,23 +306,28 @@ fn check_text(name: &'static str) {
     for (k, (start, _)) in opens.iter().enumerate() {
         let end = opens.get(k + 1).map(|o| o.0).unwrap_or(pages.len() + 1);
         let lines = text_lines(&g, &pages, *start, end);
-        // join words the engine broke at a line end
-        // (word, byte index of the line-end hyphen when joined)
+        // join words broken at a line end: the engine's hyphen is `-` and
+        // goes; a word's own hyphen there stands for U+2010 and stays
+        // (word, byte index of the engine's hyphen when joined)
         let mut got: Vec<(String, Option<usize>)> = Vec::new();
-        let mut carry: Option<String> = None;
+        let mut carry: Option<(String, bool)> = None;
         for (_, l) in &lines {
             let mut ws = l.words.clone();
-            if let (Some(c), Some(first)) = (carry.take(), ws.first_mut()) {
-                let at = c.len() - 1;
+            if let (Some((c, own)), Some(first)) = (carry.take(), ws.first_mut()) {
                 *first = format!("{c}{first}");
-                got.push((ws.remove(0), Some(at)));
+                got.push((ws.remove(0), (!own).then(|| c.len() - 1)));
             }
-            if ws.last().is_some_and(|w| w.ends_with('-') && w.len() > 1) {
-                carry = ws.pop();
+            if let Some(w) = ws.last().filter(|w| w.len() > 1) {
+                if let Some(stem) = w.strip_suffix('\u{2010}') {
+                    carry = Some((format!("{stem}-"), true));
+                    ws.pop();
+                } else if w.ends_with('-') {
+                    carry = ws.pop().map(|w| (w, false));
+                }
             }
             got.extend(ws.into_iter().map(|w| (w, None)));
         }
-        if let Some(c) = carry {
+        if let Some((c, _)) = carry {
             got.push((c, None));
         }
         let want = words(&chapters[k]);
@@ -332,10 +337,9 @@ fn check_text(name: &'static str) {
         let (mut i, mut j) = (0, 0);
         while i < got.len() && j < want.len() {
             let (w, join) = &got[i];
-            // an engine hyphen vanishes when the word is joined; an explicit
-            // one stays
+            // an engine hyphen vanishes when the word is joined
             let unhyphenated = join.map(|at| format!("{}{}", &w[..at], &w[at + 1..]));
-            if *w == want[j] || unhyphenated.as_deref() == Some(want[j].as_str()) {
+            if unhyphenated.as_deref().unwrap_or(w) == want[j] {
                 i += 1;
                 j += 1;
             } else if w.chars().all(|c| c == '*' || c.is_whitespace()) && want[j] == ornament {
@@ -504,6 +508,30 @@ fn check_reproducible(name: &'static str) {
     assert!(trace.lines().count() > 1000, "{name}: the layout trace is missing or short");
 }
 
+/// The text a reader copies: poppler (like most readers) drops a `-` that
+/// ends a line as the typesetter's hyphen, so a compound broken at its own
+/// hyphen must not show `-` there, or `peut-être` comes out `peutêtre`.
+fn check_copied_text(name: &'static str, at_least: usize) {
+    let b = built(name);
+    let text = run("pdftotext", &[b.pdf.to_str().unwrap_or_default(), "-"]);
+    let want: std::collections::HashSet<String> = epub_chapters(&b.epub).iter().flat_map(|c| words(c)).collect();
+    // every compound of the book, glued: what a lost hyphen would make
+    let glued: HashMap<String, &String> =
+        want.iter().filter(|w| w.contains('-')).map(|w| (w.replace('-', ""), w)).filter(|(g, _)| !want.contains(g)).collect();
+    let lost: Vec<String> = words(&text).into_iter().filter_map(|w| glued.get(&w).map(|c| format!("{w} ({c})"))).collect();
+    assert!(lost.is_empty(), "{name}: compounds copied without their hyphen: {lost:?}");
+    // the kept hyphens are there, and rejoin into the book's words
+    let kept: Vec<&str> = text.match_indices("\u{2010}\n").map(|(i, _)| text[..i].rsplit(char::is_whitespace).next().unwrap_or("")).collect();
+    assert!(kept.len() >= at_least, "{name}: {} line-end hyphens kept, expected at least {at_least}", kept.len());
+    let joined = text.replace("\u{2010}\n", "-");
+    for stem in kept {
+        let word = joined.split(char::is_whitespace).find(|w| w.starts_with(&format!("{stem}-")));
+        // (at a page's foot the word goes on after the page number)
+        let across_pages = word.is_some_and(|w| w.len() == stem.len() + 1);
+        assert!(across_pages || word.is_some_and(|w| want.contains(w)), "{name}: `{stem}‐` rejoins into {word:?}, not a word of the book");
+    }
+}
+
 #[test]
 fn corpus_fonts_are_embedded_and_subset() {
     check_fonts("noir-et-blanc");
@@ -532,4 +560,10 @@ fn corpus_toc_and_outline_point_at_chapter_openings() {
 fn corpus_builds_are_byte_identical() {
     check_reproducible("noir-et-blanc");
     check_reproducible("pas-tout-a-fait-des-hommes");
+}
+
+#[test]
+fn corpus_copied_text_keeps_compound_hyphens() {
+    check_copied_text("noir-et-blanc", 5);
+    check_copied_text("pas-tout-a-fait-des-hommes", 20);
 }

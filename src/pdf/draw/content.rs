@@ -180,8 +180,10 @@ impl<'a> Painter<'a> {
         }
         out.raw(b"1 0 0 1 ").real(placed.x + first.x, POS_DECIMALS).raw(b" ");
         out.real(placed.y + first.rise, POS_DECIMALS).raw(b" Tm\n[");
-        let mut tj = Tj { out, open: false, pending: 0.0, carry: 0.0, any: false };
+        let mut tj = Tj { out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
         let mut pen = first.x; // pt from the line's start
+        // glyphs left before the compound's hyphen that ends the line, if any
+        let mut to_kept = kept_hyphen_at_end(self.shaper, placed, run);
         walk(self.shaper, run, |s| match s {
             Step::Piece(x) => {
                 if tj.any {
@@ -192,15 +194,56 @@ impl<'a> Painter<'a> {
             }
             Step::Glyph { gid, want, text: stands_for, shown } => {
                 usage.record(face, gid, stands_for);
-                tj.glyph(self.codes.code(face, gid), pdf_width(self.shaper, face, gid) - want);
+                let code = self.codes.code(face, gid);
+                match to_kept.as_mut() {
+                    Some(0) => tj.actual_text(code, KEPT_HYPHEN),
+                    Some(n) => {
+                        *n -= 1;
+                        tj.glyph(code, pdf_width(self.shaper, face, gid) - want);
+                    }
+                    None => tj.glyph(code, pdf_width(self.shaper, face, gid) - want),
+                }
                 pen += want * size / 1000.0;
                 text.push_str(shown);
             }
         });
         // the last glyph's offset would only move the pen past the run
-        tj.close();
-        tj.out.raw(b"] TJ\n");
+        if !tj.ended {
+            tj.close();
+            tj.out.raw(b"] TJ\n");
+        }
     }
+}
+
+/// What a compound's own hyphen that ends a line stands for in the text:
+/// U+2010, since text extraction (poppler's, for one) drops a `-` at a line
+/// end as the typesetter's and would glue `peut-⏎être` into `peutêtre`.
+/// The engine's hyphens stay `-`, which those readers rightly drop.
+const KEPT_HYPHEN: &[u8] = b"<FEFF2010>";
+
+/// When `run` ends its line with a word's own `-` (`peut-⏎être`, or a
+/// suspended `pré-` before `et`): how many glyphs of the run come before it.
+fn kept_hyphen_at_end(shaper: &Shaper, placed: &Placed, run: &[Piece]) -> Option<usize> {
+    let last = run.last()?;
+    let ends_line = placed.line.pieces.last().is_some_and(|p| std::ptr::eq(p, last));
+    let w = shaper.word(last.word);
+    let g = w.glyphs.get((last.to as usize).checked_sub(1)?)?;
+    // the letter before may be in another face (`*Ex*-collègue`)
+    let pieces = &placed.line.pieces;
+    let before = match w.text[..g.start as usize].chars().next_back() {
+        Some(c) => Some(c),
+        None => pieces.len().checked_sub(2).map(|k| pieces[k]).filter(|p| !p.space_after).and_then(|p| {
+            let w = shaper.word(p.word);
+            let end = w.glyphs.get((p.to as usize).checked_sub(1)?)?.end as usize;
+            w.text[..end].chars().next_back()
+        }),
+    };
+    let after_letter = before.is_some_and(char::is_alphanumeric);
+    if !ends_line || last.hyphen || &w.text[g.start as usize..g.end as usize] != "-" || !after_letter {
+        return None;
+    }
+    let before: usize = run.iter().map(|p| (p.to - p.from) as usize + usize::from(p.space_after)).sum();
+    Some(before - 1)
 }
 
 /// A `TJ` array being written: glyph codes gathered into strings, cut
@@ -216,6 +259,8 @@ struct Tj<'o> {
     /// the next one, so glyphs never drift by more than one rounding step.
     carry: f32,
     any: bool,
+    /// The array is closed already (by [`Tj::actual_text`]).
+    ended: bool,
 }
 
 impl Tj<'_> {
@@ -228,6 +273,15 @@ impl Tj<'_> {
         self.out.code_bytes(code);
         self.pending = offset;
         self.any = true;
+    }
+
+    /// A glyph marked as standing for `text` (a PDF string), in a `TJ` of
+    /// its own: it ends the run, so nothing follows it in this array.
+    fn actual_text(&mut self, code: u16, text: &[u8]) {
+        self.flush();
+        self.close();
+        self.out.raw(b"] TJ\n/Span<</ActualText").raw(text).raw(b">>BDC\n[(").code_bytes(code).raw(b")] TJ\nEMC\n");
+        self.ended = true;
     }
 
     fn close(&mut self) {
@@ -301,7 +355,7 @@ mod tests {
     #[test]
     fn tj_cuts_strings_only_for_offsets_and_carries_rounding() {
         let mut out = Vec::new();
-        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false };
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
         tj.glyph(0x41, 0.0);
         tj.glyph(0x42, 0.004);
         tj.glyph(0x43, 0.004);
@@ -312,11 +366,23 @@ mod tests {
         assert_eq!(out, b"(\0A\0B\0C)0.01(\0D)-12.5(\0E".to_vec());
         // Codes holding the string's delimiters, escape or end-of-line bytes.
         let mut out = Vec::new();
-        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false };
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
         for code in [0x2829, 0x5c0d, 0x0a41] {
             tj.glyph(code, 0.0);
         }
         assert_eq!(out, b"(\\(\\)\\\\\\r\\nA".to_vec());
+    }
+
+    #[test]
+    fn a_marked_glyph_ends_the_array_in_its_own_span() {
+        let mut out = Vec::new();
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
+        tj.glyph(0x41, 0.0);
+        tj.glyph(0x42, -3.0);
+        tj.actual_text(0x2d, KEPT_HYPHEN);
+        assert!(tj.ended);
+        // the offset after B still moves the hyphen, inside the first array
+        assert_eq!(out, b"(\0A\0B)-3] TJ\n/Span<</ActualText<FEFF2010>>>BDC\n[(\0-)] TJ\nEMC\n".to_vec());
     }
 
     #[test]
