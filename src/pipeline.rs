@@ -295,9 +295,15 @@ fn parse_file(ms: &Manuscript, src: &Source, text: &str) -> Result<ParsedWithIma
 }
 
 /// `dir/url` with `./` and percent-encoded spaces resolved, as a relative path.
+///
+/// A path that starts with `/` is read from the manuscript's root, as a
+/// website reads it from its own (`/assets/x.png` of a Jekyll post).
 fn join_rel(dir: &Path, url: &str) -> String {
     let url = url.split(['#', '?']).next().unwrap_or(url).replace("%20", " ");
-    let joined = dir.join(url);
+    let joined = match url.strip_prefix('/').filter(|r| !r.starts_with('/')) {
+        Some(from_root) => Path::new(from_root).to_path_buf(),
+        None => dir.join(url),
+    };
     let mut parts: Vec<String> = Vec::new();
     for c in joined.components() {
         match c {

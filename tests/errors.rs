@@ -122,7 +122,8 @@ fn images_missing_not_images_or_outside_are_refused() {
     for (name, md, needles) in [
         ("img-missing", "# A\n\n![x](nope.png)\n", vec!["m/a.md:3", "`nope.png` does not exist"]),
         ("img-dotdot", "# A\n\n![x](../secret.png)\n", vec!["m/a.md:3", "leads out of the manuscript folder"]),
-        ("img-abs", "# A\n\n![x](/etc/hostname)\n", vec!["m/a.md:3", "leads out of the manuscript folder"]),
+        ("img-abs", "# A\n\n![x](/etc/hostname)\n", vec!["m/a.md:3", "`etc/hostname` does not exist", "relative to"]),
+        ("img-root-dotdot", "# A\n\n![x](/../secret.png)\n", vec!["m/a.md:3", "leads out of the manuscript folder"]),
         ("img-notimg", "# A\n\n![x](fake.png)\n", vec!["fake.png is not an image"]),
     ] {
         let m = manuscript(name, &[("book.yaml", BOOK), ("a.md", md.as_bytes()), ("fake.png", b"not an image"), ("real.png", png)]);

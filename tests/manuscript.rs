@@ -213,6 +213,30 @@ fn images_are_numbered_once_in_book_order() {
     assert_eq!(bytes("OEBPS/images/img002.png"), png(1));
 }
 
+/// A Jekyll post's image and links, made with Liquid, come out as an image
+/// and link texts: nothing of the Liquid prints.
+#[test]
+fn jekyll_urls_make_images_and_links() {
+    let post = "---\nlayout: post\ntitle: Post\n---\n\nHere: ![a pic]({{ site.baseurl }}/assets/x.png)\n\n\
+                See [the next]({% post_url 2020-01-02-next %}) and [about]({{ \"/about/\" | relative_url }}).\n\n\
+                Then [a page]({{ page.url }}).\n";
+    let m = book("jekyll-urls", &[("book.yaml", "title: T\nlanguage: en\n"), ("2020-01-01-post.md", post)]);
+    std::fs::create_dir_all(m.join("assets")).unwrap();
+    std::fs::write(m.join("assets/x.png"), png(1)).unwrap();
+    let out = m.parent().unwrap().join("out");
+    let o = build(&m, &out, "epub", "1700000000");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let docs = epub_chapters(&only_file(&out, "epub"));
+    let x = &docs[0].1;
+    assert!(x.contains("<img src=\"images/img001.png\" alt=\"a pic\"/>"), "{x}");
+    let text = xhtml_text(x);
+    assert!(text.contains("See the next and about."), "{text}");
+    // what the book cannot fill in is warned about, at its line
+    assert!(err.contains("2020-01-01-post.md:10:") && err.contains("{{ page.url }}"), "{err}");
+    assert!(!err.contains(":6:") && !err.contains(":8:"), "{err}");
+}
+
 #[test]
 fn typography_rules_switch_off_one_by_one() {
     let text = "# A\n\nIl dit : « Oui ! » et l'autre... 4,5 millions, un diﬀérent ter- rible.\n";

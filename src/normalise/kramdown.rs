@@ -93,6 +93,13 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
                     fixed = Some(t);
                 }
             }
+            if !raw && !inline_raw && line.contains('{') {
+                let cur = fixed.as_deref().unwrap_or(line);
+                if let Some(t) = jekyll_urls(cur) {
+                    log(cur, &t);
+                    fixed = Some(t);
+                }
+            }
             if is_abbreviation(line) {
                 log(line, "");
                 break 'line Some(String::new());
@@ -143,6 +150,65 @@ fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
     }
     out.push_str(&line[k..]);
     out
+}
+
+/// Where Liquid on `line` starts a link or image destination (right after
+/// `](`, or after the `]: ` of a reference definition), outside code spans.
+pub fn in_destinations(line: &str) -> Vec<(usize, usize)> {
+    let code = code_spans(line);
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (k, e) in protect::liquid_spans(line) {
+        let before = &line[..k];
+        let opens = before.ends_with("](") || before.ends_with("](<") || (before.starts_with('[') && before.ends_with("]: ") && before.matches(']').count() == 1);
+        // `{{ site.url }}{{ site.baseurl }}/x`: the second follows the first
+        let follows = out.last().is_some_and(|&(_, pe)| pe == k);
+        if (opens || follows) && !code.iter().any(|&(s, ce)| s <= k && k < ce) {
+            out.push((k, e));
+        }
+    }
+    out
+}
+
+/// What a Jekyll site fills into a link or image destination, and the book
+/// can too: `{{ site.baseurl }}` and `{{ site.url }}` are the site's root
+/// (nothing: `/assets/x.png` is read from the manuscript's root), `{{ "/x"
+/// | relative_url }}` (or `absolute_url`, `prepend: site.baseurl`) is
+/// `/x`, `{% link x.md %}` is `x.md` and `{% post_url name %}` is `name`.
+fn jekyll_urls(line: &str) -> Option<String> {
+    let spans = in_destinations(line);
+    let mut out = String::with_capacity(line.len());
+    let mut cur = 0;
+    for (k, e) in spans {
+        let Some(with) = liquid_url(&line[k..e]) else { continue };
+        out.push_str(&line[cur..k]);
+        out.push_str(with);
+        cur = e;
+    }
+    (cur > 0).then(|| {
+        out.push_str(&line[cur..]);
+        out
+    })
+}
+
+/// The URL a Liquid tag or output of a destination stands for, if known.
+fn liquid_url(tag: &str) -> Option<&str> {
+    fn trim(s: &str) -> &str {
+        s.trim_start_matches('-').trim_end_matches('-').trim()
+    }
+    if let Some(inner) = tag.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")).map(trim) {
+        if matches!(inner, "site.baseurl" | "site.url") {
+            return Some("");
+        }
+        let (value, filters) = inner.split_once('|')?;
+        let value = value.trim();
+        let quoted = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))?;
+        let known = filters.split('|').map(str::trim).all(|f| matches!(f, "relative_url" | "absolute_url" | "prepend: site.baseurl" | "prepend: site.url"));
+        return (known && !quoted.contains(['"', '\'', ' '])).then_some(quoted);
+    }
+    let inner = tag.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).map(trim)?;
+    let (name, arg) = inner.split_once(' ')?;
+    let arg = arg.trim();
+    (matches!(name, "link" | "post_url") && !arg.is_empty() && !arg.contains([' ', '{', '"', '\''])).then_some(arg)
 }
 
 /// Could `line` be a definition list's term (kramdown's `Term`, then
@@ -306,8 +372,31 @@ mod tests {
         // Liquid shown in a fenced block is code, left as it is.
         let shown = "```liquid\n{% highlight ruby %}\n```\n~~~\n{% endhighlight %}\n~~~";
         assert_eq!(k(shown), shown);
+        // A line of raw tags around text is no tag line: the text stays.
+        assert_eq!(k("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
         // A list item that says TOC without `{:toc}` is text.
         assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
+    }
+
+    #[test]
+    fn jekyll_urls_in_destinations() {
+        let src = "![a]({{ site.baseurl }}/img/a.png) [b]({{ site.url }}{{ site.baseurl }}/b/) [c]({{ \"/c/\" | relative_url }})\n\
+                   [d]({% link _posts/d.md %}) [e]({%- post_url 2020-01-02-e -%}) [f]({{ '/f' | prepend: site.baseurl }})\n\
+                   [g]: {{ site.baseurl }}/g.png";
+        assert_eq!(k(src), "![a](/img/a.png) [b](/b/) [c](/c/)\n[d](_posts/d.md) [e](2020-01-02-e) [f](/f)\n[g]: /g.png");
+        let mut c = Vec::new();
+        run(src, &protect::protect(src), &mut c, &mut Vec::new());
+        assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [1, 2, 3]);
+        // unknown Liquid, Liquid outside a destination, in code or escaped: as is
+        for s in [
+            "[a]({{ page.url }}) [b]({{ \"x\" | upcase }}) {{ site.baseurl }}/x",
+            "`[a]({{ site.baseurl }}/a)`",
+            "```\n[a]({{ site.baseurl }}/a)\n```",
+            "{% raw %}[a]({{ site.baseurl }}/a){% endraw %}",
+        ] {
+            let want = s.replace("{% raw %}", "").replace("{% endraw %}", "");
+            assert_eq!(k(s), want, "{s}");
+        }
     }
 
     #[test]

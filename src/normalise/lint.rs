@@ -119,18 +119,30 @@ fn is_list_item(t: &str) -> bool {
 }
 
 /// Jekyll's Liquid (`{{ site.url }}`, `{% include x.html %}`) outside
-/// code: the book has no site to fill it in, so it would print as is.
+/// code: the book has no site to fill it in, so it would print as is, or
+/// (in a link or image destination the kramdown step could not fill in)
+/// leave the link or image unmade.
 fn liquid(text: &str, lines: &[(usize, usize)], mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warning>) {
     if !text.contains("{{") && !text.contains("{%") {
         return;
     }
+    let mut fenced = None;
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
-        if escaped.binary_search(&li).is_ok() {
+        match fenced {
+            Some(open) => {
+                fenced = (!protect::closes_fence(line, open)).then_some(open);
+                continue;
+            }
+            None => fenced = protect::fence(line),
+        }
+        if escaped.binary_search(&li).is_ok() || fenced.is_some() {
             continue;
         }
+        let code_block = line.starts_with("    ") || line.starts_with('\t');
+        let destinations = if code_block || !line.contains(']') { Vec::new() } else { super::kramdown::in_destinations(line) };
         for (k, e) in protect::liquid_spans(line) {
-            if mask.any(a + k, a + k + 2) {
+            if mask.any(a + k, a + k + 2) && !destinations.contains(&(k, e)) {
                 continue;
             }
             let tag = &line[k..e];
@@ -309,6 +321,9 @@ mod tests {
     #[test]
     fn liquid_left_as_text() {
         assert_eq!(lint("Voir {{ site.url }} et {% include a.html %}.").len(), 2);
+        // in a destination the kramdown step could not fill in
+        assert_eq!(lint("[a]({{ page.url }}) ![b]({{ x }}/b.png)\n\n[c]: {{ y }}/c").len(), 3);
+        assert!(lint("`[a]({{ x }})`\n\n```\n[a]({{ x }})\n```\n\n    [a]({{ x }})").is_empty());
         assert!(lint("`{{ x }}` et\n```\n{% if %}\n```\n{x} {:.a} { {").is_empty());
     }
 

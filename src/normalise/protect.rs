@@ -63,6 +63,10 @@ pub fn liquid_tag<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     let t = line.trim_start().strip_prefix("{%")?;
     let inner = t.trim_end().strip_suffix("%}")?;
     let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    if inner.contains("%}") {
+        // more than one tag: `{% raw %}{{ x }}{% endraw %}`
+        return None;
+    }
     let args = inner.strip_prefix(name)?;
     (args.is_empty() || args.starts_with(' ')).then(|| args.trim())
 }
