@@ -123,12 +123,12 @@ fn french_straight_quotes_become_guillemets() {
 /// What kramdown prints nothing for stays out of the book.
 #[test]
 fn kramdown_comments_and_definitions_stay_out_of_the_book() {
-    let md = "# Un\n\nLe texte.\n\n{::comment}\nNOTE PRIVÉE\n{:/comment}\n\nSuite *mise*{: .x} {::comment}AUSSI{:/} ici.\n\n*[HTML]: Hyper Text\n";
+    let md = "# Un\n\nLe texte.\n\n{::comment}\nNOTE PRIVÉE\n{:/comment}\n\nSuite *mise*{: .x} {::comment}AUSSI{:/} ici.\n\n*[HTML]: Hyper Text\n\n{% comment %}\nLIQUIDE\n{% endcomment %}\n";
     let m = book("kramdown-ext", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
     let (c, _) = chapters(&m, &[]);
     let text = &c[0].1;
     assert!(text.contains("Le texte.") && text.contains("mise") && text.contains("ici."), "{text}");
-    for gone in ["NOTE", "AUSSI", "{:", "Hyper"] {
+    for gone in ["NOTE", "AUSSI", "{:", "Hyper", "LIQUIDE", "{%"] {
         assert!(!text.contains(gone), "{gone:?} in {text}");
     }
 }

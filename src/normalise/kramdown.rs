@@ -3,7 +3,8 @@
 //! CommonMark; Jekyll's `{% highlight ruby %}` … `{% endhighlight %}` is a
 //! code block (made a fenced one); `{% raw %}` / `{% endraw %}` only
 //! escape Liquid (dropped, the text kept); kramdown's table of contents
-//! placeholder (`* TOC` then `{:toc}`) is dropped: the book makes its own.
+//! placeholder (`* TOC` then `{:toc}`) is dropped: the book makes its own;
+//! Liquid's `{% comment %}` … `{% endcomment %}` goes with its text.
 //! IAL lines (`{:.text-center}`) are left where they are: the parser
 //! attaches them to the block above. kramdown's extensions and
 //! definitions that print nothing go: `{::comment}` … `{:/comment}` (with
@@ -28,6 +29,8 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
     let mut highlight = false;
     // Inside `{::comment}` (its text goes) or `{::nomarkdown}` (stays).
     let mut extension: Option<&str> = None;
+    // Inside Liquid's `{% comment %}` (its text goes).
+    let mut comment = false;
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
         let mut log = |before: &str, after: &str| changes.push(Change { line: li + 1, step: Step::Kramdown, before: before.to_string(), after: after.to_string() });
@@ -42,6 +45,11 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
                     fenced = None;
                 }
                 break 'line None;
+            }
+            if comment {
+                let kept = liquid_comments(line, &mut comment);
+                log(line, &kept);
+                break 'line Some(kept);
             }
             if let Some(name) = extension {
                 let Some((inside, after)) = split_at_close(line, name) else {
@@ -88,6 +96,13 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
             }
             if inline_raw {
                 let t = without_raw_tags(line, |k| mask.get(a + k));
+                if t != line {
+                    log(line, &t);
+                    fixed = Some(t);
+                }
+            }
+            if !raw && !inline_raw && line.contains("comment") && line.contains("{%") {
+                let t = liquid_comments(line, &mut comment);
                 if t != line {
                     log(line, &t);
                     fixed = Some(t);
@@ -149,6 +164,31 @@ fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
         }
     }
     out.push_str(&line[k..]);
+    out
+}
+
+/// The line without Liquid's comments (`{% comment %}` … `{% endcomment %}`,
+/// which Jekyll prints nothing for), outside code spans; `open` says
+/// whether a comment is open, before the line and after it.
+fn liquid_comments(line: &str, open: &mut bool) -> String {
+    let code = code_spans(line);
+    let mut out = String::with_capacity(line.len());
+    let mut cur = 0;
+    for (k, e) in protect::liquid_spans(line) {
+        let inner = line[k + 2..e - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let wanted = if *open { "endcomment" } else { "comment" };
+        if inner != wanted || code.iter().any(|&(s, ce)| s <= k && k < ce) {
+            continue;
+        }
+        if !*open {
+            out.push_str(&line[cur..k]);
+        }
+        *open = !*open;
+        cur = e;
+    }
+    if !*open {
+        out.push_str(&line[cur..]);
+    }
     out
 }
 
@@ -372,6 +412,12 @@ mod tests {
         // Liquid shown in a fenced block is code, left as it is.
         let shown = "```liquid\n{% highlight ruby %}\n```\n~~~\n{% endhighlight %}\n~~~";
         assert_eq!(k(shown), shown);
+        // Liquid comments go with their text, as Jekyll prints nothing.
+        let src = "A\n{% comment %}\nnote privée\n{%- endcomment -%}\nB {% comment %}caché{% endcomment %} reste `{% comment %}`\nC {% comment %} début\nfin {% endcomment %}D";
+        assert_eq!(k(src), "A\n\n\n\nB  reste `{% comment %}`\nC \nD");
+        let mut c = Vec::new();
+        run(src, &protect::protect(src), &mut c, &mut Vec::new());
+        assert_eq!(c.iter().map(|c| c.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7]);
         // A line of raw tags around text is no tag line: the text stays.
         assert_eq!(k("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
         // A list item that says TOC without `{:toc}` is text.
