@@ -204,6 +204,24 @@ fn definition_lists_in_both_books() {
     assert!(fonts.contains("Vollkorn-Bold") && fonts.contains("Vollkorn-BoldItalic"), "terms are set in bold: {fonts}");
 }
 
+/// Soft hyphens typed in the text (U+00AD, as a word processor's optional
+/// hyphens paste): kept in the EPUB for its reader to break at; in the PDF
+/// the word's only break points, and nothing in its text (before, every
+/// space of the PDF's text came out as a soft hyphen, and a word holding
+/// one never broke).
+#[test]
+fn soft_hyphens_in_both_books() {
+    let word = "anti\u{ad}constitution\u{ad}nellement";
+    let md = format!("# Mots\n\n{}\n", vec![format!("Un mot {word} et un autre."); 30].join(" "));
+    let (xhtml, text, _) = both_books("soft-hyphens", &md, &["-layout"]);
+    assert!(xhtml.contains(word), "{xhtml}");
+    assert!(!text.contains('\u{ad}'), "soft hyphens in the PDF's text: {text:?}");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(words.contains(&"Un") && words.contains(&"mot"), "{text:?}");
+    let broken: Vec<&str> = text.lines().map(str::trim_end).filter(|l| l.ends_with('-')).collect();
+    assert!(!broken.is_empty() && broken.iter().all(|l| l.ends_with("anti-") || l.ends_with("anticonstitution-")), "{broken:?}");
+}
+
 /// Pipe tables in both books: `<table>` with its head and alignments in
 /// the EPUB; in the PDF each row's cells side by side, a long cell wrapped
 /// within its column, the head in bold.

@@ -244,6 +244,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             indent,
             align,
             hyphenator: hyph,
+            soft_hyphens: hyphenate.is_some(),
             sup_scale: sheet.superscript.scale,
             sup_rise: sheet.superscript.rise,
         };

@@ -102,7 +102,7 @@ impl Geometry {
 
 /// Sets a short text with no hyphenation (titles, heads, page numbers).
 pub(crate) fn set_plain(shaper: &mut Shaper, text: &str, face: Face, size: f32, width: f32, align: Align) -> Vec<Line> {
-    let st = ParaStyle { face, size, width, indent: 0.0, align, hyphenator: None, sup_scale: 1.0, sup_rise: 0.0 };
+    let st = ParaStyle { face, size, width, indent: 0.0, align, hyphenator: None, soft_hyphens: false, sup_scale: 1.0, sup_rise: 0.0 };
     para::set(shaper, &[Inline::Text(text.to_string())], &st)
 }
 
@@ -122,6 +122,7 @@ pub fn set_paragraph(style: &Style, lang: &str, content: &[Inline]) -> Result<(f
         indent: body.indent.pt(em),
         align: body.align,
         hyphenator: hyphenator.as_ref(),
+        soft_hyphens: true,
         sup_scale: style.sheet.superscript.scale,
         sup_rise: style.sheet.superscript.rise,
     };

@@ -58,6 +58,9 @@ pub struct ParaStyle<'h> {
     pub indent: f32,
     pub align: Align,
     pub hyphenator: Option<&'h Hyphenator>,
+    /// Break at the text's soft hyphens (U+00AD), patterns or not: body
+    /// text, as CSS's `hyphens: manual` does, not titles.
+    pub soft_hyphens: bool,
     pub sup_scale: f32,
     pub sup_rise: f32,
 }
@@ -169,7 +172,13 @@ impl Builder<'_, '_, '_> {
     fn break_points(&mut self, s: &mut Scratch, last: bool) {
         let text = s.word.as_str();
         s.points.clear();
-        if let (Some(h), false) = (self.st.hyphenator, last) {
+        // The author's soft hyphens are the word's only hyphenation points
+        // (as in TeX and CSS): after each, where a hyphen is drawn.
+        let soft = self.st.soft_hyphens && text.contains('\u{ad}');
+        if soft && !last {
+            s.points.extend(text.match_indices('\u{ad}').map(|(i, _)| (i + 2, Break::Hyphen)).filter(|&(p, _)| p > 2 && p < text.len()));
+        }
+        if let (Some(h), false, false) = (self.st.hyphenator, last, soft) {
             s.points.extend(h.points(text).iter().map(|&p| (p, Break::Hyphen)));
         }
         // after an explicit hyphen inside the word: a break adding nothing
@@ -482,6 +491,7 @@ mod tests {
             indent: 12.0,
             align: Align::Justify,
             hyphenator: Some(h),
+            soft_hyphens: true,
             sup_scale: 0.7,
             sup_rise: 0.35,
         }
@@ -531,6 +541,34 @@ mod tests {
                 .collect();
             let want: String = TEXT.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
             assert_eq!(joined.trim_end().replace("- ", "-"), want.replace("- ", "-"));
+        }
+    }
+
+    #[test]
+    fn soft_hyphens_are_a_word_s_only_break_points() {
+        let style = Style::builtin();
+        let (mut shaper, h) = setup(&style);
+        let word = "anti\u{ad}constitution\u{ad}nellement";
+        let text = format!("un {word} et encore un {word} puis {word} et un photocopieuse.");
+        let mut broken = 0;
+        // (measures the whole word fits in: no emergency breaks)
+        for width in (140..260).step_by(3) {
+            let lines = set(&mut shaper, &[Inline::Text(text.clone())], &st(&h, width as f32));
+            for l in lines.iter().filter(|l| l.hyphenated) {
+                let t = text_of(&shaper, l);
+                let piece = t.rsplit(' ').next().unwrap_or("");
+                // the line ends at a soft hyphen (kept, drawn as nothing)
+                // with the engine's hyphen: never at another pattern point
+                assert!(["anti\u{ad}-", "anti\u{ad}constitution\u{ad}-", "photo-", "photoco-", "photocopieu-"].contains(&piece), "{width}: {t:?}");
+                broken += usize::from(piece.starts_with("anti"));
+            }
+        }
+        assert!(broken > 0, "never broken at a soft hyphen");
+        // titles break at no soft hyphen
+        for width in (140..260).step_by(3) {
+            let plain = ParaStyle { hyphenator: None, soft_hyphens: false, ..st(&h, width as f32) };
+            let lines = set(&mut shaper, &[Inline::Text(text.clone())], &plain);
+            assert!(lines.iter().all(|l| !l.hyphenated), "a title broke at a soft hyphen");
         }
     }
 

@@ -33,6 +33,8 @@ pub enum Step<'s> {
         text: Option<&'s str>,
         /// What the layout trace shows for it.
         shown: &'s str,
+        /// The run's last glyph.
+        last: bool,
     },
 }
 
@@ -44,23 +46,38 @@ pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>
     let space = shaper.space_gid(face);
     let space_width = pdf_width(shaper, face, space);
     let hyphen = shaper.shape_cached(face, "-").map(|h| shaper.word(h));
-    for p in run {
+    for (i, p) in run.iter().enumerate() {
         step(Step::Piece(p.x));
         let w = shaper.word(p.word);
-        for g in &w.glyphs[p.from as usize..p.to as usize] {
+        let ends = i + 1 == run.len() && !p.space_after && !(p.hyphen && hyphen.is_some());
+        let glyphs = &w.glyphs[p.from as usize..p.to as usize];
+        for (k, g) in glyphs.iter().enumerate() {
             let text = (g.end > g.start).then(|| &w.text[g.start as usize..g.end as usize]);
-            step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text, shown: text.unwrap_or("") });
+            if g.advance == 0 && text.is_some_and(invisible) {
+                // drawn as nothing; its glyph (often the space's) would
+                // otherwise stand for it in the text of every space
+                continue;
+            }
+            let last = ends && k + 1 == glyphs.len();
+            step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text, shown: text.unwrap_or(""), last });
         }
         if let Some(h) = hyphen.filter(|_| p.hyphen) {
             for (k, g) in h.glyphs.iter().enumerate() {
                 let shown = if k == 0 { "-" } else { "" };
-                step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text: Some("-"), shown });
+                step(Step::Glyph { gid: g.gid, want: g.advance as f32 * 1000.0 / upm, text: Some("-"), shown, last: false });
             }
         }
         if p.space_after {
-            step(Step::Glyph { gid: space, want: space_width, text: Some(" "), shown: " " });
+            step(Step::Glyph { gid: space, want: space_width, text: Some(" "), shown: " ", last: false });
         }
     }
+}
+
+/// Text that shows nothing (a soft hyphen, a zero-width space or joiner,
+/// a byte order mark, a variation selector), which shapers give a glyph of
+/// no width.
+fn invisible(t: &str) -> bool {
+    t.chars().all(|c| matches!(c, '\u{ad}' | '\u{34f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'))
 }
 
 /// The layout trace of some pages: text runs in page order, then the
@@ -182,8 +199,7 @@ impl<'a> Painter<'a> {
         out.real(placed.y + first.rise, POS_DECIMALS).raw(b" Tm\n[");
         let mut tj = Tj { out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
         let mut pen = first.x; // pt from the line's start
-        // glyphs left before the compound's hyphen that ends the line, if any
-        let mut to_kept = kept_hyphen_at_end(self.shaper, placed, run);
+        let kept = kept_hyphen_at_end(self.shaper, placed, run);
         walk(self.shaper, run, |s| match s {
             Step::Piece(x) => {
                 if tj.any {
@@ -192,16 +208,13 @@ impl<'a> Painter<'a> {
                     pen = x;
                 }
             }
-            Step::Glyph { gid, want, text: stands_for, shown } => {
+            Step::Glyph { gid, want, text: stands_for, shown, last } => {
                 usage.record(face, gid, stands_for);
                 let code = self.codes.code(face, gid);
-                match to_kept.as_mut() {
-                    Some(0) => tj.actual_text(code, KEPT_HYPHEN),
-                    Some(n) => {
-                        *n -= 1;
-                        tj.glyph(code, pdf_width(self.shaper, face, gid) - want);
-                    }
-                    None => tj.glyph(code, pdf_width(self.shaper, face, gid) - want),
+                if last && kept {
+                    tj.actual_text(code, KEPT_HYPHEN);
+                } else {
+                    tj.glyph(code, pdf_width(self.shaper, face, gid) - want);
                 }
                 pen += want * size / 1000.0;
                 text.push_str(shown);
@@ -221,13 +234,13 @@ impl<'a> Painter<'a> {
 /// The engine's hyphens stay `-`, which those readers rightly drop.
 const KEPT_HYPHEN: &[u8] = b"<FEFF2010>";
 
-/// When `run` ends its line with a word's own `-` (`peut-⏎être`, or a
-/// suspended `pré-` before `et`): how many glyphs of the run come before it.
-fn kept_hyphen_at_end(shaper: &Shaper, placed: &Placed, run: &[Piece]) -> Option<usize> {
-    let last = run.last()?;
+/// Whether `run` ends its line with a word's own `-` (`peut-⏎être`, or a
+/// suspended `pré-` before `et`) as its last glyph.
+fn kept_hyphen_at_end(shaper: &Shaper, placed: &Placed, run: &[Piece]) -> bool {
+    let Some(last) = run.last() else { return false };
     let ends_line = placed.line.pieces.last().is_some_and(|p| std::ptr::eq(p, last));
     let w = shaper.word(last.word);
-    let g = w.glyphs.get((last.to as usize).checked_sub(1)?)?;
+    let Some(g) = (last.to as usize).checked_sub(1).and_then(|k| w.glyphs.get(k)) else { return false };
     // the letter before may be in another face (`*Ex*-collègue`)
     let pieces = &placed.line.pieces;
     let before = match w.text[..g.start as usize].chars().next_back() {
@@ -239,11 +252,7 @@ fn kept_hyphen_at_end(shaper: &Shaper, placed: &Placed, run: &[Piece]) -> Option
         }),
     };
     let after_letter = before.is_some_and(char::is_alphanumeric);
-    if !ends_line || last.hyphen || &w.text[g.start as usize..g.end as usize] != "-" || !after_letter {
-        return None;
-    }
-    let before: usize = run.iter().map(|p| (p.to - p.from) as usize + usize::from(p.space_after)).sum();
-    Some(before - 1)
+    ends_line && !last.hyphen && &w.text[g.start as usize..g.end as usize] == "-" && after_letter
 }
 
 /// A `TJ` array being written: glyph codes gathered into strings, cut
