@@ -213,6 +213,27 @@ fn images_are_numbered_once_in_book_order() {
     assert_eq!(bytes("OEBPS/images/img002.png"), png(1));
 }
 
+/// A chapter whose UTF-8 was once read as Windows-1252 and saved again, as
+/// old blogs leave them: the book has the text as it was written.
+#[test]
+fn mojibake_is_mended() {
+    let text = "# Un été\n\nL’été, c’est « à la fin » du mois. Voilà.\n";
+    let garbled: String = text.bytes().map(|b| if b < 0x80 { b as char } else { windows_1252(b) }).collect();
+    assert!(garbled.contains("Ã©tÃ©") && garbled.contains("â€™"), "{garbled}");
+    let m = book("mojibake", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", &garbled)]);
+    let clean = book("mojibake-clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
+    let (c, _) = chapters(&m, &[]);
+    assert_eq!(c[0].0, "Un été");
+    assert_eq!(c, chapters(&clean, &[]).0);
+}
+
+/// What Windows-1252 shows for a byte above 0x7F (Latin-1 where it has
+/// nothing of its own).
+fn windows_1252(b: u8) -> char {
+    const HIGH: &str = "€\u{81}‚ƒ„…†‡ˆ‰Š‹Œ\u{8d}Ž\u{8f}\u{90}‘’“”•–—˜™š›œ\u{9d}žŸ";
+    if (0x80..0xA0).contains(&b) { HIGH.chars().nth(usize::from(b - 0x80)).unwrap_or('?') } else { char::from(b) }
+}
+
 /// A Jekyll post's image and links, made with Liquid, come out as an image
 /// and link texts: nothing of the Liquid prints.
 #[test]

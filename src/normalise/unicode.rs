@@ -1,5 +1,7 @@
 //! The Unicode step: NFC (text copied from a Mac or a PDF is often
-//! decomposed), and the ligature characters a PDF copy leaves (`diﬀérent`,
+//! decomposed), UTF-8 that was read as Windows-1252 and saved again
+//! (`Ã©tÃ©`, `Itâ€™s`, as old blogs and their exports leave it) made what
+//! it was, and the ligature characters a PDF copy leaves (`diﬀérent`,
 //! `ﬁn`) spelled out, outside protected text: the typesetter makes its own
 //! ligatures, and a word with one is a different word to search, count and
 //! hyphenate.
@@ -37,15 +39,22 @@ fn spelled(s: &str) -> String {
 /// counts that match what later steps look up: borrowed when already so.
 pub fn canonical(text: &str) -> Cow<'_, str> {
     let has_ligature = text.contains(|c| ligature(c).is_some());
-    if is_nfc(text) && !has_ligature {
+    let garbled = may_be_mojibake(text);
+    if is_nfc(text) && !has_ligature && !garbled {
         return Cow::Borrowed(text);
     }
-    let nfc: String = text.nfc().collect();
-    Cow::Owned(if has_ligature { spelled(&nfc) } else { nfc })
+    let mut t: String = if garbled { unmangled(text, &|_| false).0 } else { text.to_string() };
+    if !is_nfc(&t) {
+        t = t.nfc().collect();
+    }
+    Cow::Owned(if has_ligature { spelled(&t) } else { t })
 }
 
-/// `text` in NFC, ligatures spelled out if asked; the changes logged.
+/// `text` in NFC, mojibake mended, ligatures spelled out if asked; the
+/// changes logged.
 pub fn run(text: &str, ligatures: bool, changes: &mut Vec<Change>) -> String {
+    let mended = may_be_mojibake(text).then(|| mend_mojibake(text, changes)).flatten();
+    let text = mended.as_deref().unwrap_or(text);
     let mut out = if is_nfc(text) {
         text.to_string()
     } else {
@@ -58,6 +67,134 @@ pub fn run(text: &str, ligatures: bool, changes: &mut Vec<Change>) -> String {
         out = spell_out_ligatures(&out, &protect::protect(&out), changes);
     }
     out
+}
+
+/// The byte Windows-1252 (or Latin-1, for the five bytes 1252 leaves
+/// undefined) shows as `c`.
+fn cp1252_byte(c: char) -> Option<u8> {
+    if ('\u{80}'..='\u{ff}').contains(&c) {
+        return Some(c as u32 as u8);
+    }
+    Some(match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    })
+}
+
+/// Whether `text` may hold mojibake: the UTF-8 of `Â`…`ô` (a lead byte
+/// read as 1252) followed by what a continuation byte reads as.
+fn may_be_mojibake(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(3).any(|w| w[0] == 0xC3 && (0x82..=0xB4).contains(&w[1]) && matches!(w[2], 0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
+}
+
+/// The character that the UTF-8 bytes read as 1252 at the start of `s`
+/// stood for, and the length they take in `s`. Only a Latin letter, a sign
+/// or punctuation counts: what else the bytes could make (`é…»` would be
+/// a CJK ideograph) is text as written.
+fn mojibake_at(s: &str) -> Option<(char, usize)> {
+    let mut chars = s.char_indices();
+    let lead = cp1252_byte(chars.next()?.1).filter(|b| (0xC2..=0xF4).contains(b))?;
+    let n = match lead {
+        0xC2..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        _ => 3,
+    };
+    let mut bytes = vec![lead];
+    for _ in 0..n {
+        let (_, c) = chars.next()?;
+        bytes.push(cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b))?);
+    }
+    let end = chars.next().map_or(s.len(), |(i, _)| i);
+    let c = std::str::from_utf8(&bytes).ok()?.chars().next()?;
+    let plausible = ('\u{a0}'..='\u{24f}').contains(&c) || ('\u{2010}'..='\u{2044}').contains(&c) || matches!(c, '€' | '™' | '\u{202f}');
+    plausible.then_some((c, end))
+}
+
+/// `text` with its mojibake mended, but where `protected(byte)`; and the
+/// (byte range in `text`, mended) of each word changed.
+fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut cur = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let found = ('\u{c2}'..='\u{f4}').contains(&c) && !protected(i);
+        if let Some((m, len)) = found.then(|| mojibake_at(&text[i..])).flatten() {
+            out.push_str(&text[cur..i]);
+            out.push(m);
+            spans.push((i, i + len));
+            i += len;
+            cur = i;
+        } else {
+            i += c.len_utf8();
+        }
+    }
+    out.push_str(&text[cur..]);
+    (out, spans)
+}
+
+/// Mends mojibake outside protected text, twice garbled too (`ÃƒÂ©`), and
+/// logs each word mended; `None` when nothing was.
+fn mend_mojibake(text: &str, changes: &mut Vec<Change>) -> Option<String> {
+    let mask = protect::protect(text);
+    let (mut out, spans) = unmangled(text, &|i| mask.get(i));
+    if spans.is_empty() {
+        return None;
+    }
+    for _ in 0..2 {
+        if !may_be_mojibake(&out) {
+            break;
+        }
+        let mask = protect::protect(&out);
+        out = unmangled(&out, &|i| mask.get(i)).0;
+    }
+    // (a mended no-break space is no word's end)
+    let word_start = |i: usize| text[..i].rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |k| k + 1);
+    let word_end = |i: usize| text[i..].find(|c: char| c.is_ascii_whitespace()).map_or(text.len(), |k| i + k);
+    let mut last = usize::MAX;
+    for (a, b) in spans {
+        let (s, e) = (word_start(a), word_end(b));
+        if s == last {
+            continue;
+        }
+        last = s;
+        let word = &text[s..e];
+        let line = text[..s].matches('\n').count() + 1;
+        let mut after = unmangled(word, &|_| false).0;
+        while may_be_mojibake(&after) {
+            after = unmangled(&after, &|_| false).0;
+        }
+        changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after });
+    }
+    Some(out)
 }
 
 fn spell_out_ligatures(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> String {
@@ -97,6 +234,23 @@ mod tests {
         let logged: Vec<_> = c.iter().map(|c| (c.line, c.before.as_str(), c.after.as_str())).collect();
         assert_eq!(logged, [(1, "diﬀérent", "différent"), (1, "ﬁnal", "final"), (1, "aﬄigé", "affligé"), (2, "ﬂeur", "fleur")]);
         assert_eq!(run("ﬁn", false, &mut Vec::new()), "ﬁn");
+    }
+
+    #[test]
+    fn mojibake_is_mended_outside_code() {
+        let mut c = Vec::new();
+        let src = "L\u{c3}\u{a9}t\u{c3}\u{a9} \u{e2}\u{20ac}\u{153} it\u{e2}\u{20ac}\u{2122}s \u{e2}\u{20ac}\u{9d} \u{c3}\u{192}\u{c2}\u{a9}\nN\u{c2}\u{a0}: `\u{c3}\u{a9}`";
+        assert_eq!(run(src, true, &mut c), "Lété “ it’s ” é\nN\u{a0}: `\u{c3}\u{a9}`");
+        let logged: Vec<_> = c.iter().map(|c| (c.line, c.after.as_str())).collect();
+        assert_eq!(logged, [(1, "Lété"), (1, "“"), (1, "it’s"), (1, "”"), (1, "é"), (2, "N\u{a0}:")]);
+        // what may look so but is text: Latin letters before signs, and
+        // bytes that would make no Latin letter nor punctuation
+        for t in ["déjà vu", "café©", "SÃO PAULO", "allé…»", "Ã", "n° 5 — «"] {
+            let mut c = Vec::new();
+            assert_eq!(run(t, true, &mut c), t);
+            assert!(c.is_empty(), "{t}");
+        }
+        assert_eq!(canonical("Ã©tÃ©"), "été");
     }
 
     #[test]
