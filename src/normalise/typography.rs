@@ -104,7 +104,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
         across_lines(text, a, b, mask, rules, edits);
     }
     let liquid = liquid(line);
-    let interesting = |c: char| matches!(c, '\'' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-' | 'M' | '°' | '§') || c.is_ascii_digit();
+    let interesting = |c: char| matches!(c, '\'' | '´' | '"' | '.' | ';' | '!' | '?' | ':' | '«' | '»' | '-' | 'M' | '°' | '§') || c.is_ascii_digit();
     for (k, c) in line.match_indices(interesting).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) || liquid.iter().any(|&(s, e)| (s..e).contains(&k)) {
@@ -120,6 +120,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
             // After a letter, an elision (`d'*Hamlet*`, `qu'« aller »`), a
             // cut word (`appart'`) or a closing quote: `’` for all three.
             '\'' if prev.is_alphabetic() && rules.apostrophes => edits.push(Edit { start: i, end: i + 1, with: "’".into() }),
+            '´' if rules.apostrophes && acute_for_apostrophe(prev, next) => edits.push(Edit { start: i, end: i + 2, with: "’".into() }),
             // Before a word, after a space: an opening single quote.
             '\'' if rules.quotes && (prev.is_whitespace() || matches!(prev, '(' | '\n' | '"' | '«')) && line[k + 1..].trim_start_matches(['*', '_']).starts_with(char::is_alphabetic) => {
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
@@ -266,6 +267,12 @@ fn liquid(line: &str) -> Vec<(usize, usize)> {
 }
 
 /// The characters around the one at byte `k` of `line` (`\n` at its ends).
+/// An acute accent typed for an apostrophe between two letters (`l´été`,
+/// `it´s`), as some keyboards make it: never an accent there.
+fn acute_for_apostrophe(prev: char, next: char) -> bool {
+    prev.is_alphabetic() && next.is_alphabetic()
+}
+
 fn neighbours(line: &str, k: usize, c: char) -> (char, char) {
     let prev = line[..k].chars().next_back().unwrap_or('\n');
     let next = line[k + c.len_utf8()..].chars().next().unwrap_or('\n');
@@ -394,12 +401,18 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
     // (`"'Quoted' inside"`).
     let mut opened_at = usize::MAX;
     let liquid = liquid(line);
-    for (k, c) in line.match_indices(['\'', '"', '.', '-']).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
+    for (k, c) in line.match_indices(['\'', '´', '"', '.', '-']).filter_map(|(k, m)| Some((k, m.chars().next()?))) {
         let i = a + k;
         if k < skip_to || mask.get(i) || liquid.iter().any(|&(s, e)| (s..e).contains(&k)) {
             continue;
         }
         let (prev, next) = neighbours(line, k, c);
+        if c == '´' {
+            if rules.apostrophes && acute_for_apostrophe(prev, next) {
+                edits.push(Edit { start: i, end: i + 2, with: "’".into() });
+            }
+            continue;
+        }
         // Emphasis marks are looked through: `_"a"_` opens, `_a_"` closes.
         let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
         // `"...and then"`: an ellipsis opening a quote is part of its text.
@@ -506,6 +519,7 @@ mod tests {
     fn french_other_rules() {
         assert_eq!(fr("l'été... d'*Hamlet*, l'_Odyssée_, qu'« aller », l'appart' 'ici'"), "l’été… d’*Hamlet*, l’_Odyssée_, qu’«\u{202f}aller\u{202f}», l’appart’ ‘ici’");
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
+        assert_eq!(fr("l´été, aujourd´hui, ´ seul, a ´b"), "l’été, aujourd’hui, ´ seul, a ´b");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
         assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
         assert_eq!(fr("2 100 000 habitants, 12 000 ans, en 1914 200 morts, 3 4000"), "2\u{202f}100\u{202f}000 habitants, 12\u{202f}000 ans, en 1914 200 morts, 3 4000");
@@ -559,6 +573,7 @@ mod tests {
         assert_eq!(en("\"'Cause the 'prentice's 'bout done,\" 'til now"), "“’Cause the ’prentice’s ’bout done,” ’til now");
         assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
         assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\" odd:\"--though"), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes” odd:”—though");
+        assert_eq!(en("it´s Bob´s, ´ alone"), "it’s Bob’s, ´ alone");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
