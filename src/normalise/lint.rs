@@ -2,7 +2,8 @@
 //! silently: a footnote call glued to a word (`promené4`), page numbers
 //! and running heads, unbalanced quotes, Jekyll tags left as text, prose
 //! indented so far that Markdown takes it for code, a paragraph split by a
-//! page break, dialogue typed as a bulleted list.
+//! page break, dialogue typed as a bulleted list, prose lines ending in two
+//! spaces (each a line break to Markdown).
 
 use super::protect::{self, Mask};
 use super::Warning;
@@ -18,6 +19,38 @@ pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warnin
     indented_prose(text, &lines, mask, warnings);
     split_paragraphs(text, &lines, mask, warnings);
     replies_as_list_items(text, &lines, mask, warnings);
+    trailing_breaks(text, &lines, mask, warnings);
+}
+
+/// Prose whose lines end with two spaces (as some PDF copies and editors
+/// leave them): Markdown breaks the line at each, so the book shows the
+/// source's lines. Verse and addresses do it on purpose, in short lines:
+/// only a paragraph of three such lines or more, of 50 characters on
+/// average, is warned about, once, at its first.
+fn trailing_breaks(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    if !text.contains("  \n") {
+        return;
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        let blank = |j: usize| text[lines[j].0..lines[j].1].trim().is_empty();
+        if blank(i) || mask.get(lines[i].0) {
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len()).find(|&j| blank(j)).unwrap_or(lines.len());
+        // the paragraph's lines but its last, that end with a hard break
+        let broken: Vec<usize> = (i..end - 1).filter(|&j| text[lines[j].0..lines[j].1].ends_with("  ") && !mask.get(lines[j].1 - 1)).collect();
+        let long = broken.iter().map(|&j| text[lines[j].0..lines[j].1].trim().chars().count()).sum::<usize>() >= 50 * broken.len();
+        if broken.len() >= 3 && long {
+            warnings.push(Warning {
+                line: broken[0] + 1,
+                message: format!("{} lines of this paragraph end with two spaces: Markdown breaks the line at each", broken.len()),
+                suggestion: "delete the spaces at the ends of the lines, unless the lines are meant to break there".into(),
+            });
+        }
+        i = end;
+    }
 }
 
 /// French verbs of saying, as an incise puts them before their subject.
@@ -332,6 +365,16 @@ mod tests {
         let hint = "remove the indent (for verse, end each line with a backslash), or fence the lines with ``` if they are code".to_string();
         assert_eq!(lint("Intro.\n\n    Il était une fois un homme\nqui vivait seul.\n\n\tLe lendemain, il partit vers le nord."), vec![(3, hint.clone()), (6, hint)]);
         for s in ["Intro.\n\n    let x = a + b;\n    Some(x)", "    fn main() {}", "- item\n\n    The item goes on here in its paragraph.", "1. item\n\n    The item goes on here in its paragraph.", "Text\n    Wrapped line of the same paragraph here.", "    ls -la /tmp and more"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
+    }
+
+    #[test]
+    fn prose_lines_ending_in_two_spaces() {
+        let prose = "Il était une fois un homme qui vivait seul dans la forêt,  \nsans voisin ni ami, et qui parlait aux arbres le soir venu,  \npuis il rentrait chez lui pour dormir jusqu'au lendemain,  \noù tout recommençait comme la veille.\n";
+        assert_eq!(lint(&format!("Intro.\n\n{prose}")), vec![(3, "delete the spaces at the ends of the lines, unless the lines are meant to break there".to_string())]);
+        // verse, an address, two lines, code: on purpose
+        for s in ["Le vent se lève,  \nil faut tenter  \nde vivre.  \nFin.", "M. Dupont  \n12 rue des Lilas  \n75000 Paris", &prose.replacen("  \n", "\n", 2), &format!("```\n{prose}```")] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }
