@@ -108,6 +108,14 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
                     fixed = Some(t);
                 }
             }
+            let indented_code = mask.get(a) && (line.starts_with("    ") || line.starts_with('\t'));
+            if line.contains("<<") && !indented_code && !mask.get(a) {
+                let cur = fixed.as_deref().unwrap_or(line);
+                if let Some(t) = guillemets(cur) {
+                    log(cur, &t);
+                    fixed = Some(t);
+                }
+            }
             if !raw && !inline_raw && line.contains('{') {
                 let cur = fixed.as_deref().unwrap_or(line);
                 if let Some(t) = jekyll_urls(cur) {
@@ -119,7 +127,6 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
                 log(line, "");
                 break 'line Some(String::new());
             }
-            let indented_code = mask.get(a) && (line.starts_with("    ") || line.starts_with('\t'));
             if line.contains("{:") && !indented_code {
                 let (t, open) = extensions(fixed.as_deref().unwrap_or(line));
                 extension = open;
@@ -190,6 +197,29 @@ fn liquid_comments(line: &str, open: &mut bool) -> String {
         out.push_str(&line[cur..]);
     }
     out
+}
+
+/// kramdown's guillemets: `<< oui >>` is `« oui »` (outside code spans;
+/// only in pairs, so that `a << b` stays).
+fn guillemets(line: &str) -> Option<String> {
+    let code = code_spans(line);
+    let free = |k: usize| !code.iter().any(|&(s, e)| s <= k && k < e);
+    let mut out = String::with_capacity(line.len());
+    let mut cur = 0;
+    let mut from = 0;
+    while let Some(open) = line[from..].find("<<").map(|k| from + k).filter(|&k| free(k)) {
+        let Some(close) = line[open + 2..].find(">>").map(|k| open + 2 + k).filter(|&k| free(k)) else { break };
+        out.push_str(&line[cur..open]);
+        out.push('«');
+        out.push_str(&line[open + 2..close]);
+        out.push('»');
+        cur = close + 2;
+        from = cur;
+    }
+    (cur > 0).then(|| {
+        out.push_str(&line[cur..]);
+        out
+    })
 }
 
 /// Where Liquid on `line` starts a link or image destination (right after
@@ -422,6 +452,14 @@ mod tests {
         assert_eq!(k("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
         // A list item that says TOC without `{:toc}` is text.
         assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
+    }
+
+    #[test]
+    fn kramdown_guillemets() {
+        assert_eq!(k("Il dit << bonjour >> et <<oui>>."), "Il dit « bonjour » et «oui».");
+        for s in ["a << b", "`<< x >>`", "    << x >>", "x >> y << z", "`<<` a `>>`"] {
+            assert_eq!(k(s), s);
+        }
     }
 
     #[test]
