@@ -199,8 +199,9 @@ fn liquid_comments(line: &str, open: &mut bool) -> String {
     out
 }
 
-/// kramdown's guillemets: `<< oui >>` is `« oui »` (outside code spans;
-/// only in pairs, so that `a << b` stays).
+/// kramdown's guillemets: `<< oui >>` is `« oui »`, outside code spans,
+/// only in pairs around words (not `a << b`, Perl's `C<< $x >>` nor a
+/// quoted `"<<"`).
 fn guillemets(line: &str) -> Option<String> {
     let code = code_spans(line);
     let free = |k: usize| !code.iter().any(|&(s, e)| s <= k && k < e);
@@ -209,6 +210,14 @@ fn guillemets(line: &str) -> Option<String> {
     let mut from = 0;
     while let Some(open) = line[from..].find("<<").map(|k| from + k).filter(|&k| free(k)) {
         let Some(close) = line[open + 2..].find(">>").map(|k| open + 2 + k).filter(|&k| free(k)) else { break };
+        let before = line[..open].chars().next_back().unwrap_or(' ');
+        let after = line[close + 2..].chars().next().unwrap_or(' ');
+        let inside = &line[open + 2..close];
+        let words = inside.contains(char::is_alphabetic) && !inside.contains(['<', '>', '$', '=', '"', '{', '}']);
+        if !(before.is_whitespace() || before == '(') || !(after.is_whitespace() || ".,;:!?)".contains(after)) || !words {
+            from = close + 2;
+            continue;
+        }
         out.push_str(&line[cur..open]);
         out.push('«');
         out.push_str(&line[open + 2..close]);
@@ -457,7 +466,7 @@ mod tests {
     #[test]
     fn kramdown_guillemets() {
         assert_eq!(k("Il dit << bonjour >> et <<oui>>."), "Il dit « bonjour » et «oui».");
-        for s in ["a << b", "`<< x >>`", "    << x >>", "x >> y << z", "`<<` a `>>`"] {
+        for s in ["a << b", "`<< x >>`", "    << x >>", "x >> y << z", "`<<` a `>>`", "in C<< $r->filename >>, and", "\"<<\", \">>\" | Shifts", "<< 1 >>"] {
             assert_eq!(k(s), s);
         }
     }
