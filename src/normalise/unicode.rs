@@ -43,7 +43,7 @@ pub fn canonical(text: &str) -> Cow<'_, str> {
     if is_nfc(text) && !has_ligature && !garbled {
         return Cow::Borrowed(text);
     }
-    let mut t: String = if garbled { unmangled(text, &|_| false).0 } else { text.to_string() };
+    let mut t: String = if garbled { mended(text, &|_| false) } else { text.to_string() };
     if !is_nfc(&t) {
         t = t.nfc().collect();
     }
@@ -138,7 +138,7 @@ fn mojibake_at(s: &str) -> Option<(char, usize)> {
 }
 
 /// `text` with its mojibake mended, but where `protected(byte)`; and the
-/// (byte range in `text`, mended) of each word changed.
+/// byte range in `text` of each sequence mended.
 fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -161,21 +161,34 @@ fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usi
     (out, spans)
 }
 
-/// Mends mojibake outside protected text, twice garbled too (`ÃƒÂ©`), and
-/// logs each word mended; `None` when nothing was.
+/// `text` mended again while that changes it, for text garbled twice or
+/// thrice (`ÃƒÂ©`), but where `protected(byte)` of the first pass.
+fn mended(text: &str, protected: &dyn Fn(usize) -> bool) -> String {
+    let (mut out, spans) = unmangled(text, protected);
+    for _ in 0..2 {
+        if spans.is_empty() || !may_be_mojibake(&out) {
+            break;
+        }
+        // what protected the text protects it still (code stays code)
+        let mask = protect::protect(&out);
+        let (again, more) = unmangled(&out, &|i| mask.get(i));
+        if more.is_empty() {
+            break;
+        }
+        out = again;
+    }
+    out
+}
+
+/// Mends mojibake outside protected text, twice garbled too, and logs each
+/// word mended; `None` when nothing was.
 fn mend_mojibake(text: &str, changes: &mut Vec<Change>) -> Option<String> {
     let mask = protect::protect(text);
-    let (mut out, spans) = unmangled(text, &|i| mask.get(i));
+    let spans = unmangled(text, &|i| mask.get(i)).1;
     if spans.is_empty() {
         return None;
     }
-    for _ in 0..2 {
-        if !may_be_mojibake(&out) {
-            break;
-        }
-        let mask = protect::protect(&out);
-        out = unmangled(&out, &|i| mask.get(i)).0;
-    }
+    let out = mended(text, &|i| mask.get(i));
     // (a mended no-break space is no word's end)
     let word_start = |i: usize| text[..i].rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |k| k + 1);
     let word_end = |i: usize| text[i..].find(|c: char| c.is_ascii_whitespace()).map_or(text.len(), |k| i + k);
@@ -188,11 +201,7 @@ fn mend_mojibake(text: &str, changes: &mut Vec<Change>) -> Option<String> {
         last = s;
         let word = &text[s..e];
         let line = text[..s].matches('\n').count() + 1;
-        let mut after = unmangled(word, &|_| false).0;
-        while may_be_mojibake(&after) {
-            after = unmangled(&after, &|_| false).0;
-        }
-        changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after });
+        changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after: mended(word, &|_| false) });
     }
     Some(out)
 }
@@ -250,7 +259,9 @@ mod tests {
             assert_eq!(run(t, true, &mut c), t);
             assert!(c.is_empty(), "{t}");
         }
-        assert_eq!(canonical("Ã©tÃ©"), "été");
+        assert_eq!(canonical("Ã©tÃ© ÃƒÂ©"), "été é");
+        // nothing to mend where the test for it passes: no endless loop
+        assert_eq!(run("Ã©…»x", true, &mut Vec::new()), "é…»x");
     }
 
     #[test]
