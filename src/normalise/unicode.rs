@@ -107,11 +107,19 @@ fn cp1252_byte(c: char) -> Option<u8> {
     })
 }
 
-/// Whether `text` may hold mojibake: the UTF-8 of `Â`…`ô` (a lead byte
-/// read as 1252) followed by what a continuation byte reads as.
+/// A lead byte read as 1252 whose sequence can make what [`mojibake_at`]
+/// takes: `Â`…`Æ` (two bytes: U+00A0 to U+01BF) or `â` (three: the
+/// punctuation), and not `é`, `è` or `à`, which French is full of.
+fn is_lead(c: char) -> bool {
+    matches!(c, '\u{c2}'..='\u{c6}' | '\u{e2}')
+}
+
+/// Whether `text` may hold mojibake: the UTF-8 of a [lead](is_lead)
+/// followed by that of what a continuation byte reads as. A search for
+/// each lead first (memchr), which text that has none passes at once.
 fn may_be_mojibake(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.windows(3).any(|w| w[0] == 0xC3 && (0x82..=0xB4).contains(&w[1]) && matches!(w[2], 0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
+    let marked = ['Â', 'Ã', 'Ä', 'Å', 'Æ'].into_iter().any(|c| text.contains(c)) || ["â€", "â‚", "â„"].into_iter().any(|s| text.contains(s));
+    marked && text.as_bytes().windows(3).any(|w| w[0] == 0xC3 && ((0x82..=0x86).contains(&w[1]) || w[1] == 0xA2) && matches!(w[2], 0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
 }
 
 /// The character that the UTF-8 bytes read as 1252 at the start of `s`
@@ -120,19 +128,15 @@ fn may_be_mojibake(text: &str) -> bool {
 /// a CJK ideograph) is text as written.
 fn mojibake_at(s: &str) -> Option<(char, usize)> {
     let mut chars = s.char_indices();
-    let lead = cp1252_byte(chars.next()?.1).filter(|b| (0xC2..=0xF4).contains(b))?;
-    let n = match lead {
-        0xC2..=0xDF => 1,
-        0xE0..=0xEF => 2,
-        _ => 3,
-    };
-    let mut bytes = vec![lead];
-    for _ in 0..n {
+    let lead = chars.next().map(|(_, c)| c).filter(|&c| is_lead(c))? as u32 as u8;
+    let n = if lead < 0xE0 { 1 } else { 2 };
+    let mut bytes = [lead, 0, 0];
+    for b in &mut bytes[1..=n] {
         let (_, c) = chars.next()?;
-        bytes.push(cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b))?);
+        *b = cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b))?;
     }
     let end = chars.next().map_or(s.len(), |(i, _)| i);
-    let c = std::str::from_utf8(&bytes).ok()?.chars().next()?;
+    let c = std::str::from_utf8(&bytes[..=n]).ok()?.chars().next()?;
     let plausible = ('\u{a0}'..='\u{24f}').contains(&c) || ('\u{2010}'..='\u{2044}').contains(&c) || matches!(c, '€' | '™' | '\u{202f}');
     plausible.then_some((c, end))
 }
@@ -146,7 +150,7 @@ fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usi
     let mut i = 0;
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
-        let found = ('\u{c2}'..='\u{f4}').contains(&c) && !protected(i);
+        let found = is_lead(c) && !protected(i);
         if let Some((m, len)) = found.then(|| mojibake_at(&text[i..])).flatten() {
             out.push_str(&text[cur..i]);
             out.push(m);
