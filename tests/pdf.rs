@@ -532,6 +532,26 @@ fn check_copied_text(name: &'static str, at_least: usize) {
     }
 }
 
+/// Every web link of the EPUB is one the PDF follows (`pdfinfo -url`
+/// lists its link annotations), on the book's last pages, where the
+/// chapter that holds them (`a-propos.md`) is set.
+fn check_web_links(name: &'static str, at_least: usize) {
+    let b = built(name);
+    let pdf = b.pdf.to_str().unwrap_or_default();
+    let want: std::collections::BTreeSet<String> = epub_files(&b.epub, "OEBPS/ch")
+        .iter()
+        .flat_map(|x| x.split("<a href=\"").skip(1).map(|h| unescape(h.split('"').next().unwrap_or(""))).collect::<Vec<_>>())
+        .filter(|h| h.starts_with("http") || h.starts_with("mailto:"))
+        .collect();
+    assert!(want.len() >= at_least, "{name}: {} web links in the EPUB", want.len());
+    let listed = run("pdfinfo", &["-url", pdf]);
+    let got: std::collections::BTreeSet<String> = listed.lines().skip(1).filter_map(|l| l.split_whitespace().nth(2).map(str::to_string)).collect();
+    assert_eq!(got, want, "{name}: the PDF's links");
+    let last_pages: Vec<usize> = listed.lines().skip(1).filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+    let count: usize = run("pdfinfo", &[pdf]).lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+    assert!(last_pages.iter().all(|&p| p + 3 > count), "{name}: links on pages {last_pages:?} of {count}");
+}
+
 #[test]
 fn corpus_fonts_are_embedded_and_subset() {
     check_fonts("noir-et-blanc");
@@ -566,4 +586,9 @@ fn corpus_builds_are_byte_identical() {
 fn corpus_copied_text_keeps_compound_hyphens() {
     check_copied_text("noir-et-blanc", 5);
     check_copied_text("pas-tout-a-fait-des-hommes", 20);
+}
+
+#[test]
+fn corpus_web_links_are_followed_in_the_pdf() {
+    check_web_links("noir-et-blanc", 8);
 }

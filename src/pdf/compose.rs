@@ -328,8 +328,7 @@ impl<'s, 'a> Composer<'s, 'a> {
                     let mut line = Line::default();
                     for (i, lines) in cells.iter().enumerate() {
                         if let Some(l) = lines.get(k) {
-                            line.pieces.extend(l.pieces.iter().map(|p| Piece { x: p.x + lefts[i], ..*p }));
-                            line.notes.extend(&l.notes);
+                            line.append(l, lefts[i]);
                             line.width = line.width.max(lefts[i] + l.width);
                         }
                     }
@@ -428,6 +427,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             to: n as u32,
             hyphen: false,
             space_after: false,
+            link: 0,
         };
         match out[from..].iter_mut().find_map(|i| match i {
             VItem::Line(l) => Some(l),

@@ -1,7 +1,7 @@
 //! Front matter: the title page and the table of contents.
 
 use super::compose;
-use super::draw::{Link, PageOut, Placed};
+use super::draw::{Link, PageOut, Placed, Target};
 use super::para::Line;
 use super::shape::Shaper;
 use super::{folio, set_plain, Geometry};
@@ -159,8 +159,7 @@ impl Toc {
                     let y0 = geo.y(e.top + top);
                     out.links.push(Link {
                         rect: [left, y0, geo.measure(), geo.y(e.top) - y0],
-                        page: target,
-                        top: geo.height,
+                        target: Target::Page { page: target, top: geo.height },
                     });
                 }
             }

@@ -38,6 +38,8 @@ pub struct Piece {
     pub hyphen: bool,
     /// A breakable space follows on the same line.
     pub space_after: bool,
+    /// The web address it links to: `line.links[link - 1]` (0: none).
+    pub link: u16,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,6 +51,31 @@ pub struct Line {
     pub hyphenated: bool,
     /// Footnotes called on this line (indices into the chapter's notes).
     pub notes: Vec<usize>,
+    /// The web addresses its pieces link to.
+    pub links: Vec<Box<str>>,
+}
+
+impl Line {
+    /// `other`'s pieces after this line's, moved by `dx`, their links kept.
+    pub fn append(&mut self, other: &Line, dx: f32) {
+        for p in &other.pieces {
+            let link = match p.link {
+                0 => 0,
+                k => self.link_to(&other.links[k as usize - 1]),
+            };
+            self.pieces.push(Piece { x: p.x + dx, link, ..*p });
+        }
+        self.notes.extend(&other.notes);
+    }
+
+    /// The number a piece linking to `url` takes on this line.
+    fn link_to(&mut self, url: &str) -> u16 {
+        let k = self.links.iter().position(|l| &**l == url).unwrap_or_else(|| {
+            self.links.push(url.into());
+            self.links.len() - 1
+        });
+        u16::try_from(k + 1).unwrap_or(0)
+    }
 }
 
 pub struct ParaStyle<'h> {
@@ -91,6 +118,14 @@ struct Span<'i> {
     face: Face,
     size: f32,
     rise: f32,
+    /// The paragraph's link it is in (1-based; 0: none).
+    link: u16,
+}
+
+/// A link the PDF can follow: to the web or a mail address (a link into
+/// the manuscript points at nothing in the book).
+pub fn is_web_link(url: &str) -> bool {
+    ["http://", "https://", "mailto:"].iter().any(|p| url.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p)))
 }
 
 enum Token<'i> {
@@ -99,17 +134,28 @@ enum Token<'i> {
     Break,
 }
 
-fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, st: &ParaStyle, out: &mut Vec<Token<'i>>) {
+/// Text as styled spans; `links` gets the web addresses linked to.
+#[allow(clippy::too_many_arguments)]
+fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u16, st: &ParaStyle, links: &mut Vec<&'i str>, out: &mut Vec<Token<'i>>) {
     for i in inlines {
         match i {
-            Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t, face, size, rise })),
-            Inline::Emph(c) => flatten(c, Face::new(!face.is_italic(), face.is_bold()), size, rise, st, out),
-            Inline::Strong(c) => flatten(c, Face::new(face.is_italic(), true), size, rise, st, out),
-            Inline::Strike(c) => flatten(c, face, size, rise, st, out),
-            Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, st, out),
-            Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, st, out),
-            Inline::Link { content, .. } => flatten(content, face, size, rise, st, out),
-            Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt, face, size, rise })),
+            Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t, face, size, rise, link })),
+            Inline::Emph(c) => flatten(c, Face::new(!face.is_italic(), face.is_bold()), size, rise, link, st, links, out),
+            Inline::Strong(c) => flatten(c, Face::new(face.is_italic(), true), size, rise, link, st, links, out),
+            Inline::Strike(c) => flatten(c, face, size, rise, link, st, links, out),
+            Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, link, st, links, out),
+            Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, link, st, links, out),
+            Inline::Link { url, content } => {
+                let inner = match u16::try_from(links.len() + 1) {
+                    Ok(k) if is_web_link(url) => {
+                        links.push(url);
+                        k
+                    }
+                    _ => link,
+                };
+                flatten(content, face, size, rise, inner, st, links, out)
+            }
+            Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt, face, size, rise, link })),
             Inline::NoteRef(n) => out.push(Token::Note(*n)),
             Inline::LineBreak => out.push(Token::Break),
         }
@@ -128,6 +174,7 @@ struct Seg {
     face: Face,
     size: f32,
     rise: f32,
+    link: u16,
 }
 
 /// The word being gathered and its working lists, kept from word to word
@@ -237,6 +284,7 @@ impl Builder<'_, '_, '_> {
             to: to as u32,
             hyphen: false,
             space_after: false,
+            link: g.link,
         };
         self.push(Item::Box { width: w }, Content::Piece(piece));
     }
@@ -279,6 +327,7 @@ impl Builder<'_, '_, '_> {
             to: glyphs as u32,
             hyphen: false,
             space_after: false,
+            link: 0,
         };
         self.push(Item::Box { width: 0.0 }, Content::NoteRef(n));
         self.push(Item::Box { width: w }, Content::Piece(piece));
@@ -298,6 +347,8 @@ impl Builder<'_, '_, '_> {
 pub struct Paragraph {
     items: Vec<Item>,
     content: Vec<Content>,
+    /// The web addresses its pieces link to (a piece's `link` - 1).
+    links: Vec<Box<str>>,
     scratch: Scratch,
 }
 
@@ -312,7 +363,10 @@ impl Paragraph {
     /// Shapes and hyphenates `inlines` into this paragraph's items.
     pub fn build(&mut self, shaper: &mut Shaper, inlines: &[Inline], st: &ParaStyle) {
         let mut tokens = Vec::new();
-        flatten(inlines, st.face, st.size, 0.0, st, &mut tokens);
+        let mut links = Vec::new();
+        flatten(inlines, st.face, st.size, 0.0, 0, st, &mut links, &mut tokens);
+        self.links.clear();
+        self.links.extend(links.into_iter().map(Box::from));
         self.items.clear();
         self.content.clear();
         let s = &mut self.scratch;
@@ -359,6 +413,7 @@ impl Paragraph {
                             face: span.face,
                             size: span.size,
                             rise: span.rise,
+                            link: span.link,
                         });
                     }
                 }
@@ -390,7 +445,7 @@ impl Paragraph {
 
     /// Breaks the paragraph into lines, each positioned within the measure.
     pub fn lines(&self, st: &ParaStyle) -> Vec<Line> {
-        lines_from(&self.items, &self.content, st)
+        lines_from(&self.items, &self.content, &self.links, st)
     }
 }
 
@@ -400,7 +455,7 @@ fn binds(before: &str, after: &str) -> bool {
     after.starts_with(['?', '!', ';', ':', '»', '\u{203A}']) || matches!(before, "«" | "—" | "–" | "\u{2039}")
 }
 
-fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> {
+fn lines_from(items: &[Item], content: &[Content], links: &[Box<str>], st: &ParaStyle) -> Vec<Line> {
     let ragged = if st.align == Align::Justify { 0.0 } else { st.width };
     let breaks = linebreak::break_lines(items, &Params { line_width: st.width, ragged_stretch: ragged });
     let mut lines = Vec::with_capacity(breaks.len());
@@ -414,6 +469,9 @@ fn lines_from(items: &[Item], content: &[Content], st: &ParaStyle) -> Vec<Line> 
                 (Item::Box { width }, c) => {
                     if let Content::Piece(mut p) = c {
                         p.x = x;
+                        if let Some(url) = p.link.checked_sub(1).and_then(|k| links.get(k as usize)) {
+                            p.link = line.link_to(url);
+                        }
                         line.pieces.push(p);
                     }
                     if let Content::NoteRef(n) = c {

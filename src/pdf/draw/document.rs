@@ -6,7 +6,7 @@
 use super::fonts::{tag, Fonts};
 use super::objects::ObjWriter;
 use super::syntax::{PdfBytes, Ref};
-use super::{image_name, DocInfo, Link, PdfError};
+use super::{image_name, DocInfo, Link, PdfError, Target};
 use crate::pdf::image::Embedded;
 use crate::style::Face;
 use std::collections::BTreeMap;
@@ -195,11 +195,31 @@ impl<'a> PdfWriter<'a> {
     }
 }
 
-/// An internal link: an invisible rectangle going to a page's `top`.
+/// A link: an invisible rectangle going to a page's `top`, or to a web or
+/// mail address (ASCII, as PDF wants it: other bytes percent-encoded).
 fn link(o: &mut Vec<u8>, l: &Link, pages: &[Ref]) {
-    let Some(&target) = l.page.checked_sub(1).and_then(|p| pages.get(p)) else { return };
+    if let Target::Page { page, .. } = l.target {
+        if page == 0 || page > pages.len() {
+            return;
+        }
+    }
     let [x, y, w, h] = l.rect;
     o.raw(b"<</Type/Annot/Subtype/Link/Rect[").real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" ");
     o.real(x + w, POS_DECIMALS).raw(b" ").real(y + h, POS_DECIMALS).raw(b"]/Border[0 0 0]/C[]/H/I");
-    o.raw(b"/A<</S/GoTo/D[").reference(target).raw(b"/XYZ 0 ").real(l.top, POS_DECIMALS).raw(b" null]>>>>");
+    match &l.target {
+        Target::Page { page, top } => {
+            o.raw(b"/A<</S/GoTo/D[").reference(pages[page - 1]).raw(b"/XYZ 0 ").real(*top, POS_DECIMALS).raw(b" null]>>>>");
+        }
+        Target::Uri(url) => {
+            let mut ascii = String::with_capacity(url.len());
+            for b in url.bytes() {
+                if b.is_ascii_graphic() {
+                    ascii.push(char::from(b));
+                } else {
+                    ascii.push_str(&format!("%{b:02X}"));
+                }
+            }
+            o.raw(b"/A<</S/URI/URI").text(&ascii).raw(b">>>>");
+        }
+    }
 }

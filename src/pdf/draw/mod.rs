@@ -32,13 +32,19 @@ pub struct Placed {
     pub line: Line,
 }
 
-/// An internal link: a rectangle (x, y, w, h; PDF coordinates) to a page
-/// (1-based), shown from `top`.
-#[derive(Debug, Clone, Copy)]
+/// A link: a rectangle (x, y, w, h; PDF coordinates) to follow.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub rect: [f32; 4],
-    pub page: usize,
-    pub top: f32,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A page (1-based), shown from `top`.
+    Page { page: usize, top: f32 },
+    /// A web or mail address.
+    Uri(Box<str>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -122,6 +128,8 @@ pub struct Painted {
     /// Each page's content: an open zlib stream when deflated (ended with
     /// its folio once pages are numbered), else `z` holds it as written.
     contents: Vec<Open>,
+    /// Each page's links.
+    links: Vec<Vec<Link>>,
     deflated: bool,
     glyphs: Glyphs,
     trace: Trace,
@@ -146,16 +154,38 @@ pub fn paint<'a>(
     let painter = Painter { shaper, codes, images };
     let mut usage = Usage::new();
     let mut trace = Trace { on: layout, ..Trace::default() };
-    let (mut raw, mut contents) = (Vec::new(), Vec::new());
-    for page in pages {
+    let (mut raw, mut contents, mut links) = (Vec::new(), Vec::new(), Vec::new());
+    for mut page in pages {
         painter.page(&page, &mut raw, &mut usage, &mut trace);
+        web_links(shaper, &mut page);
+        links.push(page.links);
         contents.push(match deflater.as_deref_mut() {
             _ if raw.is_empty() => Open::default(),
             Some(d) => d.open(&raw)?,
             None => Open { z: raw.clone(), adler: 0 },
         });
     }
-    Ok(Painted { contents, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
+    Ok(Painted { contents, links, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
+}
+
+/// The page's links to web addresses: over each run of pieces of a line
+/// that link to one address, from the first's start to the last's end.
+fn web_links(shaper: &Shaper, page: &mut PageOut) {
+    for placed in page.lines.iter().filter(|p| !p.line.links.is_empty()) {
+        let pieces = &placed.line.pieces;
+        for run in pieces.chunk_by(|a, b| a.link == b.link).filter(|r| r[0].link > 0) {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let mut end = last.x + shaper.pt(last.face, shaper.units(last.word, last.from as usize, last.to as usize), last.size);
+            if last.hyphen {
+                let h = shaper.shape_cached(last.face, "-").map_or(0, |h| shaper.word(h).glyphs.iter().map(|g| g.advance).sum());
+                end += shaper.pt(last.face, h, last.size);
+            }
+            let size = run.iter().map(|p| p.size).fold(0.0, f32::max);
+            let rect = [placed.x + first.x, placed.y + first.rise - size * 0.25, end - first.x, size * 1.1];
+            let url = &placed.line.links[first.link as usize - 1];
+            page.links.push(Link { rect, target: Target::Uri(url.clone()) });
+        }
+    }
 }
 
 /// A chapter's pages, painted, and what is painted over them once their
@@ -181,7 +211,6 @@ pub fn render(
     images: BTreeMap<usize, Embedded>,
     layout: bool,
 ) -> Result<(Vec<u8>, Option<String>), PdfError> {
-    let links: Vec<Vec<Link>> = front.iter().map(|p| p.links.clone()).collect();
     let mut front = paint(shaper, codes, &images, front, Some(&mut Deflater::new(PAGE_LEVEL)), layout)?;
     let mut chapters = chapters
         .into_iter()
@@ -201,7 +230,7 @@ pub fn render(
     doc.reserve(contents.map(|c| c.z.len()).sum::<usize>() + count * PAGE_OBJECT);
     let (mut text, mut figures) = (TRACE_HEADER.to_string(), String::new());
     let mut id = FileId::new();
-    for (k, (content, links)) in front.contents.iter().zip(&links).enumerate() {
+    for (k, (content, links)) in front.contents.iter().zip(&front.links).enumerate() {
         let (end, deflated) = ending(content, front.deflated, b"");
         id.update(content.z.iter().chain(&end).copied());
         doc.page(&[&content.z, &end], deflated, links)?;
@@ -220,7 +249,7 @@ pub fn render(
             number += 1;
             let (end, deflated) = ending(content, body.deflated, &folio.z);
             id.update(content.z.iter().chain(&end).copied());
-            doc.page(&[&content.z, &end], deflated, &[])?;
+            doc.page(&[&content.z, &end], deflated, &body.links[k])?;
             body.trace.text.numbered(k, number, &mut text);
             folios.trace.text.numbered(k, number, &mut text);
             body.trace.figures.numbered(k, number, &mut figures);
