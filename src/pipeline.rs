@@ -229,6 +229,10 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             });
         }
     }
+    for (k, url) in link_chapters(&mut chapters) {
+        let file = ms.sources.iter().find(|s| s.rel == chapters[k].source).map_or_else(|| chapters[k].source.clone(), |s| s.shown.clone());
+        report.warnings.push(Diagnostic { file, line: 0, message: format!("a link to `{url}`, which is no chapter of the book: its words are kept, not the link (link to a chapter's file, or to a web address)") });
+    }
     if !drafts.is_empty() {
         let what = if opts.no_drafts { "left out (--no-drafts)" } else { "built; --no-drafts leaves them out" };
         report.warnings.push(Diagnostic { file: ms.root.join("book.yaml").display().to_string(), line: 0, message: format!("drafts (published: false) {what}: {}", drafts.join(", ")) });
@@ -292,6 +296,54 @@ fn parse_file(ms: &Manuscript, src: &Source, text: &str) -> Result<ParsedWithIma
     };
     let parsed = book::parse_chapters(text, src.body_line, &mut resolve)?;
     Ok((parsed, images))
+}
+
+/// Links to a chapter's file in the manuscript (`[see](b.md)`, `b.md#x`,
+/// or a Jekyll post's name, `2020-01-02-b`, as `{% post_url %}` gave it)
+/// become links to the chapter: the first the file makes. What a relative
+/// link leads to when it is no chapter: (chapter, link), to warn about.
+fn link_chapters(chapters: &mut [Chapter]) -> Vec<(usize, String)> {
+    let mut lost = Vec::new();
+    let mut by_file: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+    for (k, c) in chapters.iter().enumerate() {
+        by_file.entry(c.source.clone()).or_insert((k, c.id.clone()));
+    }
+    for (k, c) in chapters.iter_mut().enumerate() {
+        let dir = Path::new(&c.source).parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut resolve = |i: &mut book::Inline| {
+            let book::Inline::Link { url, content } = i else { return };
+            if url.contains(':') || url.starts_with('#') || url.is_empty() {
+                return;
+            }
+            // `../a.md` from `posts/b.md` is `a.md`
+            let mut parts: Vec<&str> = Vec::new();
+            let joined = join_rel(&dir, url);
+            for p in joined.split('/') {
+                match p {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "" => {}
+                    p => parts.push(p),
+                }
+            }
+            let rel = parts.join("/");
+            let found = by_file.get(&rel).or_else(|| {
+                // a post's name: the file of that stem, wherever it is
+                (!rel.contains('.')).then(|| by_file.iter().find(|(f, _)| Path::new(f).file_stem().is_some_and(|s| s == Path::new(&rel).file_name().unwrap_or_default())).map(|(_, v)| v)).flatten()
+            });
+            match found.cloned() {
+                Some((chapter, id)) => *i = book::Inline::XRef { chapter, id, content: std::mem::take(content) },
+                None if !lost.iter().any(|(j, u)| *j == k && u == url) => lost.push((k, url.clone())),
+                None => {}
+            }
+        };
+        book::visit_mut(&mut c.blocks, &mut resolve, &mut |_| {});
+        for n in &mut c.notes {
+            book::visit_mut(&mut n.blocks, &mut resolve, &mut |_| {});
+        }
+    }
+    lost
 }
 
 /// `dir/url` with `./` and percent-encoded spaces resolved, as a relative path.

@@ -222,6 +222,40 @@ fn soft_hyphens_in_both_books() {
     assert!(!broken.is_empty() && broken.iter().all(|l| l.ends_with("anti-") || l.ends_with("anticonstitution-")), "{broken:?}");
 }
 
+/// A link to another chapter's file (`b.md`, `../a.md`, `b.md#part`, a
+/// Jekyll post's name) goes to that chapter in both books: an EPUB link
+/// (EPUBCheck checks it leads somewhere) and a PDF link to the page the
+/// table of contents links to; one to no chapter is warned about.
+#[test]
+fn links_between_chapters_in_both_books() {
+    let d = scratch("xref");
+    let m = d.join("m");
+    std::fs::create_dir_all(m.join("posts")).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: X\nlanguage: en\nchapters: [a.md, posts/2020-01-02-b.md, c.md]\n").unwrap();
+    std::fs::write(m.join("a.md"), "# One\n\nSee [two](posts/2020-01-02-b.md), [its part](posts/2020-01-02-b.md#part), [by name](2020-01-02-b), [three](c.md), [the web](https://example.org) and [nothing](missing.md).\n").unwrap();
+    std::fs::write(m.join("posts/2020-01-02-b.md"), "# Two\n\nBack to [one](../a.md).\n").unwrap();
+    std::fs::write(m.join("c.md"), "# Three\n\nEnd.\n").unwrap();
+    let out = d.join("out");
+    let o = build(&m, &out, "all", EPOCH);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("a.md: a link to `missing.md`, which is no chapter of the book"), "{err}");
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let hrefs: Vec<Vec<String>> =
+        epub_chapters(&epub).iter().map(|(_, x)| x.split("<a href=\"").skip(1).filter_map(|h| h.split('"').next()).map(String::from).collect()).collect();
+    assert_eq!(hrefs[0], ["ch002.xhtml", "ch002.xhtml", "ch002.xhtml", "ch003.xhtml", "https://example.org"]);
+    assert_eq!(hrefs[1], ["ch001.xhtml"]);
+    // The PDF: its contents link once to each chapter; the text adds three
+    // links to the second, one to the third and one to the first.
+    let pdf = String::from_utf8_lossy(&std::fs::read(only_file(&out, "pdf")).unwrap()).into_owned();
+    let mut targets: Vec<&str> = pdf.split("/S/GoTo/D[").skip(1).filter_map(|t| t.split(" 0 R").next()).collect();
+    targets.sort();
+    let mut counts: Vec<usize> = targets.chunk_by(|a, b| a == b).map(<[&str]>::len).collect();
+    counts.sort();
+    assert_eq!(counts, [2, 2, 4], "{targets:?}");
+}
+
 /// Pipe tables in both books: `<table>` with its head and alignments in
 /// the EPUB; in the PDF each row's cells side by side, a long cell wrapped
 /// within its column, the head in bold.

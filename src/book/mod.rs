@@ -91,6 +91,9 @@ pub enum Inline {
     Sub(Vec<Inline>),
     Code(String),
     Link { url: String, content: Vec<Inline> },
+    /// A link to another chapter of the book (its index in
+    /// `Book::chapters`, and its id): a link to its file in the manuscript.
+    XRef { chapter: usize, id: String, content: Vec<Inline> },
     /// An image inside running text.
     Image { asset: usize, alt: String },
     /// A footnote call: index into `Chapter::notes`.
@@ -104,32 +107,44 @@ pub struct Note {
     pub blocks: Vec<Block>,
 }
 
-/// Points every image at `map[its index]`: a file's own image numbers
-/// become the book's.
-pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
-    fn inlines(v: &mut [Inline], map: &[usize]) {
+/// Calls `inline` on every inline of `blocks` (then on those inside it,
+/// as it left them) and `figure` on every figure's image.
+pub fn visit_mut(blocks: &mut [Block], inline: &mut dyn FnMut(&mut Inline), figure: &mut dyn FnMut(&mut usize)) {
+    fn inlines(v: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
         for i in v {
+            f(i);
             match i {
-                Inline::Image { asset, .. } => *asset = map[*asset],
-                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => inlines(c, map),
-                Inline::Text(_) | Inline::Code(_) | Inline::NoteRef(_) | Inline::LineBreak => {}
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => inlines(c, f),
+                Inline::Link { content: c, .. } | Inline::XRef { content: c, .. } => inlines(c, f),
+                Inline::Text(_) | Inline::Code(_) | Inline::Image { .. } | Inline::NoteRef(_) | Inline::LineBreak => {}
             }
         }
     }
     for b in blocks {
         match b {
-            Block::Figure { asset, .. } => *asset = map[*asset],
-            Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, map),
-            Block::Quote(inner) => renumber_assets(inner, map),
-            Block::List { items, .. } => items.iter_mut().for_each(|item| renumber_assets(item, map)),
+            Block::Figure { asset, .. } => figure(asset),
+            Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, inline),
+            Block::Quote(inner) => visit_mut(inner, inline, figure),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| visit_mut(item, inline, figure)),
             Block::Definitions(defs) => defs.iter_mut().for_each(|d| {
-                inlines(&mut d.term, map);
-                d.details.iter_mut().for_each(|b| renumber_assets(b, map));
+                inlines(&mut d.term, inline);
+                d.details.iter_mut().for_each(|b| visit_mut(b, inline, figure));
             }),
-            Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, map)),
+            Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, inline)),
             Block::Code { .. } | Block::SceneBreak => {}
         }
     }
+}
+
+/// Points every image at `map[its index]`: a file's own image numbers
+/// become the book's.
+pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
+    let mut inline = |i: &mut Inline| {
+        if let Inline::Image { asset, .. } = i {
+            *asset = map[*asset];
+        }
+    };
+    visit_mut(blocks, &mut inline, &mut |asset| *asset = map[*asset]);
 }
 
 impl Inline {
@@ -141,7 +156,7 @@ impl Inline {
                 match i {
                     Inline::Text(t) | Inline::Code(t) => s.push_str(t),
                     Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => walk(c, s),
-                    Inline::Link { content, .. } => walk(content, s),
+                    Inline::Link { content, .. } | Inline::XRef { content, .. } => walk(content, s),
                     Inline::Image { alt, .. } => s.push_str(alt),
                     Inline::NoteRef(_) => {}
                     Inline::LineBreak => s.push(' '),

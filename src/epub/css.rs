@@ -27,7 +27,9 @@ pub fn faces_used(book: &Book, style: &Style) -> Vec<Face> {
                 Inline::Text(_) | Inline::Code(_) => used[Face::new(italic, bold) as usize] = true,
                 Inline::Emph(c) => inlines(c, !italic, bold, used),
                 Inline::Strong(c) => inlines(c, italic, true, used),
-                Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => inlines(c, italic, bold, used),
+                Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } | Inline::XRef { content: c, .. } => {
+                    inlines(c, italic, bold, used)
+                }
                 Inline::Image { .. } | Inline::NoteRef(_) | Inline::LineBreak => {}
             }
         }

@@ -243,6 +243,11 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
                     inlines(out, content, ctx);
                 }
             }
+            Inline::XRef { id, content, .. } => {
+                let _ = write!(out, "<a href=\"{}.xhtml\">", escape(id));
+                inlines(out, content, ctx);
+                out.push_str("</a>");
+            }
             Inline::Image { asset, alt } => image(out, *asset, alt, ctx),
             Inline::NoteRef(n) => {
                 let n = n + 1;

@@ -150,7 +150,7 @@ fn text_len(blocks: &[Block]) -> usize {
                 Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) => {
                     inline_len(c)
                 }
-                Inline::Link { content, .. } => inline_len(content),
+                Inline::Link { content, .. } | Inline::XRef { content, .. } => inline_len(content),
                 Inline::Image { alt, .. } => alt.len(),
                 Inline::NoteRef(_) | Inline::LineBreak => 1,
             })

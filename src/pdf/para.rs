@@ -38,7 +38,7 @@ pub struct Piece {
     pub hyphen: bool,
     /// A breakable space follows on the same line.
     pub space_after: bool,
-    /// The web address it links to: `line.links[link - 1]` (0: none).
+    /// Where it links to: `line.links[link - 1]` (0: nowhere).
     pub link: u16,
 }
 
@@ -51,8 +51,17 @@ pub struct Line {
     pub hyphenated: bool,
     /// Footnotes called on this line (indices into the chapter's notes).
     pub notes: Vec<usize>,
-    /// The web addresses its pieces link to.
-    pub links: Vec<Box<str>>,
+    /// Where its pieces link to.
+    pub links: Vec<Destination>,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Destination {
+    /// A web or mail address.
+    Web(Box<str>),
+    /// The start of a chapter of the book (its index).
+    Chapter(usize),
 }
 
 impl Line {
@@ -68,10 +77,10 @@ impl Line {
         self.notes.extend(&other.notes);
     }
 
-    /// The number a piece linking to `url` takes on this line.
-    fn link_to(&mut self, url: &str) -> u16 {
-        let k = self.links.iter().position(|l| &**l == url).unwrap_or_else(|| {
-            self.links.push(url.into());
+    /// The number a piece linking to `to` takes on this line.
+    fn link_to(&mut self, to: &Destination) -> u16 {
+        let k = self.links.iter().position(|l| l == to).unwrap_or_else(|| {
+            self.links.push(to.clone());
             self.links.len() - 1
         });
         u16::try_from(k + 1).unwrap_or(0)
@@ -134,9 +143,9 @@ enum Token<'i> {
     Break,
 }
 
-/// Text as styled spans; `links` gets the web addresses linked to.
+/// Text as styled spans; `links` gets where the links go.
 #[allow(clippy::too_many_arguments)]
-fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u16, st: &ParaStyle, links: &mut Vec<&'i str>, out: &mut Vec<Token<'i>>) {
+fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u16, st: &ParaStyle, links: &mut Vec<Destination>, out: &mut Vec<Token<'i>>) {
     for i in inlines {
         match i {
             Inline::Text(t) | Inline::Code(t) => out.push(Token::Span(Span { text: t, face, size, rise, link })),
@@ -146,19 +155,30 @@ fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u1
             Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, link, st, links, out),
             Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, link, st, links, out),
             Inline::Link { url, content } => {
-                let inner = match u16::try_from(links.len() + 1) {
-                    Ok(k) if is_web_link(url) => {
-                        links.push(url);
-                        k
-                    }
-                    _ => link,
-                };
+                let to = is_web_link(url).then(|| Destination::Web(url.as_str().into()));
+                let inner = to.map_or(link, |to| add_link(links, to, link));
+                flatten(content, face, size, rise, inner, st, links, out)
+            }
+            Inline::XRef { chapter, content, .. } => {
+                let inner = add_link(links, Destination::Chapter(*chapter), link);
                 flatten(content, face, size, rise, inner, st, links, out)
             }
             Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt, face, size, rise, link })),
             Inline::NoteRef(n) => out.push(Token::Note(*n)),
             Inline::LineBreak => out.push(Token::Break),
         }
+    }
+}
+
+/// `to` added to `links`: its number (1-based), or `outer` when there are
+/// too many.
+fn add_link(links: &mut Vec<Destination>, to: Destination, outer: u16) -> u16 {
+    match u16::try_from(links.len() + 1) {
+        Ok(k) => {
+            links.push(to);
+            k
+        }
+        Err(_) => outer,
     }
 }
 
@@ -347,8 +367,8 @@ impl Builder<'_, '_, '_> {
 pub struct Paragraph {
     items: Vec<Item>,
     content: Vec<Content>,
-    /// The web addresses its pieces link to (a piece's `link` - 1).
-    links: Vec<Box<str>>,
+    /// Where its pieces link to (a piece's `link` - 1).
+    links: Vec<Destination>,
     scratch: Scratch,
 }
 
@@ -365,8 +385,7 @@ impl Paragraph {
         let mut tokens = Vec::new();
         let mut links = Vec::new();
         flatten(inlines, st.face, st.size, 0.0, 0, st, &mut links, &mut tokens);
-        self.links.clear();
-        self.links.extend(links.into_iter().map(Box::from));
+        self.links = links;
         self.items.clear();
         self.content.clear();
         let s = &mut self.scratch;
@@ -455,7 +474,7 @@ fn binds(before: &str, after: &str) -> bool {
     after.starts_with(['?', '!', ';', ':', '»', '\u{203A}']) || matches!(before, "«" | "—" | "–" | "\u{2039}")
 }
 
-fn lines_from(items: &[Item], content: &[Content], links: &[Box<str>], st: &ParaStyle) -> Vec<Line> {
+fn lines_from(items: &[Item], content: &[Content], links: &[Destination], st: &ParaStyle) -> Vec<Line> {
     let ragged = if st.align == Align::Justify { 0.0 } else { st.width };
     let breaks = linebreak::break_lines(items, &Params { line_width: st.width, ragged_stretch: ragged });
     let mut lines = Vec::with_capacity(breaks.len());
@@ -469,8 +488,8 @@ fn lines_from(items: &[Item], content: &[Content], links: &[Box<str>], st: &Para
                 (Item::Box { width }, c) => {
                     if let Content::Piece(mut p) = c {
                         p.x = x;
-                        if let Some(url) = p.link.checked_sub(1).and_then(|k| links.get(k as usize)) {
-                            p.link = line.link_to(url);
+                        if let Some(to) = p.link.checked_sub(1).and_then(|k| links.get(k as usize)) {
+                            p.link = line.link_to(to);
                         }
                         line.pieces.push(p);
                     }

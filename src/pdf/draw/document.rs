@@ -198,10 +198,11 @@ impl<'a> PdfWriter<'a> {
 /// A link: an invisible rectangle going to a page's `top`, or to a web or
 /// mail address (ASCII, as PDF wants it: other bytes percent-encoded).
 fn link(o: &mut Vec<u8>, l: &Link, pages: &[Ref]) {
-    if let Target::Page { page, .. } = l.target {
-        if page == 0 || page > pages.len() {
-            return;
-        }
+    match l.target {
+        Target::Page { page, .. } if page == 0 || page > pages.len() => return,
+        // (numbered by now: see `render`)
+        Target::Chapter(_) => return,
+        _ => {}
     }
     let [x, y, w, h] = l.rect;
     o.raw(b"<</Type/Annot/Subtype/Link/Rect[").real(x, POS_DECIMALS).raw(b" ").real(y, POS_DECIMALS).raw(b" ");
@@ -221,5 +222,6 @@ fn link(o: &mut Vec<u8>, l: &Link, pages: &[Ref]) {
             }
             o.raw(b"/A<</S/URI/URI").text(&ascii).raw(b">>>>");
         }
+        Target::Chapter(_) => {}
     }
 }

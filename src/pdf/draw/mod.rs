@@ -12,7 +12,7 @@ mod objects;
 mod syntax;
 
 use super::image::Embedded;
-use super::para::Line;
+use super::para::{Destination, Line};
 use super::shape::Shaper;
 use super::PdfError;
 use content::{Painter, Trace};
@@ -45,6 +45,9 @@ pub enum Target {
     Page { page: usize, top: f32 },
     /// A web or mail address.
     Uri(Box<str>),
+    /// A chapter's first page (the chapter's index), known once pages are
+    /// numbered.
+    Chapter(usize),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -157,7 +160,7 @@ pub fn paint<'a>(
     let (mut raw, mut contents, mut links) = (Vec::new(), Vec::new(), Vec::new());
     for mut page in pages {
         painter.page(&page, &mut raw, &mut usage, &mut trace);
-        web_links(shaper, &mut page);
+        text_links(shaper, &mut page);
         links.push(page.links);
         contents.push(match deflater.as_deref_mut() {
             _ if raw.is_empty() => Open::default(),
@@ -168,9 +171,9 @@ pub fn paint<'a>(
     Ok(Painted { contents, links, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
 }
 
-/// The page's links to web addresses: over each run of pieces of a line
-/// that link to one address, from the first's start to the last's end.
-fn web_links(shaper: &Shaper, page: &mut PageOut) {
+/// The page's links from its text: over each run of pieces of a line that
+/// link to one place, from the first's start to the last's end.
+fn text_links(shaper: &Shaper, page: &mut PageOut) {
     for placed in page.lines.iter().filter(|p| !p.line.links.is_empty()) {
         let pieces = &placed.line.pieces;
         for run in pieces.chunk_by(|a, b| a.link == b.link).filter(|r| r[0].link > 0) {
@@ -182,8 +185,11 @@ fn web_links(shaper: &Shaper, page: &mut PageOut) {
             }
             let size = run.iter().map(|p| p.size).fold(0.0, f32::max);
             let rect = [placed.x + first.x, placed.y + first.rise - size * 0.25, end - first.x, size * 1.1];
-            let url = &placed.line.links[first.link as usize - 1];
-            page.links.push(Link { rect, target: Target::Uri(url.clone()) });
+            let target = match &placed.line.links[first.link as usize - 1] {
+                Destination::Web(url) => Target::Uri(url.clone()),
+                Destination::Chapter(k) => Target::Chapter(*k),
+            };
+            page.links.push(Link { rect, target });
         }
     }
 }
@@ -238,6 +244,11 @@ pub fn render(
         front.trace.figures.numbered(k, k + 1, &mut figures);
     }
     let mut number = front.pages();
+    let starts: Vec<usize> = chapters.iter().map(|c| c.0).collect();
+    let to_page = |l: &Link| match l.target {
+        Target::Chapter(k) => Link { target: Target::Page { page: starts.get(k).copied().unwrap_or(0), top: info.height }, ..l.clone() },
+        _ => l.clone(),
+    };
     // each chapter's contents dropped once copied: no moment holds two
     // copies of the pages
     for (start, body, folios) in chapters {
@@ -249,7 +260,8 @@ pub fn render(
             number += 1;
             let (end, deflated) = ending(content, body.deflated, &folio.z);
             id.update(content.z.iter().chain(&end).copied());
-            doc.page(&[&content.z, &end], deflated, &body.links[k])?;
+            let links: Vec<Link> = body.links[k].iter().map(to_page).collect();
+            doc.page(&[&content.z, &end], deflated, &links)?;
             body.trace.text.numbered(k, number, &mut text);
             folios.trace.text.numbered(k, number, &mut text);
             body.trace.figures.numbered(k, number, &mut figures);
