@@ -214,10 +214,11 @@ fn images_are_numbered_once_in_book_order() {
 }
 
 /// A chapter whose UTF-8 was once read as Windows-1252 and saved again, as
-/// old blogs leave them: the book has the text as it was written.
+/// old blogs leave them: the book has the text as it was written, its
+/// front-matter title too.
 #[test]
 fn mojibake_is_mended() {
-    let text = "# Un été\n\nL’été, c’est « à la fin » du mois. Voilà.\n";
+    let text = "---\ntitle: Un été\n---\n\nL’été, c’est « à la fin » du mois. Voilà.\n\n## Août\n\nFin.\n";
     let garbled: String = text.bytes().map(|b| if b < 0x80 { b as char } else { windows_1252(b) }).collect();
     assert!(garbled.contains("Ã©tÃ©") && garbled.contains("â€™"), "{garbled}");
     let m = book("mojibake", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", &garbled)]);

@@ -168,13 +168,15 @@ pub fn may_have_hyphen_breaks(text: &str) -> bool {
     false
 }
 
-/// A title or a name from YAML (book.yaml, front matter) with the
-/// language's typography, as the text around it has: plain text, one line.
+/// A title or a name from YAML (book.yaml, front matter) as the text
+/// around it is made: the Unicode step (mojibake mended) and the
+/// language's typography. Plain text, one line.
 pub fn typeset_title(title: &str, opts: &Options) -> String {
+    let title = if opts.unicode { unicode::run(title, opts.ligatures, &mut Vec::new()) } else { title.to_string() };
     if !opts.typography {
-        return title.to_string();
+        return title;
     }
-    typography::run(title, &protect::protect(title), opts, None)
+    typography::run(&title, &protect::protect(&title), opts, None)
 }
 
 /// Run the enabled steps over `text`.
