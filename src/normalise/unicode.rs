@@ -43,7 +43,12 @@ pub fn canonical(text: &str) -> Cow<'_, str> {
     if is_nfc(text) && !has_ligature && !garbled {
         return Cow::Borrowed(text);
     }
-    let mut t: String = if garbled { mended(text, &|_| false) } else { text.to_string() };
+    let mut t: String = if garbled {
+        let seen = !unmangled(text, &|_| false, false).1.is_empty();
+        mended(text, &|_| false, seen)
+    } else {
+        text.to_string()
+    };
     if !is_nfc(&t) {
         t = t.nfc().collect();
     }
@@ -126,7 +131,25 @@ fn may_be_mojibake(text: &str) -> bool {
 /// stood for, and the length they take in `s`. Only a Latin letter, a sign
 /// or punctuation counts: what else the bytes could make (`é…»` would be
 /// a CJK ideograph) is text as written.
-fn mojibake_at(s: &str) -> Option<(char, usize)> {
+///
+/// `lenient` (in a text found garbled): `Ã` or `Â` then a plain space is
+/// `à` or a no-break space whose byte 0xA0 became a space on the way; the
+/// space goes with it, unless a word (or what opens one) follows `à`: then
+/// spaces were merged, and the third of the result says to keep one.
+fn mojibake_at(s: &str, lenient: bool) -> Option<(char, usize, bool)> {
+    if lenient {
+        let with = if s.starts_with("Ã ") { Some('à') } else if s.starts_with("Â ") { Some('\u{a0}') } else { None };
+        if let Some(c) = with {
+            // (what closes or follows a word is glued to `à`: `voilà.`,
+            // `*là*,`; emphasis marks open a word when a letter follows)
+            let after = s[3..].trim_start_matches(['*', '_']);
+            let opens = after.len() < s.len() - 3 && after.starts_with(char::is_alphanumeric);
+            let word_follows = c == 'à'
+                && s.len() > 3
+                && (opens || !s[3..].starts_with(|n: char| n.is_whitespace() || ".,;:!?)]}»…’-*_".contains(n)));
+            return Some((c, 3, word_follows));
+        }
+    }
     let mut chars = s.char_indices();
     let lead = chars.next().map(|(_, c)| c).filter(|&c| is_lead(c))? as u32 as u8;
     let n = if lead < 0xE0 { 1 } else { 2 };
@@ -138,12 +161,13 @@ fn mojibake_at(s: &str) -> Option<(char, usize)> {
     let end = chars.next().map_or(s.len(), |(i, _)| i);
     let c = std::str::from_utf8(&bytes[..=n]).ok()?.chars().next()?;
     let plausible = ('\u{a0}'..='\u{24f}').contains(&c) || ('\u{2010}'..='\u{2044}').contains(&c) || matches!(c, '€' | '™' | '\u{202f}');
-    plausible.then_some((c, end))
+    plausible.then_some((c, end, false))
 }
 
 /// `text` with its mojibake mended, but where `protected(byte)`; and the
-/// byte range in `text` of each sequence mended.
-fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usize, usize)>) {
+/// byte range in `text` of each sequence mended (see [`mojibake_at`] for
+/// `lenient`).
+fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool, lenient: bool) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut cur = 0;
@@ -151,9 +175,12 @@ fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usi
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
         let found = is_lead(c) && !protected(i);
-        if let Some((m, len)) = found.then(|| mojibake_at(&text[i..])).flatten() {
+        if let Some((m, len, space)) = found.then(|| mojibake_at(&text[i..], lenient)).flatten() {
             out.push_str(&text[cur..i]);
             out.push(m);
+            if space {
+                out.push(' ');
+            }
             spans.push((i, i + len));
             i += len;
             cur = i;
@@ -167,15 +194,15 @@ fn unmangled(text: &str, protected: &dyn Fn(usize) -> bool) -> (String, Vec<(usi
 
 /// `text` mended again while that changes it, for text garbled twice or
 /// thrice (`ÃƒÂ©`), but where `protected(byte)` of the first pass.
-fn mended(text: &str, protected: &dyn Fn(usize) -> bool) -> String {
-    let (mut out, spans) = unmangled(text, protected);
+fn mended(text: &str, protected: &dyn Fn(usize) -> bool, lenient: bool) -> String {
+    let (mut out, spans) = unmangled(text, protected, lenient);
     for _ in 0..2 {
         if spans.is_empty() || !may_be_mojibake(&out) {
             break;
         }
         // what protected the text protects it still (code stays code)
         let mask = protect::protect(&out);
-        let (again, more) = unmangled(&out, &|i| mask.get(i));
+        let (again, more) = unmangled(&out, &|i| mask.get(i), lenient);
         if more.is_empty() {
             break;
         }
@@ -188,24 +215,29 @@ fn mended(text: &str, protected: &dyn Fn(usize) -> bool) -> String {
 /// word mended; `None` when nothing was.
 fn mend_mojibake(text: &str, changes: &mut Vec<Change>) -> Option<String> {
     let mask = protect::protect(text);
-    let spans = unmangled(text, &|i| mask.get(i)).1;
-    if spans.is_empty() {
+    if unmangled(text, &|i| mask.get(i), false).1.is_empty() {
         return None;
     }
-    let out = mended(text, &|i| mask.get(i));
+    // garbled for sure: read leniently
+    let spans = unmangled(text, &|i| mask.get(i), true).1;
+    let out = mended(text, &|i| mask.get(i), true);
     // (a mended no-break space is no word's end)
     let word_start = |i: usize| text[..i].rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |k| k + 1);
     let word_end = |i: usize| text[i..].find(|c: char| c.is_ascii_whitespace()).map_or(text.len(), |k| i + k);
-    let mut last = usize::MAX;
+    // each word once, to the end of its last sequence (which may take the
+    // space after it)
+    let mut words: Vec<(usize, usize)> = Vec::new();
     for (a, b) in spans {
-        let (s, e) = (word_start(a), word_end(b));
-        if s == last {
-            continue;
+        let (s, e) = (word_start(a), word_end(b).max(b));
+        match words.last_mut() {
+            Some(w) if w.0 == s || w.1 > a => w.1 = w.1.max(e),
+            _ => words.push((s, e)),
         }
-        last = s;
+    }
+    for (s, e) in words {
         let word = &text[s..e];
         let line = text[..s].matches('\n').count() + 1;
-        changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after: mended(word, &|_| false) });
+        changes.push(Change { line, step: Step::Unicode, before: word.to_string(), after: mended(word, &|_| false, true) });
     }
     Some(out)
 }
@@ -264,6 +296,13 @@ mod tests {
             assert!(c.is_empty(), "{t}");
         }
         assert_eq!(canonical("Ã©tÃ© ÃƒÂ©"), "été é");
+        // a no-break space that became a plain space on the way, in a
+        // text garbled elsewhere; alone, `Ã ` is text as written
+        let mut c = Vec::new();
+        assert_eq!(run("DÃ©jÃ  vu, voilÃ . Ã la fin, aprÃ¨sÂ ?", true, &mut c), "Déjà vu, voilà. à la fin, après\u{a0}?");
+        assert_eq!(run("Ã© *lÃ *, Ã *Paris*, Ã (x)", true, &mut Vec::new()), "é *là*, à *Paris*, à (x)");
+        assert_eq!(c.iter().map(|c| c.after.as_str()).collect::<Vec<_>>(), ["Déjà", "voilà.", "à la", "après\u{a0}?"]);
+        assert_eq!(run("SÃ O PAULO", true, &mut Vec::new()), "SÃ O PAULO");
         // nothing to mend where the test for it passes: no endless loop
         assert_eq!(run("Ã©…»x", true, &mut Vec::new()), "é…»x");
     }
