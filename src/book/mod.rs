@@ -147,6 +147,13 @@ pub fn renumber_assets(blocks: &mut [Block], map: &[usize]) {
     visit_mut(blocks, &mut inline, &mut |asset| *asset = map[*asset]);
 }
 
+/// Whether a link's `url` goes to the web or a mail address, which both
+/// books keep (a link into the manuscript is an [`Inline::XRef`] or leads
+/// nowhere in the book; `javascript:` and the like are never kept).
+pub fn is_web_link(url: &str) -> bool {
+    ["http://", "https://", "mailto:"].iter().any(|p| url.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p)))
+}
+
 impl Inline {
     /// The text a reader sees, without markup.
     pub fn plain_text(inlines: &[Inline]) -> String {

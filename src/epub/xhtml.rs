@@ -231,23 +231,11 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
                 escape_into(out, t);
                 out.push_str("</code>");
             }
-            Inline::Link { url, content } => {
-                // Only links that resolve outside the book are kept: a relative
-                // link to a manuscript file would point at nothing in the EPUB.
-                let safe = ["http://", "https://", "mailto:"].iter().any(|p| url.to_ascii_lowercase().starts_with(p));
-                if safe {
-                    let _ = write!(out, "<a href=\"{}\">", escape(url));
-                    inlines(out, content, ctx);
-                    out.push_str("</a>");
-                } else {
-                    inlines(out, content, ctx);
-                }
-            }
-            Inline::XRef { id, content, .. } => {
-                let _ = write!(out, "<a href=\"{}.xhtml\">", escape(id));
-                inlines(out, content, ctx);
-                out.push_str("</a>");
-            }
+            // Web and mail links are kept, and links to chapters; a link
+            // to anything else of the manuscript would lead nowhere.
+            Inline::Link { url, content } if crate::book::is_web_link(url) => anchor(out, url, content, ctx),
+            Inline::Link { content, .. } => inlines(out, content, ctx),
+            Inline::XRef { id, content, .. } => anchor(out, &format!("{id}.xhtml"), content, ctx),
             Inline::Image { asset, alt } => image(out, *asset, alt, ctx),
             Inline::NoteRef(n) => {
                 let n = n + 1;
@@ -256,6 +244,12 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
             Inline::LineBreak => out.push_str("<br/>"),
         }
     }
+}
+
+fn anchor(out: &mut String, href: &str, c: &[Inline], ctx: &Ctx) {
+    let _ = write!(out, "<a href=\"{}\">", escape(href));
+    inlines(out, c, ctx);
+    out.push_str("</a>");
 }
 
 fn wrap(out: &mut String, tag: &str, c: &[Inline], ctx: &Ctx) {

@@ -131,12 +131,6 @@ struct Span<'i> {
     link: u16,
 }
 
-/// A link the PDF can follow: to the web or a mail address (a link into
-/// the manuscript points at nothing in the book).
-pub fn is_web_link(url: &str) -> bool {
-    ["http://", "https://", "mailto:"].iter().any(|p| url.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p)))
-}
-
 enum Token<'i> {
     Span(Span<'i>),
     Note(usize),
@@ -155,7 +149,7 @@ fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u1
             Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, link, st, links, out),
             Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, link, st, links, out),
             Inline::Link { url, content } => {
-                let to = is_web_link(url).then(|| Destination::Web(url.as_str().into()));
+                let to = crate::book::is_web_link(url).then(|| Destination::Web(url.as_str().into()));
                 let inner = to.map_or(link, |to| add_link(links, to, link));
                 flatten(content, face, size, rise, inner, st, links, out)
             }
