@@ -174,6 +174,11 @@ fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
     out
 }
 
+/// Whether byte `k` is inside one of the `code` spans of its line.
+fn in_code(code: &[(usize, usize)], k: usize) -> bool {
+    code.iter().any(|&(s, e)| s <= k && k < e)
+}
+
 /// The line without Liquid's comments (`{% comment %}` … `{% endcomment %}`,
 /// which Jekyll prints nothing for), outside code spans; `open` says
 /// whether a comment is open, before the line and after it.
@@ -184,7 +189,7 @@ fn liquid_comments(line: &str, open: &mut bool) -> String {
     for (k, e) in protect::liquid_spans(line) {
         let inner = line[k + 2..e - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
         let wanted = if *open { "endcomment" } else { "comment" };
-        if inner != wanted || code.iter().any(|&(s, ce)| s <= k && k < ce) {
+        if inner != wanted || in_code(&code, k) {
             continue;
         }
         if !*open {
@@ -204,7 +209,7 @@ fn liquid_comments(line: &str, open: &mut bool) -> String {
 /// quoted `"<<"`).
 fn guillemets(line: &str) -> Option<String> {
     let code = code_spans(line);
-    let free = |k: usize| !code.iter().any(|&(s, e)| s <= k && k < e);
+    let free = |k: usize| !in_code(&code, k);
     let mut out = String::with_capacity(line.len());
     let mut cur = 0;
     let mut from = 0;
@@ -241,7 +246,7 @@ pub fn in_destinations(line: &str) -> Vec<(usize, usize)> {
         let opens = before.ends_with("](") || before.ends_with("](<") || (before.starts_with('[') && before.ends_with("]: ") && before.matches(']').count() == 1);
         // `{{ site.url }}{{ site.baseurl }}/x`: the second follows the first
         let follows = out.last().is_some_and(|&(_, pe)| pe == k);
-        if (opens || follows) && !code.iter().any(|&(s, ce)| s <= k && k < ce) {
+        if (opens || follows) && !in_code(&code, k) {
             out.push((k, e));
         }
     }
