@@ -157,6 +157,8 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
     let mut asset_index: HashMap<String, usize> = HashMap::new();
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut drafts = Vec::new();
+    // (file, link) → the line of its first use, for warnings
+    let mut link_lines: HashMap<(String, String), usize> = HashMap::new();
 
     // Files are normalised and parsed independently, so on every core;
     // images are numbered afterwards, in book order.
@@ -188,6 +190,9 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         for section in &mut parsed.sections {
             book::renumber_assets(&mut section.blocks, &global);
             section.notes.iter_mut().for_each(|n| book::renumber_assets(&mut n.blocks, &global));
+        }
+        for (line, url) in parsed.links {
+            link_lines.entry((src.rel.clone(), url)).or_insert(line);
         }
         for (line, message) in parsed.warnings {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
@@ -229,9 +234,11 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             });
         }
     }
-    for (k, url) in link_chapters(&mut chapters) {
-        let file = ms.sources.iter().find(|s| s.rel == chapters[k].source).map_or_else(|| chapters[k].source.clone(), |s| s.shown.clone());
-        report.warnings.push(Diagnostic { file, line: 0, message: format!("a link to `{url}`, which is no chapter of the book: its words are kept, not the link (link to a chapter's file, or to a web address)") });
+    for lost in link_chapters(&mut chapters) {
+        let source = &chapters[lost.chapter].source;
+        let file = ms.sources.iter().find(|s| &s.rel == source).map_or_else(|| source.clone(), |s| s.shown.clone());
+        let line = link_lines.get(&(source.clone(), lost.url.clone())).copied().unwrap_or(0);
+        report.warnings.push(Diagnostic { file, line, message: lost.message() });
     }
     if !drafts.is_empty() {
         let what = if opts.no_drafts { "left out (--no-drafts)" } else { "built; --no-drafts leaves them out" };
@@ -298,45 +305,56 @@ fn parse_file(ms: &Manuscript, src: &Source, text: &str) -> Result<ParsedWithIma
     Ok((parsed, images))
 }
 
-/// Links to a chapter's file in the manuscript (`[see](b.md)`, `b.md#x`,
-/// or a Jekyll post's name, `2020-01-02-b`, as `{% post_url %}` gave it)
-/// become links to the chapter: the first the file makes. What a relative
-/// link leads to when it is no chapter: (chapter, link), to warn about.
-fn link_chapters(chapters: &mut [Chapter]) -> Vec<(usize, String)> {
-    let mut lost = Vec::new();
-    let mut by_file: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+/// Links into the manuscript become links to chapters: to a chapter's file
+/// (`[see](b.md)`, or a Jekyll post's name, `2020-01-02-b`, as
+/// `{% post_url %}` gave it), to the first chapter it makes; with a
+/// fragment (`b.md#part`, `#part`), to the heading it names. Every heading
+/// is given its id here. Returns the links that lead nowhere, or not where
+/// they say, to warn about.
+fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
+    let anchors: Vec<book::anchors::Anchors> = chapters.iter_mut().map(|c| book::anchors::name_headings(&mut c.blocks)).collect();
+    // (A file's chapters are consecutive: its level-1 sections in order.)
+    let mut files: std::collections::BTreeMap<String, std::ops::Range<usize>> = Default::default();
     for (k, c) in chapters.iter().enumerate() {
-        by_file.entry(c.source.clone()).or_insert((k, c.id.clone()));
+        files.entry(c.source.clone()).and_modify(|r| r.end = k + 1).or_insert(k..k + 1);
     }
+    let ids: Vec<String> = chapters.iter().map(|c| c.id.clone()).collect();
+    let mut lost: Vec<LostLink> = Vec::new();
     for (k, c) in chapters.iter_mut().enumerate() {
         let dir = Path::new(&c.source).parent().map(Path::to_path_buf).unwrap_or_default();
+        let source = c.source.clone();
         let mut resolve = |i: &mut book::Inline| {
             let book::Inline::Link { url, content } = i else { return };
-            if url.contains(':') || url.starts_with('#') || url.is_empty() {
+            if url.contains(':') || url.is_empty() {
                 return;
             }
-            // `../a.md` from `posts/b.md` is `a.md`
-            let mut parts: Vec<&str> = Vec::new();
-            let joined = join_rel(&dir, url);
-            for p in joined.split('/') {
-                match p {
-                    ".." => {
-                        parts.pop();
+            let url = url.clone();
+            let (path, fragment) = match url.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (url.as_str(), None),
+            };
+            let file = if path.is_empty() { Some((&source, &files[&source])) } else { chapter_file(&files, &dir, path) };
+            let why = match file {
+                None => Why::Chapter,
+                Some((file, range)) => {
+                    let at = fragment.map(|f| range.clone().find_map(|t| anchors[t].find(f).map(|a| (t, a.to_string()))));
+                    let (chapter, anchor, why) = match at {
+                        None => (range.start, None, None),
+                        Some(Some((t, a))) => (t, Some(a), None),
+                        Some(None) if path.is_empty() => {
+                            push_lost(&mut lost, k, &url, Why::Heading);
+                            return;
+                        }
+                        Some(None) => (range.start, None, Some(Why::HeadingThere(file.clone()))),
+                    };
+                    *i = book::Inline::XRef { chapter, id: ids[chapter].clone(), anchor, content: std::mem::take(content) };
+                    match why {
+                        Some(why) => why,
+                        None => return,
                     }
-                    "" => {}
-                    p => parts.push(p),
                 }
-            }
-            let rel = parts.join("/");
-            let found = by_file.get(&rel).or_else(|| {
-                // a post's name: the file of that stem, wherever it is
-                (!rel.contains('.')).then(|| by_file.iter().find(|(f, _)| Path::new(f).file_stem().is_some_and(|s| s == Path::new(&rel).file_name().unwrap_or_default())).map(|(_, v)| v)).flatten()
-            });
-            match found.cloned() {
-                Some((chapter, id)) => *i = book::Inline::XRef { chapter, id, content: std::mem::take(content) },
-                None if !lost.iter().any(|(j, u)| *j == k && u == url) => lost.push((k, url.clone())),
-                None => {}
-            }
+            };
+            push_lost(&mut lost, k, &url, why);
         };
         book::visit_mut(&mut c.blocks, &mut resolve, &mut |_| {});
         for n in &mut c.notes {
@@ -344,6 +362,65 @@ fn link_chapters(chapters: &mut [Chapter]) -> Vec<(usize, String)> {
         }
     }
     lost
+}
+
+/// A link into the manuscript that leads nowhere, or not where it says.
+struct LostLink {
+    chapter: usize,
+    url: String,
+    why: Why,
+}
+
+/// What a lost link lacks.
+enum Why {
+    /// A chapter from its file: the link is dropped, its words kept.
+    Chapter,
+    /// (`#x`) An element of that id in this file: dropped too.
+    Heading,
+    /// (`b.md#x`) An element of that id in `b.md`: the link goes to its
+    /// start.
+    HeadingThere(String),
+}
+
+impl LostLink {
+    fn message(&self) -> String {
+        let url = &self.url;
+        let fragment = url.split_once('#').map_or("", |(_, f)| f);
+        match &self.why {
+            Why::Chapter => format!("a link to `{url}`, which is no chapter of the book: its words are kept, not the link (link to a chapter's file, or to a web address)"),
+            Why::Heading => format!("a link to `{url}`, but no heading of this file has that id: its words are kept, not the link (give the heading that id, `## Title {{#{fragment}}}`, or link to an id the heading has)"),
+            Why::HeadingThere(file) => format!("a link to `{url}`, but no heading of {file} has the id `{fragment}`: the link goes to the start of its chapter (give the heading that id, `## Title {{#{fragment}}}`)"),
+        }
+    }
+}
+
+/// Each lost link once per chapter.
+fn push_lost(lost: &mut Vec<LostLink>, chapter: usize, url: &str, why: Why) {
+    if !lost.iter().any(|l| l.chapter == chapter && l.url == url) {
+        lost.push(LostLink { chapter, url: url.to_string(), why });
+    }
+}
+
+/// The file a relative link from `dir` names, and its chapters: `b.md`,
+/// `../a.md`, or a Jekyll post's name (the file of that stem, anywhere).
+fn chapter_file<'f>(files: &'f std::collections::BTreeMap<String, std::ops::Range<usize>>, dir: &Path, path: &str) -> Option<(&'f String, &'f std::ops::Range<usize>)> {
+    // `../a.md` from `posts/b.md` is `a.md`
+    let mut parts: Vec<&str> = Vec::new();
+    let joined = join_rel(dir, path);
+    for p in joined.split('/') {
+        match p {
+            ".." => {
+                parts.pop();
+            }
+            "" => {}
+            p => parts.push(p),
+        }
+    }
+    let rel = parts.join("/");
+    files.get_key_value(&rel).or_else(|| {
+        let name = Path::new(&rel).file_name().unwrap_or_default();
+        (!rel.contains('.')).then(|| files.iter().find(|(f, _)| Path::new(f).file_stem().is_some_and(|s| s == name))).flatten()
+    })
 }
 
 /// `dir/url` with `./` and percent-encoded spaces resolved, as a relative path.

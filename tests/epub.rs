@@ -222,38 +222,127 @@ fn soft_hyphens_in_both_books() {
     assert!(!broken.is_empty() && broken.iter().all(|l| l.ends_with("anti-") || l.ends_with("anticonstitution-")), "{broken:?}");
 }
 
-/// A link to another chapter's file (`b.md`, `../a.md`, `b.md#part`, a
-/// Jekyll post's name) goes to that chapter in both books: an EPUB link
-/// (EPUBCheck checks it leads somewhere) and a PDF link to the page the
-/// table of contents links to; one to no chapter is warned about.
+/// A link to another chapter's file (`b.md`, `../a.md`, a Jekyll post's
+/// name) goes to that chapter in both books, and one with a fragment
+/// (`b.md#part`, `#part`) to the heading it names, by its id or by the id
+/// kramdown would give it: an EPUB link (EPUBCheck checks it leads
+/// somewhere) and a PDF link to the page the table of contents links to,
+/// or to just above the heading. What leads nowhere is warned about, at
+/// its line.
 #[test]
 fn links_between_chapters_in_both_books() {
     let d = scratch("xref");
     let m = d.join("m");
     std::fs::create_dir_all(m.join("posts")).unwrap();
     std::fs::write(m.join("book.yaml"), "title: X\nlanguage: en\nchapters: [a.md, posts/2020-01-02-b.md, c.md]\n").unwrap();
-    std::fs::write(m.join("a.md"), "# One\n\nSee [two](posts/2020-01-02-b.md), [its part](posts/2020-01-02-b.md#part), [by name](2020-01-02-b), [three](c.md), [the web](https://example.org) and [nothing](missing.md).\n").unwrap();
-    std::fs::write(m.join("posts/2020-01-02-b.md"), "# Two\n\nBack to [one](../a.md).\n").unwrap();
+    std::fs::write(
+        m.join("a.md"),
+        "# One\n\nSee [two](posts/2020-01-02-b.md), [its part](posts/2020-01-02-b.md#part), [by name](2020-01-02-b), [three](c.md), [the web](https://example.org) and [nothing](missing.md).\n\nBelow: [the pupil](#élève), [as kramdown names it](#lve), [as written](#end) and [nowhere](#nowhere).\n\n## Élève\n\nText.\n\n## Last {#end}\n\nEnd.\n",
+    )
+    .unwrap();
+    std::fs::write(m.join("posts/2020-01-02-b.md"), "# Two\n\nBack to [one](../a.md), [its pupil](../a.md#%C3%A9l%C3%A8ve) and [no such](../a.md#none).\n\n## Part\n\nText.\n").unwrap();
     std::fs::write(m.join("c.md"), "# Three\n\nEnd.\n").unwrap();
     let out = d.join("out");
     let o = build(&m, &out, "all", EPOCH);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("a.md: a link to `missing.md`, which is no chapter of the book"), "{err}");
+    for want in [
+        "a.md:3: a link to `missing.md`, which is no chapter of the book",
+        "a.md:5: a link to `#nowhere`, but no heading of this file has that id",
+        "2020-01-02-b.md:3: a link to `../a.md#none`, but no heading of a.md has the id `none`",
+    ] {
+        assert!(err.contains(want), "{want} in {err}");
+    }
     let epub = only_file(&out, "epub");
     epubcheck(&epub);
     let hrefs: Vec<Vec<String>> =
         epub_chapters(&epub).iter().map(|(_, x)| x.split("<a href=\"").skip(1).filter_map(|h| h.split('"').next()).map(String::from).collect()).collect();
-    assert_eq!(hrefs[0], ["ch002.xhtml", "ch002.xhtml", "ch002.xhtml", "ch003.xhtml", "https://example.org"]);
-    assert_eq!(hrefs[1], ["ch001.xhtml"]);
+    assert_eq!(hrefs[0], ["ch002.xhtml", "ch002.xhtml#part", "ch002.xhtml", "ch003.xhtml", "https://example.org", "#élève", "#élève", "#end"]);
+    assert_eq!(hrefs[1], ["ch001.xhtml", "ch001.xhtml#élève", "ch001.xhtml"]);
     // The PDF: its contents link once to each chapter; the text adds three
-    // links to the second, one to the third and one to the first.
-    let pdf = String::from_utf8_lossy(&std::fs::read(only_file(&out, "pdf")).unwrap()).into_owned();
-    let mut targets: Vec<&str> = pdf.split("/S/GoTo/D[").skip(1).filter_map(|t| t.split(" 0 R").next()).collect();
-    targets.sort();
-    let mut counts: Vec<usize> = targets.chunk_by(|a, b| a == b).map(<[&str]>::len).collect();
+    // links to the second, one to the third and six to the first.
+    let pdf_path = only_file(&out, "pdf");
+    let pdf = String::from_utf8_lossy(&std::fs::read(&pdf_path).unwrap()).into_owned();
+    let dests: Vec<(&str, f32)> = pdf
+        .split("/S/GoTo/D[")
+        .skip(1)
+        .filter_map(|t| {
+            let (page, rest) = t.split_once(" 0 R/XYZ 0 ")?;
+            Some((page, rest.split(' ').next()?.parse().ok()?))
+        })
+        .collect();
+    let mut pages: Vec<&str> = dests.iter().map(|d| d.0).collect();
+    pages.sort();
+    let mut counts: Vec<usize> = pages.chunk_by(|a, b| a == b).map(<[&str]>::len).collect();
     counts.sort();
-    assert_eq!(counts, [2, 2, 4], "{targets:?}");
+    assert_eq!(counts, [2, 4, 7], "{dests:?}");
+    // Each link to a heading lands just above it: the tops of the
+    // headings' words, from poppler, in PDF coordinates.
+    let bbox = String::from_utf8(std::process::Command::new("pdftotext").arg("-bbox").arg(&pdf_path).arg("-").output().unwrap().stdout).unwrap();
+    let height: f32 = bbox.split("<page width=\"").nth(1).and_then(|p| p.split("height=\"").nth(1)?.split('"').next()?.parse().ok()).unwrap();
+    let top_of = |word: &str| -> f32 {
+        let w = bbox.lines().find(|l| l.ends_with(&format!(">{word}</word>"))).unwrap_or_else(|| panic!("{word} in {bbox}"));
+        height - w.split("yMin=\"").nth(1).unwrap().split('"').next().unwrap().parse::<f32>().unwrap()
+    };
+    let anchored: Vec<f32> = dests.iter().map(|d| d.1).filter(|&t| t < height - 0.5).collect();
+    assert_eq!(anchored.len(), 5, "{dests:?}");
+    for heading in ["Élève", "Last", "Part"] {
+        let top = top_of(heading);
+        assert!(anchored.iter().any(|&t| t >= top && t - top < 30.0), "a link lands just above {heading} ({top}): {anchored:?}");
+    }
+    assert!(anchored.iter().all(|&t| ["Élève", "Last", "Part"].iter().any(|h| t >= top_of(h) && t - top_of(h) < 30.0)), "{anchored:?}");
+}
+
+/// A chapter's headings of levels 2 and 3 are in both books' outlines,
+/// under their chapter: the EPUB's table of contents (nested lists,
+/// EPUBCheck-valid) and the PDF's bookmarks, each going to its heading's
+/// page; not a heading inside a quote, nor one of level 4. An id written
+/// twice is warned about, and the second heading given another.
+#[test]
+fn sections_in_both_outlines() {
+    let d = scratch("sections");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: X\nlanguage: en\nchapters: [a.md, b.md]\n").unwrap();
+    let filler: String = (0..40).map(|i| format!("Paragraph {i}, with words enough to fill a good part of a line, and then some more of them.\n\n")).collect();
+    std::fs::write(m.join("a.md"), format!("# Alpha\n\n## First part\n\n{filler}### Detail\n\n{filler}> ## Quoted\n\n#### Small\n\n## Second part {{#second}}\n\nEnd.\n")).unwrap();
+    std::fs::write(m.join("b.md"), "# Beta\n\nText.\n\n#### Same {#same}\n\n#### Again {#same}\n").unwrap();
+    let out = d.join("out");
+    let o = build(&m, &out, "all", EPOCH);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("b.md:7: the id `same` is already the heading's at line 5"), "{err}");
+    // (EPUBCheck refuses an id twice in a file)
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let ncx = zip_texts(&epub, |n| n.ends_with(".ncx")).pop().unwrap().1;
+    assert!(ncx.contains("<meta name=\"dtb:depth\" content=\"3\" />"), "{ncx}");
+    let nav = zip_texts(&epub, |n| n.ends_with("nav.xhtml")).pop().unwrap().1;
+    let toc = nav.split("epub:type=\"toc\"").nth(1).unwrap().split("</nav>").next().unwrap();
+    let entries: Vec<&str> = toc.split("<a href=\"").skip(1).filter_map(|h| h.split('<').next()).collect();
+    assert_eq!(entries, ["ch001.xhtml\">Alpha", "ch001.xhtml#first-part\">First part", "ch001.xhtml#detail\">Detail", "ch001.xhtml#second\">Second part", "ch002.xhtml\">Beta"]);
+    assert_eq!(toc.matches("<ol>").count(), 3, "Detail nested under First part, under Alpha: {toc}");
+
+    // The PDF's bookmarks: (title, parent object, page object, top).
+    let pdf = String::from_utf8_lossy(&std::fs::read(only_file(&out, "pdf")).unwrap()).into_owned();
+    let field = |o: &str, key: &str| o.split(key).nth(1).map(|r| r.split(" 0 R").next().unwrap().to_string());
+    let marks: Vec<(String, String, String, f32, String)> = pdf
+        .split(" 0 obj\n<</Title(")
+        .skip(1)
+        .filter_map(|o| {
+            let o = o.split("endobj").next()?;
+            let top = o.split("/XYZ 0 ").nth(1)?.split(' ').next()?.parse().ok()?;
+            Some((o.split(')').next()?.to_string(), field(o, "/Parent ")?, field(o, "/Dest[")?, top, o.split("/Count ").nth(1).map_or("", |c| c.split(['/', '>']).next().unwrap()).to_string()))
+        })
+        .collect();
+    let titles: Vec<&str> = marks.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(titles, ["Alpha", "First part", "Detail", "Second part", "Beta"], "{marks:?}");
+    let (alpha, first, detail, second, beta) = (&marks[0], &marks[1], &marks[2], &marks[3], &marks[4]);
+    assert_eq!(alpha.1, beta.1, "chapters at the top");
+    let number = |title: &str| pdf.split(&format!(" 0 obj\n<</Title({title})")).next().unwrap().rsplit('\n').next().unwrap().to_string();
+    assert_eq!((first.1.as_str(), second.1.as_str(), detail.1.as_str()), (number("Alpha").as_str(), number("Alpha").as_str(), number("First part").as_str()));
+    assert_eq!((alpha.4.as_str(), first.4.as_str(), beta.4.as_str()), ("-2", "-1", ""), "chapters closed over their sections");
+    assert!(first.3 < alpha.3 && detail.2 != alpha.2 && second.2 != detail.2, "sections go to their own places: {marks:?}");
 }
 
 /// Pipe tables in both books: `<table>` with its head and alignments in

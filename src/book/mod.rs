@@ -1,6 +1,7 @@
 //! Chapter objects: the plain data both backends render. Built from the
 //! normalised Markdown of each source; a backend never sees Markdown.
 
+pub mod anchors;
 mod assets;
 mod html;
 mod parse;
@@ -91,9 +92,10 @@ pub enum Inline {
     Sub(Vec<Inline>),
     Code(String),
     Link { url: String, content: Vec<Inline> },
-    /// A link to another chapter of the book (its index in
-    /// `Book::chapters`, and its id): a link to its file in the manuscript.
-    XRef { chapter: usize, id: String, content: Vec<Inline> },
+    /// A link to a chapter of the book (its index in `Book::chapters`, and
+    /// its id), at its start or at the element of id `anchor`: a link to a
+    /// file of the manuscript, or to a heading (`#part`, `b.md#part`).
+    XRef { chapter: usize, id: String, anchor: Option<String>, content: Vec<Inline> },
     /// An image inside running text.
     Image { asset: usize, alt: String },
     /// A footnote call: index into `Chapter::notes`.
@@ -105,6 +107,50 @@ pub enum Inline {
 pub struct Note {
     pub label: String,
     pub blocks: Vec<Block>,
+}
+
+/// A heading of a chapter's own text, for tables of contents and bookmarks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section<'c> {
+    pub level: u8,
+    pub title: String,
+    /// Its id (every heading has one once the book is made).
+    pub id: &'c str,
+}
+
+/// The deepest heading level an outline shows (a chapter is level 1): the
+/// EPUB's table of contents and the PDF's bookmarks.
+const OUTLINE_DEPTH: u8 = 3;
+
+impl Chapter {
+    /// The chapter's headings of levels 2 and 3, in order (not those inside
+    /// a quote or a list: they are no part of its outline).
+    pub fn sections(&self) -> Vec<Section<'_>> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, content, attrs: Attrs { id: Some(id), .. } } if *level <= OUTLINE_DEPTH => {
+                    Some(Section { level: *level, title: Inline::plain_text(content).trim().to_string(), id })
+                }
+                _ => None,
+            })
+            .filter(|s| !s.title.is_empty())
+            .collect()
+    }
+}
+
+/// Calls `f` on every block of `blocks`, then on the blocks inside it (a
+/// quote's, a list item's, a definition's), as `f` left them.
+pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::Quote(inner) => visit_blocks_mut(inner, f),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| visit_blocks_mut(item, f)),
+            Block::Definitions(defs) => defs.iter_mut().flat_map(|d| d.details.iter_mut()).for_each(|b| visit_blocks_mut(b, f)),
+            Block::Heading { .. } | Block::Para { .. } | Block::Code { .. } | Block::SceneBreak | Block::Figure { .. } | Block::Table { .. } => {}
+        }
+    }
 }
 
 /// Calls `inline` on every inline of `blocks` (then on those inside it,
@@ -120,20 +166,13 @@ pub fn visit_mut(blocks: &mut [Block], inline: &mut dyn FnMut(&mut Inline), figu
             }
         }
     }
-    for b in blocks {
-        match b {
-            Block::Figure { asset, .. } => figure(asset),
-            Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, inline),
-            Block::Quote(inner) => visit_mut(inner, inline, figure),
-            Block::List { items, .. } => items.iter_mut().for_each(|item| visit_mut(item, inline, figure)),
-            Block::Definitions(defs) => defs.iter_mut().for_each(|d| {
-                inlines(&mut d.term, inline);
-                d.details.iter_mut().for_each(|b| visit_mut(b, inline, figure));
-            }),
-            Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, inline)),
-            Block::Code { .. } | Block::SceneBreak => {}
-        }
-    }
+    visit_blocks_mut(blocks, &mut |b| match b {
+        Block::Figure { asset, .. } => figure(asset),
+        Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, inline),
+        Block::Definitions(defs) => defs.iter_mut().for_each(|d| inlines(&mut d.term, inline)),
+        Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, inline)),
+        Block::Quote(_) | Block::List { .. } | Block::Code { .. } | Block::SceneBreak => {}
+    });
 }
 
 /// Points every image at `map[its index]`: a file's own image numbers

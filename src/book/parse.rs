@@ -22,6 +22,9 @@ pub struct ParsedFile {
     pub sections: Vec<Section>,
     /// (line, message) for things dropped or doubtful.
     pub warnings: Vec<(usize, String)>,
+    /// (line, destination) of each link into the manuscript, for messages
+    /// about where it leads.
+    pub links: Vec<(usize, String)>,
 }
 
 /// What an image reference resolves to: an asset index, or `None` for a
@@ -97,6 +100,8 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     let mut out = ParsedFile::default();
     let mut stack = vec![Frame::new(Kind::Root)];
     let mut note_labels: Vec<String> = Vec::new();
+    // (id, line) of each heading's written id, to warn about one repeated
+    let mut heading_ids: Vec<(String, usize)> = Vec::new();
     let mut note_defs: Vec<(String, Vec<Block>)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let off = range.start;
@@ -110,6 +115,12 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                         // `{:.class}` reaches us as an attribute named ":.class".
                         for (k, _) in attrs {
                             absorb_ial(&mut a, &k);
+                        }
+                        if let Some(id) = &a.id {
+                            match heading_ids.iter().find(|(i, _)| i == id) {
+                                Some((_, first)) => out.warnings.push((line, format!("the id `{id}` is already the heading's at line {first}: this heading is given another, and links to `#{id}` go to the first (give each heading its own id)"))),
+                                None => heading_ids.push((id.clone(), line)),
+                            }
                         }
                         Kind::Heading(heading_level(level), a)
                     }
@@ -140,7 +151,12 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::Strikethrough => Kind::Strike,
                     Tag::Superscript => Kind::Sup,
                     Tag::Subscript => Kind::Sub,
-                    Tag::Link { dest_url, .. } => Kind::Link(dest_url.to_string()),
+                    Tag::Link { dest_url, .. } => {
+                        if !dest_url.contains(':') {
+                            out.links.push((line, dest_url.to_string()));
+                        }
+                        Kind::Link(dest_url.to_string())
+                    }
                     Tag::Image { dest_url, .. } => Kind::Image(dest_url.to_string(), line),
                     _ => Kind::Loose,
                 };

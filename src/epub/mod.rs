@@ -8,7 +8,7 @@ pub mod xhtml;
 
 use crate::book::{Book, Chapter};
 use crate::style::{Face, Style};
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary};
 use std::fmt;
 
 pub use css::stylesheet;
@@ -130,6 +130,9 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
 
     for (i, c) in book.chapters.iter().enumerate() {
         let mut content = EpubContent::new(format!("{}.xhtml", c.id), &[][..]).title(c.title.clone());
+        for s in c.sections() {
+            content.toc.add(TocElement::new(format!("{}.xhtml#{}", c.id, s.id), s.title).level(s.level.into()));
+        }
         if i == 0 {
             content = content.reftype(ReferenceType::Text);
         }

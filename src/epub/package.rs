@@ -168,10 +168,30 @@ fn patch(name: &str, text: &str, fx: &Fixes, uuid: Option<&str>) -> String {
         t = t.replacen("<nav epub:type = \"toc\" id=\"toc\">", "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">", 1);
         t = t.replacen("<nav epub:type = \"landmarks\">", &format!("<nav epub:type=\"landmarks\" aria-label=\"{}\" hidden=\"hidden\">", fx.landmarks_label), 1);
     }
+    if name.ends_with(".ncx") {
+        // epub-builder always says depth 1; sections nest navPoints deeper.
+        t = t.replacen("<meta name=\"dtb:depth\" content=\"1\" />", &format!("<meta name=\"dtb:depth\" content=\"{}\" />", ncx_depth(&t)), 1);
+    }
     if let (Some(id), Some(uuid)) = (&fx.identifier, uuid) {
         t = t.replace(uuid, &super::xhtml::escape(id));
     }
     t
+}
+
+/// How deep the NCX's navPoints nest.
+fn ncx_depth(ncx: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0);
+    for (i, _) in ncx.match_indices("navPoint") {
+        match ncx.as_bytes()[..i].last() {
+            Some(b'<') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Some(b'/') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest.max(1)
 }
 
 /// A zip timestamp (2-second resolution, 1980 to 2107) from Unix time.

@@ -40,11 +40,14 @@ pub struct Ctx<'a> {
     pub asset_hrefs: &'a [String],
     /// The style sheet's scene-break ornament.
     pub ornament: &'a str,
+    /// How many times each note was called so far: a call after the first
+    /// needs an id of its own (the note's back-link goes to the first).
+    pub calls: std::cell::RefCell<Vec<u32>>,
 }
 
 /// A chapter as a complete XHTML document.
 pub fn chapter(c: &Chapter, asset_hrefs: &[String], ornament: &str) -> String {
-    let ctx = Ctx { chapter: c, asset_hrefs, ornament };
+    let ctx = Ctx { chapter: c, asset_hrefs, ornament, calls: vec![0; c.notes.len()].into() };
     let mut b = String::with_capacity(4096);
     let _ = writeln!(b, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}-title\">", c.id);
     let _ = writeln!(b, "<h1 id=\"{}-title\" class=\"chapter-title\">{}</h1>", c.id, escape(&c.title));
@@ -235,11 +238,23 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
             // to anything else of the manuscript would lead nowhere.
             Inline::Link { url, content } if crate::book::is_web_link(url) => anchor(out, url, content, ctx),
             Inline::Link { content, .. } => inlines(out, content, ctx),
-            Inline::XRef { id, content, .. } => anchor(out, &format!("{id}.xhtml"), content, ctx),
+            Inline::XRef { id, anchor: to, content, .. } => {
+                let href = match to {
+                    Some(to) if *id == ctx.chapter.id => format!("#{to}"),
+                    Some(to) => format!("{id}.xhtml#{to}"),
+                    None => format!("{id}.xhtml"),
+                };
+                anchor(out, &href, content, ctx)
+            }
             Inline::Image { asset, alt } => image(out, *asset, alt, ctx),
             Inline::NoteRef(n) => {
+                let calls = ctx.calls.borrow_mut().get_mut(*n).map_or(1, |k| {
+                    *k += 1;
+                    *k
+                });
                 let n = n + 1;
-                let _ = write!(out, "<sup><a id=\"{id}-ref{n}\" href=\"#{id}-note{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a></sup>", id = ctx.chapter.id);
+                let again = if calls > 1 { format!("-{calls}") } else { String::new() };
+                let _ = write!(out, "<sup><a id=\"{id}-ref{n}{again}\" href=\"#{id}-note{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a></sup>", id = ctx.chapter.id);
             }
             Inline::LineBreak => out.push_str("<br/>"),
         }
@@ -289,12 +304,15 @@ mod tests {
         }
     }
 
+    /// A note called twice: each call has an id of its own (an id twice
+    /// makes the file invalid), and the note goes back to the first.
     #[test]
     fn footnotes_link_both_ways() {
-        let mut c = chapter_of(vec![Block::Para { content: vec![Inline::Text("x".into()), Inline::NoteRef(0)], attrs: Attrs::default() }]);
+        let mut c = chapter_of(vec![Block::Para { content: vec![Inline::Text("x".into()), Inline::NoteRef(0), Inline::Text("y".into()), Inline::NoteRef(0)], attrs: Attrs::default() }]);
         c.notes.push(Note { label: "a".into(), blocks: vec![Block::Para { content: vec![Inline::Text("note".into())], attrs: Attrs::default() }] });
         let x = chapter(&c, &[], "*");
-        assert!(x.contains("href=\"#ch001-note1\" epub:type=\"noteref\""));
+        assert_eq!(x.matches("href=\"#ch001-note1\" epub:type=\"noteref\"").count(), 2);
+        assert!(x.contains("<a id=\"ch001-ref1\" ") && x.contains("<a id=\"ch001-ref1-2\" "), "{x}");
         assert!(x.contains("id=\"ch001-note1\""));
         assert!(x.contains("href=\"#ch001-ref1\" role=\"doc-backlink\""));
     }

@@ -96,6 +96,9 @@ pub struct Flow {
     pub notes: Vec<Vec<VItem>>,
     /// The tables with a head, to repeat it on each page their body runs on to.
     pub tables: Vec<TableHead>,
+    /// Each element with an id (headings, paragraphs), where it starts: at
+    /// the first line at or after this item, for links to land on.
+    pub anchors: Vec<(Box<str>, usize)>,
 }
 
 /// A table's head (its top rule, head lines and the rule under them) and
@@ -164,6 +167,8 @@ pub struct Composer<'s, 'a> {
     paragraph: Paragraph,
     /// The heads of the tables set so far in the chapter's flow.
     tables: Vec<TableHead>,
+    /// The ids set so far in the chapter's flow.
+    anchors: Vec<(Box<str>, usize)>,
     pub times: Times,
 }
 
@@ -180,6 +185,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             max_figure_height,
             paragraph: Paragraph::default(),
             tables: Vec::new(),
+            anchors: Vec::new(),
             times: Times::default(),
         }
     }
@@ -449,8 +455,10 @@ impl<'s, 'a> Composer<'s, 'a> {
         self.heading(&mut items, &title, &hs, true);
         let ctx = self.body_ctx();
         self.tables.clear();
+        self.anchors.clear();
         self.blocks(&mut items, &ch.blocks, ctx, &ch.lang, true);
         let tables = std::mem::take(&mut self.tables);
+        let anchors = std::mem::take(&mut self.anchors);
         if let Some(VItem::Line(l)) = items.iter_mut().rev().find(|i| matches!(i, VItem::Line(_))) {
             l.keep_with_next = false;
         }
@@ -472,9 +480,11 @@ impl<'s, 'a> Composer<'s, 'a> {
             self.blocks(&mut lines, &blocks, nctx, &ch.lang, true);
             notes.push(lines);
         }
-        // (A table in a note stays on its page: nothing to repeat.)
+        // (A table in a note stays on its page: nothing to repeat; a link
+        // lands on the note's call, not its id.)
         self.tables.clear();
-        Flow { items, notes, tables }
+        self.anchors.clear();
+        Flow { items, notes, tables, anchors }
     }
 
     /// Sets blocks; `fresh` is true where a paragraph takes no indent (after a
@@ -484,6 +494,9 @@ impl<'s, 'a> Composer<'s, 'a> {
         let sheet = &style.sheet;
         let em = style.em();
         for block in blocks {
+            if let Block::Heading { attrs, .. } | Block::Para { attrs, .. } = block {
+                self.anchors.extend(attrs.id.as_deref().map(|id| (id.into(), out.len())));
+            }
             match block {
                 Block::Heading { level, content, .. } => {
                     self.heading(out, content, sheet.headings.level(*level), false);

@@ -22,7 +22,7 @@ mod shape;
 use crate::book::{Book, Inline};
 use crate::style::{Align, Face, Style};
 use compose::{Flow, VItem};
-use draw::{Codes, Deflater, DocInfo, PageOut, Painted, Placed};
+use draw::{Bookmark, Codes, Deflater, DocInfo, PageOut, Painted, Placed};
 use image::Embedded;
 use paginate::{PageCut, Rules};
 use para::{Line, ParaStyle};
@@ -181,6 +181,20 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
     let mut front = vec![front::title_page(&mut shaper, book, style, &geo), PageOut::default()];
     let first = front.len() + 1;
     front.extend(toc.place(&mut shaper, style, &geo, &starts, first));
+    // each chapter, then its headings where they landed
+    let outline = book
+        .chapters
+        .iter()
+        .zip(&painted)
+        .zip(&starts)
+        .flat_map(|((c, p), &start)| {
+            let sections = c.sections().into_iter().filter_map(move |s| {
+                let &(_, page, top) = p.anchors.iter().find(|a| *a.0 == *s.id)?;
+                Some(Bookmark { level: s.level, title: s.title, page: start + page, top })
+            });
+            std::iter::once(Bookmark { level: 1, title: c.title.clone(), page: start, top: geo.height }).chain(sections)
+        })
+        .collect();
     let chapters: Vec<draw::Chapter> = painted
         .into_iter()
         .zip(&starts)
@@ -196,7 +210,6 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         })
         .collect();
 
-    let outline = book.chapters.iter().zip(&starts).map(|(c, &s)| (c.title.clone(), s, geo.height)).collect();
     let info = DocInfo {
         title: &book.meta.title,
         author: book.meta.author.as_deref().unwrap_or(""),
@@ -249,6 +262,7 @@ impl MakeUp<'_> {
         let (style, geo) = (self.style, &self.geo);
         // by parity: the book's title on even pages, the chapter's on odd
         let heads = [self.title, title].map(|t| running_head(shaper, style, geo, t));
+        let anchors = anchor_places(&flow, cuts, geo);
         let pages = cuts.iter().enumerate().map(|(k, cut)| {
             let number = k + 1; // of the parity of its number in the book
             let mut out = place_cut(&mut flow, cut, geo, number, style);
@@ -257,8 +271,30 @@ impl MakeUp<'_> {
             }
             out
         });
-        draw::paint(shaper, self.codes, images, pages, Some(deflater), self.layout)
+        let mut painted = draw::paint(shaper, self.codes, images, pages, Some(deflater), self.layout)?;
+        painted.anchors = anchors;
+        Ok(painted)
     }
+}
+
+/// Where each of the flow's ids lands: (id, page of the chapter from 0, the
+/// top of the space above it in PDF coordinates), as `place_cut` places
+/// it: on the page of its first line.
+fn anchor_places(flow: &Flow, cuts: &[PageCut], geo: &Geometry) -> Vec<(Box<str>, usize, f32)> {
+    let mut out = Vec::with_capacity(flow.anchors.len());
+    for (id, at) in &flow.anchors {
+        let Some(line) = flow.items[*at..].iter().position(|i| matches!(i, VItem::Line(_))).map(|k| at + k) else { continue };
+        let page = cuts.partition_point(|c| c.end <= line);
+        if cuts.get(page).is_none_or(|c| c.start > line) {
+            continue;
+        }
+        // from the space above the element, where the page has it
+        let from = (*at).max(cuts[page].start);
+        let head: f32 = flow.head_at(cuts[page].start).map_or(0.0, |h| h.iter().map(VItem::height).sum());
+        let top = head + flow.items[cuts[page].start..from].iter().map(VItem::height).sum::<f32>();
+        out.push((id.clone(), page, geo.y(top)));
+    }
+    out
 }
 
 /// Places one page of a chapter: its lines from the top of the text block,

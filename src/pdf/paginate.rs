@@ -357,7 +357,7 @@ mod tests {
                 items.push(line(p as u32, i, n));
             }
         }
-        Flow { items, notes: Vec::new(), tables: Vec::new() }
+        Flow { items, notes: Vec::new(), tables: Vec::new(), anchors: Vec::new() }
     }
 
     fn rules() -> Rules {
@@ -382,7 +382,7 @@ mod tests {
         items.extend((1..=20).map(|p| line(p, 0, 1)));
         items.push(rule(false));
         let head = items[..3].to_vec();
-        let f = Flow { items, notes: Vec::new(), tables: vec![crate::pdf::compose::TableHead { body: 3..23, head }] };
+        let f = Flow { items, notes: Vec::new(), tables: vec![crate::pdf::compose::TableHead { body: 3..23, head }], anchors: Vec::new() };
         let pages = paginate(&f, &rules());
         assert!(pages.len() >= 2);
         let next = &pages[1];
@@ -398,7 +398,7 @@ mod tests {
         let rule = |with_next| VItem::Rule { x: 0.0, width: 100.0, thickness: 0.5, height: 7.0, with_next };
         // one-line rows (paragraphs 1..=3) between a top and a bottom rule
         let items = vec![line(0, 0, 1), rule(true), line(1, 0, 1), line(2, 0, 1), line(3, 0, 1), rule(false), line(4, 0, 1)];
-        let b = Breaks::new(&Flow { items, notes: Vec::new(), tables: Vec::new() }, &rules());
+        let b = Breaks::new(&Flow { items, notes: Vec::new(), tables: Vec::new(), anchors: Vec::new() }, &rules());
         // not before the head (the top rule would end the page), nor before the bottom rule
         assert_eq!((0..7).map(|e| b.ok(0, e)).collect::<Vec<_>>(), [true, true, false, true, true, false, true]);
     }

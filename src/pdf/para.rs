@@ -60,8 +60,9 @@ pub struct Line {
 pub enum Destination {
     /// A web or mail address.
     Web(Box<str>),
-    /// The start of a chapter of the book (its index).
-    Chapter(usize),
+    /// A chapter of the book (its index): its start, or its element of id
+    /// `anchor`.
+    Chapter { chapter: usize, anchor: Option<Box<str>> },
 }
 
 impl Line {
@@ -153,8 +154,9 @@ fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u1
                 let inner = to.map_or(link, |to| add_link(links, to, link));
                 flatten(content, face, size, rise, inner, st, links, out)
             }
-            Inline::XRef { chapter, content, .. } => {
-                let inner = add_link(links, Destination::Chapter(*chapter), link);
+            Inline::XRef { chapter, anchor, content, .. } => {
+                let to = Destination::Chapter { chapter: *chapter, anchor: anchor.as_deref().map(Into::into) };
+                let inner = add_link(links, to, link);
                 flatten(content, face, size, rise, inner, st, links, out)
             }
             Inline::Image { alt, .. } => out.push(Token::Span(Span { text: alt, face, size, rise, link })),

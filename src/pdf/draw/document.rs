@@ -143,30 +143,51 @@ impl<'a> PdfWriter<'a> {
         self.w.finish(catalog, info, id)
     }
 
-    /// One bookmark per chapter, in book order, each landing at its page's top.
+    /// The bookmarks as a tree: chapters at the top, each closed over its
+    /// sections; each lands where its chapter or heading starts.
     fn outline(&mut self) -> Ref {
         let root = self.w.reserve();
-        let items: Vec<Ref> = self.info.outline.iter().map(|_| self.w.reserve()).collect();
-        for (k, (title, page, top)) in self.info.outline.iter().enumerate() {
-            let target = page.checked_sub(1).and_then(|p| self.pages.get(p)).copied();
+        let marks = &self.info.outline;
+        let items: Vec<Ref> = marks.iter().map(|_| self.w.reserve()).collect();
+        // each entry's parent (None: the root), and each parent's children
+        let mut parent: Vec<Option<usize>> = Vec::with_capacity(marks.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (k, m) in marks.iter().enumerate() {
+            while open.last().is_some_and(|&p| marks[p].level >= m.level) {
+                open.pop();
+            }
+            parent.push(open.last().copied());
+            open.push(k);
+        }
+        let children = |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&k| parent[k] == p).collect() };
+        for (k, m) in marks.iter().enumerate() {
+            let siblings = children(parent[k]);
+            let at = siblings.iter().position(|&s| s == k).unwrap_or(0);
+            let kids = children(Some(k));
+            let target = m.page.checked_sub(1).and_then(|p| self.pages.get(p)).copied();
             self.w.obj(items[k], |o| {
-                o.raw(b"<</Title").text(title).raw(b"/Parent ").reference(root);
-                if k > 0 {
-                    o.raw(b"/Prev ").reference(items[k - 1]);
+                o.raw(b"<</Title").text(&m.title).raw(b"/Parent ").reference(parent[k].map_or(root, |p| items[p]));
+                if at > 0 {
+                    o.raw(b"/Prev ").reference(items[siblings[at - 1]]);
                 }
-                if let Some(next) = items.get(k + 1) {
-                    o.raw(b"/Next ").reference(*next);
+                if let Some(&next) = siblings.get(at + 1) {
+                    o.raw(b"/Next ").reference(items[next]);
+                }
+                if let (Some(&f), Some(&l)) = (kids.first(), kids.last()) {
+                    // closed: a negative count of what opening it shows
+                    o.raw(b"/First ").reference(items[f]).raw(b"/Last ").reference(items[l]).raw(b"/Count ").int(-(kids.len() as i64));
                 }
                 if let Some(p) = target {
-                    o.raw(b"/Dest[").reference(p).raw(b"/XYZ 0 ").real(*top, POS_DECIMALS).raw(b" null]");
+                    o.raw(b"/Dest[").reference(p).raw(b"/XYZ 0 ").real(m.top, POS_DECIMALS).raw(b" null]");
                 }
                 o.raw(b">>");
             });
         }
+        let top = children(None);
         self.w.obj(root, |o| {
-            o.raw(b"<</Type/Outlines/Count ").int(items.len() as i64);
-            if let (Some(f), Some(l)) = (items.first(), items.last()) {
-                o.raw(b"/First ").reference(*f).raw(b"/Last ").reference(*l);
+            o.raw(b"<</Type/Outlines/Count ").int(top.len() as i64);
+            if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+                o.raw(b"/First ").reference(items[f]).raw(b"/Last ").reference(items[l]);
             }
             o.raw(b">>");
         });
@@ -201,7 +222,7 @@ fn link(o: &mut Vec<u8>, l: &Link, pages: &[Ref]) {
     match l.target {
         Target::Page { page, .. } if page == 0 || page > pages.len() => return,
         // (numbered by now: see `render`)
-        Target::Chapter(_) => return,
+        Target::Chapter { .. } => return,
         _ => {}
     }
     let [x, y, w, h] = l.rect;
@@ -222,6 +243,6 @@ fn link(o: &mut Vec<u8>, l: &Link, pages: &[Ref]) {
             }
             o.raw(b"/A<</S/URI/URI").text(&ascii).raw(b">>>>");
         }
-        Target::Chapter(_) => {}
+        Target::Chapter { .. } => {}
     }
 }

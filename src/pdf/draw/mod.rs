@@ -45,9 +45,9 @@ pub enum Target {
     Page { page: usize, top: f32 },
     /// A web or mail address.
     Uri(Box<str>),
-    /// A chapter's first page (the chapter's index), known once pages are
-    /// numbered.
-    Chapter(usize),
+    /// A chapter (its index): its first page, or where its element of id
+    /// `anchor` starts; known once pages are numbered.
+    Chapter { chapter: usize, anchor: Option<Box<str>> },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -79,8 +79,18 @@ pub struct DocInfo<'a> {
     pub version: Option<&'a str>,
     pub width: f32,
     pub height: f32,
-    /// One bookmark per chapter: (title, page, top of the page).
-    pub outline: Vec<(String, usize, f32)>,
+    /// The bookmarks, in book order: each chapter, then its sections.
+    pub outline: Vec<Bookmark>,
+}
+
+/// An entry of the PDF's outline: under the last before it of a lower
+/// `level` (a chapter is level 1), going to `page` (1-based) from `top`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub top: f32,
 }
 
 /// Deflate level of page content. Level 3 (zlib-rs' medium strategy) is
@@ -136,6 +146,9 @@ pub struct Painted {
     deflated: bool,
     glyphs: Glyphs,
     trace: Trace,
+    /// Where each element with an id starts: (id, page of the chapter from
+    /// 0, top in PDF coordinates).
+    pub anchors: Vec<(Box<str>, usize, f32)>,
 }
 
 impl Painted {
@@ -168,7 +181,7 @@ pub fn paint<'a>(
             None => Open { z: raw.clone(), adler: 0 },
         });
     }
-    Ok(Painted { contents, links, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace })
+    Ok(Painted { contents, links, deflated: deflater.is_some(), glyphs: usage.glyphs(), trace, anchors: Vec::new() })
 }
 
 /// The page's links from its text: over each run of pieces of a line that
@@ -187,7 +200,7 @@ fn text_links(shaper: &Shaper, page: &mut PageOut) {
             let rect = [placed.x + first.x, placed.y + first.rise - size * 0.25, end - first.x, size * 1.1];
             let target = match &placed.line.links[first.link as usize - 1] {
                 Destination::Web(url) => Target::Uri(url.clone()),
-                Destination::Chapter(k) => Target::Chapter(*k),
+                Destination::Chapter { chapter, anchor } => Target::Chapter { chapter: *chapter, anchor: anchor.clone() },
             };
             page.links.push(Link { rect, target });
         }
@@ -245,8 +258,14 @@ pub fn render(
     }
     let mut number = front.pages();
     let starts: Vec<usize> = chapters.iter().map(|c| c.0).collect();
-    let to_page = |l: &Link| match l.target {
-        Target::Chapter(k) => Link { target: Target::Page { page: starts.get(k).copied().unwrap_or(0), top: info.height }, ..l.clone() },
+    let anchors: Vec<Vec<(Box<str>, usize, f32)>> = chapters.iter_mut().map(|c| std::mem::take(&mut c.1.anchors)).collect();
+    let to_page = |l: &Link| match &l.target {
+        Target::Chapter { chapter, anchor } => {
+            let start = starts.get(*chapter).copied().unwrap_or(0);
+            let at = anchor.as_ref().and_then(|a| anchors.get(*chapter)?.iter().find(|(id, ..)| id == a));
+            let (page, top) = at.map_or((start, info.height), |&(_, page, top)| (start + page, top));
+            Link { target: Target::Page { page, top }, ..l.clone() }
+        }
         _ => l.clone(),
     };
     // each chapter's contents dropped once copied: no moment holds two

@@ -1,0 +1,211 @@
+//! Ids of headings, and what a link's fragment (`#part`) points at.
+//!
+//! Every heading gets an id, as kramdown gives one: the one the author
+//! wrote (`## Part {#part}`), else one made from its words. A fragment
+//! finds the element of that id, or the heading whose words make it the
+//! way kramdown (Jekyll) or GitHub make ids, so that links written for
+//! either site still lead somewhere.
+
+use super::{visit_blocks_mut, Attrs, Block, Inline};
+
+/// The id folio gives a heading: its words, lower case, joined by `-`;
+/// letters of every script kept; `section` when none is left.
+pub fn slug(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    while id.ends_with('-') {
+        id.pop();
+    }
+    if id.is_empty() {
+        id.push_str("section");
+    }
+    id
+}
+
+/// GitHub's id: lower case, punctuation dropped, each space a `-`.
+fn github(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c.is_alphanumeric() || c == '_' || c == '-' || c == ' ')
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// kramdown's id (Jekyll's default): ASCII letters, digits, spaces and `-`
+/// only, from the first letter; each space a `-`.
+fn kramdown(text: &str) -> String {
+    let from = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
+    let id: String = text[from..]
+        .chars()
+        .filter(|&c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+        .map(|c| if c == ' ' { '-' } else { c.to_ascii_lowercase() })
+        .collect();
+    if id.is_empty() {
+        "section".into()
+    } else {
+        id
+    }
+}
+
+/// What a chapter's fragments can point at: its ids, and the ids kramdown
+/// and GitHub would have given its headings.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    /// (squashed id or alias, the element's id), ids first.
+    names: Vec<(String, String)>,
+}
+
+impl Anchors {
+    /// The id of the element `fragment` (as written after `#`) points at.
+    pub fn find(&self, fragment: &str) -> Option<&str> {
+        let want = squash(&percent_decoded(fragment));
+        self.names.iter().find(|(name, _)| !want.is_empty() && *name == want).map(|(_, id)| id.as_str())
+    }
+}
+
+/// Gives every heading of a chapter without an id its [`slug`], made unique
+/// in the chapter (`part`, `part-1`, `part-2`) against every id in it, and
+/// returns what fragments can find (a repeated id finds its first element).
+pub fn name_headings(blocks: &mut [Block]) -> Anchors {
+    // Ids written, each kept once: a repeated one is made unique (the
+    // parser warned), as a file must not hold one id twice.
+    let mut taken: Vec<String> = Vec::new();
+    visit_blocks_mut(blocks, &mut |b| {
+        if let Block::Heading { attrs: Attrs { id: Some(id), .. }, .. } | Block::Para { attrs: Attrs { id: Some(id), .. }, .. } = b {
+            if taken.contains(id) {
+                *id = unique(id.clone(), &taken);
+            }
+            taken.push(id.clone());
+        }
+    });
+    let mut headings: Vec<(String, String)> = Vec::new();
+    visit_blocks_mut(blocks, &mut |b| {
+        if let Block::Heading { attrs, content, .. } = b {
+            let text = Inline::plain_text(content);
+            let id = attrs.id.get_or_insert_with(|| {
+                let id = unique(slug(&text), &taken);
+                taken.push(id.clone());
+                id
+            });
+            headings.push((text, id.clone()));
+        }
+    });
+    let mut names: Vec<(String, String)> = taken.iter().map(|id| (squash(id), id.clone())).collect();
+    // Each site numbers its repeated ids in the order of the headings.
+    for make in [kramdown as fn(&str) -> String, github] {
+        let mut made: Vec<String> = Vec::new();
+        for (text, id) in &headings {
+            let alias = unique(make(text), &made);
+            names.push((squash(&alias), id.clone()));
+            made.push(alias);
+        }
+    }
+    Anchors { names }
+}
+
+/// `id`, or `id-1`, `id-2`... the first not in `taken`.
+fn unique(id: String, taken: &[String]) -> String {
+    let free = |c: &String| !taken.contains(c);
+    if free(&id) {
+        return id;
+    }
+    (1..).map(|n| format!("{id}-{n}")).find(free).expect("an unused id")
+}
+
+/// Compared without case or runs of `-`: `#Part--two` finds `part-two`.
+fn squash(id: &str) -> String {
+    let mut s = String::with_capacity(id.len());
+    for c in id.trim_matches('-').chars().flat_map(char::to_lowercase) {
+        if c != '-' || !s.ends_with('-') {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// `%C3%A9` → `é`; a `%` not followed by two hex digits stays.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |k: usize| b.get(k).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::Attrs;
+
+    fn h(text: &str, id: Option<&str>) -> Block {
+        Block::Heading { level: 2, content: vec![Inline::Text(text.into())], attrs: Attrs { id: id.map(String::from), classes: vec![] } }
+    }
+
+    #[test]
+    fn slugs_keep_every_script_s_letters() {
+        assert_eq!(slug("Qu’est-ce que c’est\u{202f}?"), "quest-ce-que-cest");
+        assert_eq!(slug("Les élèves, 2\u{a0}: la suite…"), "les-élèves-2-la-suite");
+        assert_eq!(slug("  — * —  "), "section");
+        assert_eq!(kramdown("1. Les élèves"), "les-lves");
+        assert_eq!(github("1. Les élèves!"), "1-les-élèves");
+    }
+
+    #[test]
+    fn every_heading_gets_a_unique_id() {
+        let mut blocks = vec![h("Part", None), Block::Quote(vec![h("Part", None)]), h("Other", Some("part-1")), h("Part", None), h("Again", Some("part-1"))];
+        let anchors = name_headings(&mut blocks);
+        assert_eq!(anchors.find("part-1"), Some("part-1"), "the first of a repeated id");
+        let ids: Vec<String> = blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Quote(q) => q.clone(),
+                b => vec![b.clone()],
+            })
+            .map(|b| match b {
+                Block::Heading { attrs, .. } => attrs.id.unwrap(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(ids, ["part", "part-2", "part-1", "part-3", "part-1-1"]);
+    }
+
+    #[test]
+    fn fragments_find_ids_and_the_ids_sites_would_make() {
+        let mut blocks = vec![
+            h("Les élèves", None),
+            h("Intro", None),
+            h("Intro", None),
+            Block::Para { content: vec![], attrs: Attrs { id: Some("note-a".into()), classes: vec![] } },
+            h("A -- B", None),
+        ];
+        let anchors = name_headings(&mut blocks);
+        let find = |f: &str| anchors.find(f).map(String::from);
+        assert_eq!(find("les-élèves").as_deref(), Some("les-élèves"));
+        assert_eq!(find("les-%C3%A9l%C3%A8ves").as_deref(), Some("les-élèves"));
+        assert_eq!(find("les-lves").as_deref(), Some("les-élèves"), "kramdown drops what is not ASCII");
+        assert_eq!(find("intro-1").as_deref(), Some("intro-1"));
+        assert_eq!(find("Intro").as_deref(), Some("intro"));
+        assert_eq!(find("note-a").as_deref(), Some("note-a"));
+        assert_eq!(find("a----b").as_deref(), Some("a-b"), "runs of `-` do not count");
+        assert_eq!(find("outro"), None);
+        assert_eq!(find(""), None);
+    }
+}
