@@ -225,6 +225,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
             chapters.push(Chapter {
                 id: format!("ch{:03}", chapters.len() + 1),
                 title,
+                title_id: section.heading_id,
                 lang: lang.clone(),
                 date: src.front.date.as_ref().and_then(|d| d.iso_date()),
                 draft,
@@ -312,7 +313,7 @@ fn parse_file(ms: &Manuscript, src: &Source, text: &str) -> Result<ParsedWithIma
 /// is given its id here. Returns the links that lead nowhere, or not where
 /// they say, to warn about.
 fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
-    let anchors: Vec<book::anchors::Anchors> = chapters.iter_mut().map(|c| book::anchors::name_headings(&mut c.blocks)).collect();
+    let anchors: Vec<book::anchors::Anchors> = chapters.iter_mut().map(book::anchors::name_headings).collect();
     // (A file's chapters are consecutive: its level-1 sections in order.)
     let mut files: std::collections::BTreeMap<String, std::ops::Range<usize>> = Default::default();
     for (k, c) in chapters.iter().enumerate() {
@@ -337,10 +338,17 @@ fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
             let why = match file {
                 None => Why::Chapter,
                 Some((file, range)) => {
-                    let at = fragment.map(|f| range.clone().find_map(|t| anchors[t].find(f).map(|a| (t, a.to_string()))));
+                    // (`#x`: this chapter first, then the others of its file)
+                    let order = std::iter::once(k).filter(|_| path.is_empty()).chain(range.clone());
+                    let at = fragment.map(|f| {
+                        order.clone().find_map(|t| match anchors[t].find(f)? {
+                            book::anchors::Place::Start => Some((t, None)),
+                            book::anchors::Place::Id(a) => Some((t, Some(a.clone()))),
+                        })
+                    });
                     let (chapter, anchor, why) = match at {
                         None => (range.start, None, None),
-                        Some(Some((t, a))) => (t, Some(a), None),
+                        Some(Some((t, a))) => (t, a, None),
                         Some(None) if path.is_empty() => {
                             push_lost(&mut lost, k, &url, Why::Heading);
                             return;

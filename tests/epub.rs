@@ -225,7 +225,7 @@ fn soft_hyphens_in_both_books() {
 /// A link to another chapter's file (`b.md`, `../a.md`, a Jekyll post's
 /// name) goes to that chapter in both books, and one with a fragment
 /// (`b.md#part`, `#part`) to the heading it names, by its id or by the id
-/// kramdown would give it: an EPUB link (EPUBCheck checks it leads
+/// kramdown would give it (`#` alone, or the title's, to the chapter's start): an EPUB link (EPUBCheck checks it leads
 /// somewhere) and a PDF link to the page the table of contents links to,
 /// or to just above the heading. What leads nowhere is warned about, at
 /// its line.
@@ -237,10 +237,10 @@ fn links_between_chapters_in_both_books() {
     std::fs::write(m.join("book.yaml"), "title: X\nlanguage: en\nchapters: [a.md, posts/2020-01-02-b.md, c.md]\n").unwrap();
     std::fs::write(
         m.join("a.md"),
-        "# One\n\nSee [two](posts/2020-01-02-b.md), [its part](posts/2020-01-02-b.md#part), [by name](2020-01-02-b), [three](c.md), [the web](https://example.org) and [nothing](missing.md).\n\nBelow: [the pupil](#élève), [as kramdown names it](#lve), [as written](#end) and [nowhere](#nowhere).\n\n## Élève\n\nText.\n\n## Last {#end}\n\nEnd.\n",
+        "# One\n\nSee [two](posts/2020-01-02-b.md), [its part](posts/2020-01-02-b.md#part), [by name](2020-01-02-b), [three](c.md), [the web](https://example.org) and [nothing](missing.md).\n\nBelow: [the pupil](#élève), [as kramdown names it](#lve), [as written](#end) and [nowhere](#nowhere); above: [the top](#), [the title](#one) and [two's](posts/2020-01-02-b.md#two-id).\n\n## Élève\n\nText.\n\n## Last {#end}\n\nEnd.\n",
     )
     .unwrap();
-    std::fs::write(m.join("posts/2020-01-02-b.md"), "# Two\n\nBack to [one](../a.md), [its pupil](../a.md#%C3%A9l%C3%A8ve) and [no such](../a.md#none).\n\n## Part\n\nText.\n").unwrap();
+    std::fs::write(m.join("posts/2020-01-02-b.md"), "# Two {#two-id}\n\nBack to [one](../a.md), [its pupil](../a.md#%C3%A9l%C3%A8ve) and [no such](../a.md#none).\n\n## Part\n\nText.\n").unwrap();
     std::fs::write(m.join("c.md"), "# Three\n\nEnd.\n").unwrap();
     let out = d.join("out");
     let o = build(&m, &out, "all", EPOCH);
@@ -257,10 +257,10 @@ fn links_between_chapters_in_both_books() {
     epubcheck(&epub);
     let hrefs: Vec<Vec<String>> =
         epub_chapters(&epub).iter().map(|(_, x)| x.split("<a href=\"").skip(1).filter_map(|h| h.split('"').next()).map(String::from).collect()).collect();
-    assert_eq!(hrefs[0], ["ch002.xhtml", "ch002.xhtml#part", "ch002.xhtml", "ch003.xhtml", "https://example.org", "#élève", "#élève", "#end"]);
+    assert_eq!(hrefs[0], ["ch002.xhtml", "ch002.xhtml#part", "ch002.xhtml", "ch003.xhtml", "https://example.org", "#élève", "#élève", "#end", "#ch001-title", "#ch001-title", "ch002.xhtml"]);
     assert_eq!(hrefs[1], ["ch001.xhtml", "ch001.xhtml#élève", "ch001.xhtml"]);
-    // The PDF: its contents link once to each chapter; the text adds three
-    // links to the second, one to the third and six to the first.
+    // The PDF: its contents link once to each chapter; the text adds four
+    // links to the second, one to the third and eight to the first.
     let pdf_path = only_file(&out, "pdf");
     let pdf = String::from_utf8_lossy(&std::fs::read(&pdf_path).unwrap()).into_owned();
     let dests: Vec<(&str, f32)> = pdf
@@ -275,7 +275,7 @@ fn links_between_chapters_in_both_books() {
     pages.sort();
     let mut counts: Vec<usize> = pages.chunk_by(|a, b| a == b).map(<[&str]>::len).collect();
     counts.sort();
-    assert_eq!(counts, [2, 4, 7], "{dests:?}");
+    assert_eq!(counts, [2, 5, 9], "{dests:?}");
     // Each link to a heading lands just above it: the tops of the
     // headings' words, from poppler, in PDF coordinates.
     let bbox = String::from_utf8(std::process::Command::new("pdftotext").arg("-bbox").arg(&pdf_path).arg("-").output().unwrap().stdout).unwrap();

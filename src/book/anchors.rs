@@ -6,7 +6,7 @@
 //! way kramdown (Jekyll) or GitHub make ids, so that links written for
 //! either site still lead somewhere.
 
-use super::{visit_blocks_mut, Attrs, Block, Inline};
+use super::{visit_blocks_mut, Attrs, Block, Chapter, Inline};
 
 /// The id folio gives a heading: its words, lower case, joined by `-`;
 /// letters of every script kept; `section` when none is left.
@@ -54,25 +54,39 @@ fn kramdown(text: &str) -> String {
 }
 
 /// What a chapter's fragments can point at: its ids, and the ids kramdown
-/// and GitHub would have given its headings.
+/// and GitHub would have given its title and headings.
 #[derive(Debug, Default)]
 pub struct Anchors {
-    /// (squashed id or alias, the element's id), ids first.
-    names: Vec<(String, String)>,
+    /// (squashed id or alias, where it leads), ids first.
+    names: Vec<(String, Place)>,
+}
+
+/// Where a fragment leads in its chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Its start: its title, or `#` alone.
+    Start,
+    /// The element of this id.
+    Id(String),
 }
 
 impl Anchors {
-    /// The id of the element `fragment` (as written after `#`) points at.
-    pub fn find(&self, fragment: &str) -> Option<&str> {
+    /// Where `fragment` (as written after `#`) leads.
+    pub fn find(&self, fragment: &str) -> Option<&Place> {
+        if fragment.is_empty() {
+            return Some(&Place::Start);
+        }
         let want = squash(&percent_decoded(fragment));
-        self.names.iter().find(|(name, _)| !want.is_empty() && *name == want).map(|(_, id)| id.as_str())
+        self.names.iter().find(|(name, _)| !want.is_empty() && *name == want).map(|(_, place)| place)
     }
 }
 
 /// Gives every heading of a chapter without an id its [`slug`], made unique
 /// in the chapter (`part`, `part-1`, `part-2`) against every id in it, and
-/// returns what fragments can find (a repeated id finds its first element).
-pub fn name_headings(blocks: &mut [Block]) -> Anchors {
+/// returns what fragments can find (a repeated id finds its first element;
+/// the chapter's title, and the id written on it, its start).
+pub fn name_headings(chapter: &mut Chapter) -> Anchors {
+    let blocks = &mut chapter.blocks;
     // Ids written, each kept once: a repeated one is made unique (the
     // parser warned), as a file must not hold one id twice.
     let mut taken: Vec<String> = Vec::new();
@@ -84,7 +98,8 @@ pub fn name_headings(blocks: &mut [Block]) -> Anchors {
             taken.push(id.clone());
         }
     });
-    let mut headings: Vec<(String, String)> = Vec::new();
+    // the title first, as the first heading of its file
+    let mut headings: Vec<(String, Place)> = vec![(chapter.title.clone(), Place::Start)];
     visit_blocks_mut(blocks, &mut |b| {
         if let Block::Heading { attrs, content, .. } = b {
             let text = Inline::plain_text(content);
@@ -93,16 +108,17 @@ pub fn name_headings(blocks: &mut [Block]) -> Anchors {
                 taken.push(id.clone());
                 id
             });
-            headings.push((text, id.clone()));
+            headings.push((text, Place::Id(id.clone())));
         }
     });
-    let mut names: Vec<(String, String)> = taken.iter().map(|id| (squash(id), id.clone())).collect();
+    let mut names: Vec<(String, Place)> = taken.iter().map(|id| (squash(id), Place::Id(id.clone()))).collect();
+    names.extend(chapter.title_id.iter().map(|id| (squash(id), Place::Start)));
     // Each site numbers its repeated ids in the order of the headings.
     for make in [kramdown as fn(&str) -> String, github] {
         let mut made: Vec<String> = Vec::new();
-        for (text, id) in &headings {
+        for (text, place) in &headings {
             let alias = unique(make(text), &made);
-            names.push((squash(&alias), id.clone()));
+            names.push((squash(&alias), place.clone()));
             made.push(alias);
         }
     }
@@ -159,6 +175,11 @@ mod tests {
         Block::Heading { level: 2, content: vec![Inline::Text(text.into())], attrs: Attrs { id: id.map(String::from), classes: vec![] } }
     }
 
+    fn chapter(title: &str, title_id: Option<&str>, blocks: Vec<Block>) -> Chapter {
+        let (id, lang, source) = ("ch001".into(), "fr".into(), "a.md".into());
+        Chapter { id, title: title.into(), title_id: title_id.map(String::from), lang, date: None, draft: false, source, blocks, notes: vec![] }
+    }
+
     #[test]
     fn slugs_keep_every_script_s_letters() {
         assert_eq!(slug("Qu’est-ce que c’est\u{202f}?"), "quest-ce-que-cest");
@@ -170,10 +191,11 @@ mod tests {
 
     #[test]
     fn every_heading_gets_a_unique_id() {
-        let mut blocks = vec![h("Part", None), Block::Quote(vec![h("Part", None)]), h("Other", Some("part-1")), h("Part", None), h("Again", Some("part-1"))];
-        let anchors = name_headings(&mut blocks);
-        assert_eq!(anchors.find("part-1"), Some("part-1"), "the first of a repeated id");
-        let ids: Vec<String> = blocks
+        let mut c = chapter("T", None, vec![h("Part", None), Block::Quote(vec![h("Part", None)]), h("Other", Some("part-1")), h("Part", None), h("Again", Some("part-1"))]);
+        let anchors = name_headings(&mut c);
+        assert_eq!(anchors.find("part-1"), Some(&Place::Id("part-1".into())), "the first of a repeated id");
+        let ids: Vec<String> = c
+            .blocks
             .iter()
             .flat_map(|b| match b {
                 Block::Quote(q) => q.clone(),
@@ -189,15 +211,19 @@ mod tests {
 
     #[test]
     fn fragments_find_ids_and_the_ids_sites_would_make() {
-        let mut blocks = vec![
+        let mut c = chapter("Le début", Some("debut"), vec![
             h("Les élèves", None),
             h("Intro", None),
             h("Intro", None),
             Block::Para { content: vec![], attrs: Attrs { id: Some("note-a".into()), classes: vec![] } },
             h("A -- B", None),
-        ];
-        let anchors = name_headings(&mut blocks);
-        let find = |f: &str| anchors.find(f).map(String::from);
+        ]);
+        let anchors = name_headings(&mut c);
+        let find = |f: &str| match anchors.find(f) {
+            Some(Place::Id(id)) => Some(id.clone()),
+            Some(Place::Start) => Some("START".into()),
+            None => None,
+        };
         assert_eq!(find("les-élèves").as_deref(), Some("les-élèves"));
         assert_eq!(find("les-%C3%A9l%C3%A8ves").as_deref(), Some("les-élèves"));
         assert_eq!(find("les-lves").as_deref(), Some("les-élèves"), "kramdown drops what is not ASCII");
@@ -206,6 +232,9 @@ mod tests {
         assert_eq!(find("note-a").as_deref(), Some("note-a"));
         assert_eq!(find("a----b").as_deref(), Some("a-b"), "runs of `-` do not count");
         assert_eq!(find("outro"), None);
-        assert_eq!(find(""), None);
+        assert_eq!(find("le-début").as_deref(), Some("START"), "the title leads to the start");
+        assert_eq!(find("le-dbut").as_deref(), Some("START"));
+        assert_eq!(find("debut").as_deref(), Some("START"), "as the id written on it does");
+        assert_eq!(find("").as_deref(), Some("START"), "`#` alone leads to the top");
     }
 }

@@ -24,6 +24,9 @@ pub struct Chapter {
     /// Stable id, also the EPUB file stem: `ch001`.
     pub id: String,
     pub title: String,
+    /// The id written on the heading that gave the title (`# Title {#a}`):
+    /// a link to it goes to the chapter's start.
+    pub title_id: Option<String>,
     /// BCP 47 language of the chapter (front matter `lang`, else the book's).
     pub lang: String,
     /// `YYYY-MM-DD`, when the front matter has a date.

@@ -13,6 +13,8 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEn
 #[derive(Debug, Clone, Default)]
 pub struct Section {
     pub heading: Option<String>,
+    /// The id written on that heading (`# Title {#a}`).
+    pub heading_id: Option<String>,
     pub blocks: Vec<Block>,
     pub notes: Vec<Note>,
 }
@@ -290,7 +292,12 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         }
         Kind::Heading(level, attrs) => {
             let content = inline(f.inlines);
-            parent.push_block(Block::Heading { level, content, attrs });
+            // An empty heading (`##` alone) shows nothing, and readers of
+            // the outline would meet a heading without words.
+            let shows = |i: &Inline| matches!(i, Inline::Image { .. } | Inline::NoteRef(_));
+            if !Inline::plain_text(&content).trim().is_empty() || content.iter().any(shows) {
+                parent.push_block(Block::Heading { level, content, attrs });
+            }
         }
         Kind::Quote => {
             f.flush();
@@ -577,13 +584,14 @@ fn split_sections(blocks: Vec<Block>, labels: &[String], defs: &[(String, Vec<Bl
     let mut sections = vec![Section::default()];
     for b in blocks {
         match b {
-            Block::Heading { level: 1, content, .. } => {
+            Block::Heading { level: 1, content, attrs } => {
                 let cur = sections.last().expect("one section");
                 let title = Inline::plain_text(&content);
                 if cur.heading.is_none() && cur.blocks.iter().all(|b| !matches!(b, Block::Heading { .. })) && sections.len() == 1 {
                     sections[0].heading = Some(title);
+                    sections[0].heading_id = attrs.id;
                 } else {
-                    sections.push(Section { heading: Some(title), ..Default::default() });
+                    sections.push(Section { heading: Some(title), heading_id: attrs.id, ..Default::default() });
                 }
             }
             b => sections.last_mut().expect("one section").blocks.push(b),
@@ -648,6 +656,19 @@ mod tests {
             }
             b => panic!("{b:?}"),
         }
+    }
+
+    /// An empty heading shows nothing and is left out (a level-1 one splits
+    /// no chapter); one of a mark or a note call stays. A written id on a
+    /// level-1 heading is the chapter's; one written twice is warned about.
+    #[test]
+    fn empty_headings_are_left_out_and_ids_kept() {
+        let p = parse("# A {#a}\n\nText.\n\n##\n\n#\n\n## *\n\n### B {#b}\n\n### C {#b}\n");
+        assert_eq!((p.sections.len(), p.sections[0].heading_id.as_deref()), (1, Some("a")));
+        let headings: Vec<String> = p.sections[0].blocks.iter().filter_map(|b| if let Block::Heading { content, .. } = b { Some(Inline::plain_text(content)) } else { None }).collect();
+        assert_eq!(headings, ["*", "B", "C"]);
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].0 == 13 && p.warnings[0].1.contains("the id `b` is already the heading's at line 11"), "{:?}", p.warnings);
     }
 
     #[test]

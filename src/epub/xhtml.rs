@@ -239,9 +239,11 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
             Inline::Link { url, content } if crate::book::is_web_link(url) => anchor(out, url, content, ctx),
             Inline::Link { content, .. } => inlines(out, content, ctx),
             Inline::XRef { id, anchor: to, content, .. } => {
+                let here = *id == ctx.chapter.id;
                 let href = match to {
-                    Some(to) if *id == ctx.chapter.id => format!("#{to}"),
+                    Some(to) if here => format!("#{to}"),
                     Some(to) => format!("{id}.xhtml#{to}"),
+                    None if here => format!("#{id}-title"),
                     None => format!("{id}.xhtml"),
                 };
                 anchor(out, &href, content, ctx)
@@ -279,7 +281,7 @@ mod tests {
     use crate::book::{Attrs, Note};
 
     fn chapter_of(blocks: Vec<Block>) -> Chapter {
-        Chapter { id: "ch001".into(), title: "A < B & \"C\"".into(), lang: "fr".into(), date: None, draft: false, source: "x.md".into(), blocks, notes: vec![] }
+        Chapter { id: "ch001".into(), title: "A < B & \"C\"".into(), title_id: None, lang: "fr".into(), date: None, draft: false, source: "x.md".into(), blocks, notes: vec![] }
     }
 
     #[test]

@@ -248,6 +248,7 @@ mod tests {
                 Chapter {
                     id: format!("ch{c:03}"),
                     title: format!("Chapitre {c}"),
+                    title_id: None,
                     lang: if c == 3 { "zz".into() } else { "fr".into() },
                     date: None,
                     draft: false,
