@@ -243,7 +243,7 @@ pub fn protect(text: &str) -> Mask {
     let mut k = 0;
     while k < bytes.len() {
         // Only these bytes can open what is protected below.
-        if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{') || m[k] {
+        if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{' | b'&') || m[k] {
             k += 1;
             continue;
         }
@@ -261,6 +261,10 @@ pub fn protect(text: &str) -> Mask {
             && (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("ftp://") || rest.starts_with("www.") || rest.starts_with("mailto:"))
         {
             k + rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"')).unwrap_or(rest.len())
+        } else if bytes[k] == b'&' {
+            // A character reference (`&ecirc;`, `&#233;`): its `;` is no
+            // semicolon to space.
+            k + char_reference(rest).unwrap_or(1)
         } else if rest.starts_with("](") {
             // Link or image destination (and title), parentheses balanced.
             let mut depth = 0;
@@ -311,6 +315,20 @@ pub fn protect(text: &str) -> Mask {
     Mask(m)
 }
 
+/// The length of the character reference `s` starts with, as HTML and
+/// Markdown read one: `&name;`, `&#233;`, `&#xE9;`.
+fn char_reference(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let (digits, from): (fn(&u8) -> bool, usize) = match b.get(1..3) {
+        Some([b'#', b'x' | b'X']) => (u8::is_ascii_hexdigit, 3),
+        Some([b'#', _]) => (u8::is_ascii_digit, 2),
+        Some([c, _]) if c.is_ascii_alphabetic() => (u8::is_ascii_alphanumeric, 1),
+        _ => return None,
+    };
+    let n = b[from..].iter().take(32).take_while(|c| digits(c)).count();
+    (n > 0 && b.get(from + n) == Some(&b';')).then_some(from + n + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +341,7 @@ mod tests {
     #[test]
     fn code_spans_blocks_urls_html() {
         assert_eq!(prot("a `b-c` d"), "a ##### d");
+        assert_eq!(prot("for&ecirc;t &#233;; &#xE9; & ; &x ;"), "for#######t ######; ###### & ; &x ;");
         assert_eq!(prot("a ``x ` y`` z"), "a ######### z");
         assert_eq!(prot("a ` b"), "a # b");
         assert_eq!(prot("x\n```\nter-\nrible\n```\ny"), "x\n###\n####\n#####\n###\ny");
