@@ -204,6 +204,24 @@ fn definition_lists_in_both_books() {
     assert!(fonts.contains("Vollkorn-Bold") && fonts.contains("Vollkorn-BoldItalic"), "terms are set in bold: {fonts}");
 }
 
+/// What a blog post writes in HTML keeps its structure in both books:
+/// paragraphs, a heading (in the contents), a list, a table, a link and
+/// HTML's named characters, where all of it was one paragraph before.
+#[test]
+fn html_blocks_keep_their_structure_in_both_books() {
+    let md = "# Billet\n\n<p>Premier <em>paragraphe</em> avec un <a href=\"https://example.org/\">lien</a>.</p>\n\
+        <p>Second, dans la for&ecirc;t.</p>\n<h2>Une partie</h2>\n<ul><li>un<li>deux</ul>\n\
+        <table><tr><th>Col A<th>Col B<tr><td>1<td>2</table>\n<div class=\"note\">Fin.</div>\n";
+    let (xhtml, text, _) = both_books("html-blocks", md, &[]);
+    for want in ["Premier <em>paragraphe</em> avec un <a href=\"https://example.org/\">lien</a>.</p>", "forêt.</p>", "Une partie</h2>", "<li>un</li>", "<li>deux</li>", "<th scope=\"col\">Col A</th>", "<td>2</td>", "<p>Fin.</p>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for want in ["Premier paragraphe avec un lien.", "Second, dans la forêt.", "Une partie", "Fin."] {
+        assert!(lines.contains(&want), "{want} alone on its line in {text}");
+    }
+}
+
 /// Soft hyphens typed in the text (U+00AD, as a word processor's optional
 /// hyphens paste): kept in the EPUB for its reader to break at; in the PDF
 /// the word's only break points, and nothing in its text (before, every

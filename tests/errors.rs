@@ -154,7 +154,7 @@ fn usage_errors_exit_2() {
 fn hostile_html_and_metadata_stay_valid_and_safe() {
     let md = "---\ntitle: Un <b>titre</b> & \"guillemets\"\n---\n\n\
         Texte <script>alert(1)</script> avec <span onclick=\"evil()\">un clic</span> et <sup>non fermé.\n\n\
-        <div class=\"x\"><p>Bloc &amp; entités &eacute; &#233; &bogus; <![CDATA[a < b]]> <img src=x onerror=alert(2)>\n\n\
+        <div class=\"x\"><p>Bloc &amp; entités &eacute; &#233; &bogus; <![CDATA[a < b]]> <img src=https://example.com/x.png alt=image onerror=alert(2)>\n\n\
         <iframe src=\"http://example.com\"></iframe>\n\n\
         Fin <em>emph <strong>fort</em> texte</strong> [lien](javascript:alert(3)) [ok](https://example.com/?a=1&b=2).\n\n\
         > > > > > > > > > > Citation profonde\n\n\

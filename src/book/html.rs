@@ -1,18 +1,35 @@
 //! Raw HTML in the Markdown, made safe: a few formatting elements are kept
-//! as inlines, `<br>` breaks the line, everything else is dropped with its
-//! text kept (script, style and the like lose their content too). The
-//! backends therefore never see raw HTML, so it can never come out broken.
+//! as inlines, `<br>` breaks the line, `<img>` is an image; in an HTML
+//! block, the elements blogs use for structure (paragraphs and divisions,
+//! headings, quotes, lists, tables, `<pre>`, `<hr>`) become the blocks
+//! Markdown would have made. Everything else is dropped with its text kept
+//! (script, style and the like lose their content too). The backends
+//! therefore never see raw HTML, so it can never come out broken.
 
-use super::Inline;
+use super::{Block, CellAlign, Inline};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HtmlTag {
-    Open(&'static str),
+    Open(Element),
     Close(&'static str),
     Break,
     Text(String),
+    /// A block element, opened or closed (`p` stands for every element
+    /// that only makes a paragraph: `div`, `center`, `figure`...).
+    BlockOpen(&'static str),
+    BlockClose(&'static str),
+    /// `<img>`: its `src` and `alt`.
+    Image { src: String, alt: String },
     /// What was dropped, for the warning.
     Dropped(String),
+}
+
+/// An inline element folio keeps: what it becomes ([`known`]) and, for a
+/// link (`<a href>`), where it goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub tag: &'static str,
+    pub href: Option<String>,
 }
 
 /// Elements folio keeps, by the inline they become; `drop` loses its content.
@@ -23,15 +40,84 @@ fn known(name: &str) -> Option<&'static str> {
         "sup" => "sup",
         "sub" => "sub",
         "s" | "del" | "strike" => "s",
-        "span" | "small" | "u" | "a" | "abbr" | "q" | "mark" | "ins" | "bdi" | "kbd" | "samp" | "time" => "span",
+        "a" => "a",
+        "span" | "small" | "u" | "abbr" | "q" | "mark" | "ins" | "bdi" | "kbd" | "samp" | "time" => "span",
         "script" | "style" | "iframe" | "object" | "embed" | "noscript" | "template" | "svg" | "math" | "textarea" | "title" => "drop",
         _ => return None,
     })
 }
 
-/// What an element becomes once closed (`span` and the like: its content).
-pub fn wrap(tag: &str, content: Vec<Inline>) -> Vec<Inline> {
-    match tag {
+/// Block elements folio keeps, by the block they become.
+fn block(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "p" | "div" | "center" | "section" | "article" | "figure" | "figcaption" | "header" | "footer" | "main" | "aside" | "nav" | "address" | "details" | "summary" | "dl" | "dt" | "dd" | "caption" => "p",
+        "h1" => "h1",
+        "h2" => "h2",
+        "h3" => "h3",
+        "h4" => "h4",
+        "h5" => "h5",
+        "h6" => "h6",
+        "blockquote" => "blockquote",
+        "ul" => "ul",
+        "ol" => "ol",
+        "li" => "li",
+        "table" => "table",
+        "tr" => "tr",
+        "td" => "td",
+        "th" => "th",
+        "pre" => "pre",
+        "hr" => "hr",
+        _ => return None,
+    })
+}
+
+/// Elements that only group others: nothing to keep, nothing to warn about.
+fn transparent(name: &str) -> bool {
+    matches!(name, "thead" | "tbody" | "tfoot" | "colgroup" | "col" | "picture" | "source" | "wbr")
+}
+
+/// The value of attribute `name` in a tag's text (`img src="a.png"`),
+/// quoted or not, its character references decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag.split_once(char::is_whitespace)?.1;
+    loop {
+        rest = rest.trim_start();
+        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
+        if key_end == 0 {
+            rest = rest.get(1..)?;
+            continue;
+        }
+        let key = &rest[..key_end];
+        rest = rest[key_end..].trim_start();
+        let value = match rest.strip_prefix('=') {
+            Some(v) => {
+                let v = v.trim_start();
+                let (value, after) = match v.chars().next() {
+                    Some(q @ ('"' | '\'')) => v[1..].split_once(q).unwrap_or((&v[1..], "")),
+                    _ => v.split_at(v.find(char::is_whitespace).unwrap_or(v.len())),
+                };
+                rest = after;
+                value
+            }
+            None => "",
+        };
+        if key.eq_ignore_ascii_case(name) {
+            return Some(decode_entities(value));
+        }
+        if rest.is_empty() {
+            return None;
+        }
+    }
+}
+
+/// What an element becomes once closed (`span` and the like, an `<a>`
+/// that goes nowhere: its content).
+pub fn wrap(el: Element, content: Vec<Inline>) -> Vec<Inline> {
+    match el.tag {
+        "a" => match el.href {
+            Some(url) => vec![Inline::Link { url, content }],
+            None => content,
+        },
         "em" => vec![Inline::Emph(content)],
         "strong" => vec![Inline::Strong(content)],
         "sup" => vec![Inline::Sup(content)],
@@ -83,12 +169,27 @@ pub fn tokens(raw: &str) -> Vec<HtmlTag> {
             let self_closing = tag.trim_end().ends_with('/');
             match (name.as_str(), known(&name)) {
                 ("br", _) => out.push(HtmlTag::Break),
+                ("img", _) if !closing => {
+                    let src = attribute(tag, "src").unwrap_or_default();
+                    out.push(HtmlTag::Image { alt: attribute(tag, "alt").unwrap_or_default(), src });
+                }
+                (n, None) if transparent(n) => {}
+                (n, None) if block(n).is_some() => {
+                    let b = block(n).expect("a block");
+                    out.push(if closing { HtmlTag::BlockClose(b) } else { HtmlTag::BlockOpen(b) });
+                }
                 (_, Some(k)) if closing => out.push(HtmlTag::Close(k)),
                 (_, Some(k)) if !self_closing => {
+                    if k == "drop" {
+                        out.push(HtmlTag::Dropped(format!("<{name}>")));
+                    }
                     if tag.contains("on") && has_event_attr(tag) {
                         out.push(HtmlTag::Dropped(format!("event attribute on <{name}>")));
                     }
-                    out.push(HtmlTag::Open(k));
+                    // a link keeps where it goes; the book decides, as for
+                    // Markdown's, whether it can be followed
+                    let href = if k == "a" { attribute(tag, "href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty()) } else { None };
+                    out.push(HtmlTag::Open(Element { tag: k, href }));
                 }
                 _ => {
                     if !closing {
@@ -137,7 +238,7 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i);
+        let semi = rest.char_indices().take(34).find(|&(_, c)| c == ';').map(|(i, _)| i);
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
@@ -147,11 +248,16 @@ pub fn decode_entities(s: &str) -> String {
             } else {
                 named(name)
             };
-            c.filter(|c| *c != '\0').map(|c| (c, e + 1))
+            match c {
+                Some('\0') => None,
+                Some(c) => Some((String::from(c), e + 1)),
+                None if !name.starts_with('#') => named_html5(name).map(|s| (s, e + 1)),
+                None => None,
+            }
         });
         match decoded {
-            Some((c, len)) => {
-                out.push(c);
+            Some((s, len)) => {
+                out.push_str(&s);
                 rest = &rest[len..];
             }
             None => {
@@ -164,6 +270,24 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Any other of HTML's named references (`&ecirc;`, `&OElig;`): the table
+/// pulldown-cmark decodes Markdown's text with, asked with the reference
+/// alone, so raw HTML and Markdown read the same names.
+fn named_html5(name: &str) -> Option<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let reference = format!("&{name};");
+    let text: String = pulldown_cmark::Parser::new(&reference)
+        .filter_map(|e| match e {
+            pulldown_cmark::Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        })
+        .collect();
+    (text != reference && !text.is_empty()).then_some(text)
+}
+
+/// The references blogs use most, without a parser.
 fn named(n: &str) -> Option<char> {
     Some(match n {
         "amp" => '&',
@@ -192,31 +316,215 @@ fn named(n: &str) -> Option<char> {
     })
 }
 
-/// A raw HTML block as inlines, with a note of what was dropped.
-pub fn to_inlines(raw: &str) -> (Vec<Inline>, Option<String>) {
-    let mut stack: Vec<(&'static str, Vec<Inline>)> = vec![("root", Vec::new())];
+/// A frame of [`to_blocks`]: a block element being read, or an inline one
+/// (`tag` from [`known`]) inside it.
+struct Frame {
+    el: Element,
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+    /// A list's items; a table's rows (a row's cells, whether all head);
+    /// a row's cells.
+    items: Vec<Vec<Block>>,
+    rows: Vec<(Vec<Vec<Inline>>, bool)>,
+    cells: Vec<Vec<Inline>>,
+    head: bool,
+}
+
+impl Frame {
+    fn new(el: Element) -> Frame {
+        Frame { el, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), rows: Vec::new(), cells: Vec::new(), head: true }
+    }
+    fn block(tag: &'static str) -> Frame {
+        Frame::new(Element { tag, href: None })
+    }
+    fn tag(&self) -> &'static str {
+        self.el.tag
+    }
+    /// An inline element's frame (its tag is what [`known`] gives).
+    fn is_inline(&self) -> bool {
+        block_tag(self.tag()).is_none() && self.tag() != "root"
+    }
+    /// Its pending text as a paragraph (a figure, if only an image).
+    fn flush(&mut self) {
+        let content = super::parse::finish_inlines(std::mem::take(&mut self.inlines));
+        match content.as_slice() {
+            [] => {}
+            [Inline::Image { asset, alt }] => self.blocks.push(Block::Figure { asset: *asset, alt: alt.clone() }),
+            _ => self.blocks.push(Block::Para { content, attrs: Default::default() }),
+        }
+    }
+    /// All it holds as one run of inlines (a cell's or a heading's), its
+    /// paragraphs joined by spaces.
+    fn into_inlines(mut self) -> Vec<Inline> {
+        self.flush();
+        let mut out: Vec<Inline> = Vec::new();
+        for b in self.blocks {
+            if !out.is_empty() {
+                out.push(Inline::Text(" ".into()));
+            }
+            match b {
+                Block::Para { content, .. } | Block::Heading { content, .. } => out.extend(content),
+                Block::Figure { asset, alt } => out.push(Inline::Image { asset, alt }),
+                other => out.push(Inline::Text(other.plain_text())),
+            }
+        }
+        out
+    }
+}
+
+/// Whether `tag` is one of [`block`]'s.
+fn block_tag(tag: &str) -> Option<&'static str> {
+    block(tag).filter(|b| *b == tag)
+}
+
+/// Where opening `tag` closes an element left open, as HTML's optional end
+/// tags have it (`<li>one<li>two`, `<td>1<td>2`): the depth to close to.
+fn implied_close(stack: &[Frame], tag: &str) -> Option<usize> {
+    let (closes, within): (&[&str], &[&str]) = match tag {
+        "li" => (&["li"], &["ul", "ol"]),
+        "td" | "th" => (&["td", "th"], &["tr", "table"]),
+        "tr" => (&["tr"], &["table"]),
+        _ => return None,
+    };
+    let i = stack.iter().rposition(|f| closes.contains(&f.tag()) || within.contains(&f.tag()))?;
+    (i > 0 && closes.contains(&stack[i].tag())).then_some(i)
+}
+
+/// A raw HTML block as blocks, with a note of the first thing dropped;
+/// `image` makes an `<img>`'s inline from its `src` and `alt` (a remote
+/// image's alt text, as for Markdown's).
+pub fn to_blocks<E>(raw: &str, image: &mut dyn FnMut(&str, &str) -> Result<Inline, E>) -> Result<(Vec<Block>, Option<String>), E> {
+    let mut stack = vec![Frame::block("root")];
     let mut dropped = None;
     for t in tokens(raw) {
+        let pre = stack.iter().any(|f| f.tag() == "pre");
         match t {
-            HtmlTag::Open(k) => stack.push((k, Vec::new())),
+            HtmlTag::Open(el) => stack.push(Frame::new(el)),
             HtmlTag::Close(k) => {
-                if let Some(d) = stack.iter().rposition(|(n, _)| *n == k).filter(|&d| d > 0) {
-                    while stack.len() > d {
-                        let (n, c) = stack.pop().expect("frame");
-                        stack.last_mut().expect("root").1.extend(wrap(n, c));
-                    }
+                if let Some(d) = stack.iter().rposition(|f| f.tag() == k).filter(|&d| d > 0 && stack[d..].iter().all(Frame::is_inline)) {
+                    close_to(&mut stack, d);
                 }
             }
-            HtmlTag::Break => stack.last_mut().expect("root").1.push(Inline::LineBreak),
-            HtmlTag::Text(s) => stack.last_mut().expect("root").1.push(Inline::Text(s.replace('\n', " "))),
+            HtmlTag::BlockOpen(b) => {
+                // inline elements end where a block starts
+                let d = stack.iter().rposition(|f| !f.is_inline()).unwrap_or(0);
+                close_to(&mut stack, d + 1);
+                if let Some(d) = implied_close(&stack, b) {
+                    close_to(&mut stack, d);
+                }
+                let top = stack.last_mut().expect("root");
+                top.flush();
+                match b {
+                    "hr" => top.blocks.push(Block::SceneBreak),
+                    _ => stack.push(Frame::block(b)),
+                }
+            }
+            HtmlTag::BlockClose(b) => {
+                if let Some(d) = stack.iter().rposition(|f| f.tag() == b).filter(|&d| d > 0) {
+                    close_to(&mut stack, d);
+                }
+            }
+            HtmlTag::Break => stack.last_mut().expect("root").inlines.push(Inline::LineBreak),
+            HtmlTag::Text(s) if pre => stack.last_mut().expect("root").inlines.push(Inline::Text(s)),
+            HtmlTag::Text(s) => stack.last_mut().expect("root").inlines.push(Inline::Text(s.replace('\n', " "))),
+            HtmlTag::Image { src, alt } => {
+                let i = image(&src, &alt)?;
+                stack.last_mut().expect("root").inlines.push(i);
+            }
             HtmlTag::Dropped(w) => dropped = dropped.or(Some(w)),
         }
     }
-    while stack.len() > 1 {
-        let (n, c) = stack.pop().expect("frame");
-        stack.last_mut().expect("root").1.extend(wrap(n, c));
+    close_to(&mut stack, 1);
+    let mut root = stack.pop().expect("root");
+    root.flush();
+    Ok((root.blocks, dropped))
+}
+
+/// Closes the frames from `depth` up, each into the one below. An element
+/// out of its place (a cell outside a row, an item outside a list) keeps
+/// its text as paragraphs: nothing written is lost.
+fn close_to(stack: &mut Vec<Frame>, depth: usize) {
+    while stack.len() > depth.max(1) {
+        let mut f = stack.pop().expect("frame");
+        let parent = stack.last_mut().expect("root");
+        if f.is_inline() {
+            parent.inlines.extend(wrap(f.el, f.inlines));
+            continue;
+        }
+        match (f.tag(), parent.tag()) {
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => {
+                let level = f.tag().as_bytes()[1] - b'0';
+                let content = f.into_inlines();
+                if !Inline::plain_text(&content).trim().is_empty() {
+                    parent.flush();
+                    parent.blocks.push(Block::Heading { level, content, attrs: Default::default() });
+                }
+            }
+            ("pre", _) => {
+                parent.flush();
+                // its lines as written (not a paragraph's, joined)
+                let text = f.blocks.iter().map(Block::plain_text).chain([Inline::plain_text(&f.inlines)]).collect::<Vec<_>>().join("\n");
+                let text = text.strip_prefix('\n').unwrap_or(&text).trim_end();
+                if !text.is_empty() {
+                    parent.blocks.push(Block::Code { text: text.to_string() });
+                }
+            }
+            ("td" | "th", "tr") => {
+                parent.head &= f.tag() == "th";
+                let cell = f.into_inlines();
+                parent.cells.push(cell);
+            }
+            ("tr", "table") => {
+                f.flush();
+                parent.blocks.append(&mut f.blocks);
+                if !f.cells.is_empty() {
+                    parent.rows.push((f.cells, f.head));
+                }
+            }
+            ("li", "ul" | "ol") => {
+                f.flush();
+                parent.items.push(f.blocks);
+            }
+            (tag, _) => {
+                f.flush();
+                parent.flush();
+                // text outside the items, rows or cells comes first
+                match tag {
+                    "blockquote" if !f.blocks.is_empty() => parent.blocks.push(Block::Quote(f.blocks)),
+                    "ul" | "ol" => {
+                        parent.blocks.append(&mut f.blocks);
+                        if !f.items.is_empty() {
+                            parent.blocks.push(Block::List { start: (tag == "ol").then_some(1), items: f.items });
+                        }
+                    }
+                    "table" => {
+                        parent.blocks.append(&mut f.blocks);
+                        let mut rows = f.rows;
+                        if !f.cells.is_empty() {
+                            rows.push((f.cells, false));
+                        }
+                        if !rows.is_empty() {
+                            let head = if rows[0].1 { rows.remove(0).0 } else { Vec::new() };
+                            let cols = rows.iter().map(|r| r.0.len()).chain([head.len()]).max().unwrap_or(0);
+                            let align = vec![CellAlign::Left; cols];
+                            parent.blocks.push(Block::Table { align, head, rows: rows.into_iter().map(|r| r.0).collect() });
+                        }
+                    }
+                    // a paragraph's element, or one out of its place: its
+                    // blocks, in place (a row's cells as one paragraph each)
+                    _ => {
+                        parent.blocks.append(&mut f.blocks);
+                        for cell in f.cells.into_iter().filter(|c| !c.is_empty()) {
+                            parent.blocks.push(Block::Para { content: cell, attrs: Default::default() });
+                        }
+                        for item in f.items {
+                            parent.blocks.extend(item);
+                        }
+                    }
+                }
+            }
+        }
     }
-    (stack.pop().expect("root").1, dropped)
 }
 
 #[cfg(test)]
@@ -227,20 +535,83 @@ mod tests {
     fn entities() {
         assert_eq!(decode_entities("a &amp; b &#233;&#xE9; &bogus; &"), "a & b éé &bogus; &");
         assert_eq!(decode_entities("&éééééééé;"), "&éééééééé;");
+        // HTML's whole table, as Markdown's text has it
+        assert_eq!(decode_entities("for&ecirc;t &OElig;uvre &euro; &NotNestedGreaterGreater; &nosuchname;"), "for\u{ea}t \u{152}uvre \u{20ac} \u{2aa2}\u{338} &nosuchname;");
+    }
+
+    fn blocks(raw: &str) -> (Vec<Block>, Option<String>) {
+        to_blocks(raw, &mut |src, alt| Ok::<_, ()>(if src.starts_with("img/") { Inline::Image { asset: 0, alt: alt.into() } } else { Inline::Text(alt.into()) })).unwrap()
+    }
+
+    fn texts(v: &[Block]) -> Vec<String> {
+        v.iter().map(Block::plain_text).collect()
     }
 
     #[test]
     fn script_content_is_dropped_in_blocks() {
-        let (v, d) = to_inlines("<div>avant<script>alert(1)</script>après <![CDATA[x<y]]></div>");
-        assert_eq!(Inline::plain_text(&v), "avantaprès x<y");
-        assert_eq!(d.as_deref(), Some("<div>"));
+        let (v, d) = blocks("<div>avant<script>alert(1)</script>après <![CDATA[x<y]]></div>");
+        assert_eq!(texts(&v), ["avantaprès x<y"]);
+        assert_eq!(d.as_deref(), Some("<script>"));
     }
 
     #[test]
     fn unclosed_tag_before_multibyte_text() {
         // Found by the markdown_xhtml fuzz target.
-        let (v, _) = to_inlines("<div onclick=\"x\"\u{87}<\u{462}iv: T <&N");
-        assert!(Inline::plain_text(&v).contains("T <&N"));
+        let (v, _) = blocks("<div onclick=\"x\"\u{87}<\u{462}iv: T <&N");
+        assert!(texts(&v).concat().contains("T <&N"));
+    }
+
+    /// What blogs write in HTML comes out as Markdown would have made it.
+    #[test]
+    fn html_blocks_become_blocks() {
+        let (v, d) = blocks(
+            "<p align=\"center\"><img src=\"img/a.png\" alt=\"a &amp; b\" width=300></p>\n<p>One <em>two</em><br>three</p><h2>Head</h2>\
+             <blockquote><p>Quoted</p></blockquote><ul><li>one<li>two <b>bold</b></ul>\
+             <table><thead><tr><th>A<th>B</thead><tr><td>1</td><td><p>2</p></td></tr></table><hr><pre>\nlet x = 1;\n  y\n</pre><font>kept</font>",
+        );
+        assert_eq!(d.as_deref(), Some("<font>"));
+        let Block::Figure { alt, .. } = &v[0] else { panic!("{v:?}") };
+        assert_eq!(alt, "a & b");
+        assert!(matches!(&v[1], Block::Para { content, .. } if content.iter().any(|i| matches!(i, Inline::Emph(_))) && content.contains(&Inline::LineBreak)), "{:?}", v[1]);
+        assert!(matches!(&v[2], Block::Heading { level: 2, .. }));
+        assert!(matches!(&v[3], Block::Quote(q) if texts(q) == ["Quoted"]));
+        assert!(matches!(&v[4], Block::List { start: None, items } if items.len() == 2 && texts(&items[1]) == ["two bold"]), "{:?}", v[4]);
+        let Block::Table { head, rows, .. } = &v[5] else { panic!("{:?}", v[5]) };
+        assert_eq!((head.len(), rows.len(), Inline::plain_text(&rows[0][1])), (2, 1, "2".to_string()));
+        assert!(matches!(&v[6], Block::SceneBreak));
+        assert!(matches!(&v[7], Block::Code { text } if text == "let x = 1;\n  y"), "{:?}", v[7]);
+        assert_eq!(texts(&v[8..]), ["kept"]);
+    }
+
+    /// HTML leaves end tags out (`<li>one<li>two`, `<td>1<td>2`); what is
+    /// out of its place (a cell outside a row, text between items) keeps
+    /// its text.
+    #[test]
+    fn optional_end_tags_and_misplaced_elements() {
+        let (v, _) = blocks("<table><tr><th>A<td>B<tr><td>1<td>2</table><ul>avant<li>un<li>deux</ul><td>seule</td><li>hors liste");
+        let Block::Table { head, rows, .. } = &v[0] else { panic!("{v:?}") };
+        assert!(head.is_empty() && rows.len() == 2, "{v:?}");
+        assert_eq!(rows[0].iter().map(|c| Inline::plain_text(c)).collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(texts(&v[1..]), ["avant", "un deux", "seule", "hors liste"]);
+        assert!(matches!(&v[2], Block::List { items, .. } if items.len() == 2));
+    }
+
+    /// `<a href>` is a link, as Markdown's (the book decides what can be
+    /// followed); an `<a>` going nowhere is its words.
+    #[test]
+    fn links_keep_where_they_go() {
+        let (v, _) = blocks("<p>Voir <a href=\"https://example.org/?a=1&amp;b=2\">le <em>site</em></a> et <a name=\"x\">ici</a>.</p>");
+        let Block::Para { content, .. } = &v[0] else { panic!("{v:?}") };
+        assert!(content.iter().any(|i| matches!(i, Inline::Link { url, content } if url == "https://example.org/?a=1&b=2" && Inline::plain_text(content) == "le site")), "{content:?}");
+        assert_eq!(Inline::plain_text(content), "Voir le site et ici.");
+    }
+
+    #[test]
+    fn attributes_quoted_or_not() {
+        assert_eq!(attribute("img src='a b.png' alt=x", "src").as_deref(), Some("a b.png"));
+        assert_eq!(attribute("img hidden alt=x /", "alt").as_deref(), Some("x"));
+        assert_eq!(attribute("IMG SRC=\"é&amp;.png\"", "src").as_deref(), Some("é&.png"));
+        assert_eq!(attribute("img alt=\"x\"", "src"), None);
     }
 
     #[test]

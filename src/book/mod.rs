@@ -196,6 +196,23 @@ pub fn is_web_link(url: &str) -> bool {
     ["http://", "https://", "mailto:"].iter().any(|p| url.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p)))
 }
 
+impl Block {
+    /// The text a reader sees, without markup; its parts joined by spaces.
+    pub fn plain_text(&self) -> String {
+        let all = |v: &[Block]| v.iter().map(Block::plain_text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        match self {
+            Block::Heading { content, .. } | Block::Para { content, .. } => Inline::plain_text(content),
+            Block::Quote(v) => all(v),
+            Block::List { items, .. } => items.iter().map(|i| all(i)).collect::<Vec<_>>().join(" "),
+            Block::Code { text } => text.clone(),
+            Block::SceneBreak => String::new(),
+            Block::Figure { alt, .. } => alt.clone(),
+            Block::Definitions(defs) => defs.iter().map(|d| format!("{} {}", Inline::plain_text(&d.term), d.details.iter().map(|b| all(b)).collect::<Vec<_>>().join(" "))).collect::<Vec<_>>().join(" "),
+            Block::Table { head, rows, .. } => std::iter::once(head).chain(rows).flatten().map(|c| Inline::plain_text(c)).collect::<Vec<_>>().join(" "),
+        }
+    }
+}
+
 impl Inline {
     /// The text a reader sees, without markup.
     pub fn plain_text(inlines: &[Inline]) -> String {

@@ -49,7 +49,8 @@ enum Kind {
     Row,
     Cell,
     Code(String),
-    HtmlBlock(String),
+    /// Raw HTML and the line it starts on.
+    HtmlBlock(String, usize),
     Note(String),
     Emph,
     Strong,
@@ -59,7 +60,7 @@ enum Kind {
     Link(String),
     Image(String, usize),
     /// An element opened by inline HTML (`<sup>`, `<em>`, ...), by tag name.
-    Html(&'static str),
+    Html(html::Element),
     /// A table cell or other container whose text we keep as a paragraph.
     Loose,
 }
@@ -128,7 +129,7 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     }
                     Tag::BlockQuote(_) => Kind::Quote,
                     Tag::CodeBlock(_) => Kind::Code(String::new()),
-                    Tag::HtmlBlock => Kind::HtmlBlock(String::new()),
+                    Tag::HtmlBlock => Kind::HtmlBlock(String::new(), line),
                     Tag::List(start) => Kind::List(start),
                     Tag::Item => Kind::Item,
                     Tag::DefinitionList => Kind::Definitions,
@@ -168,7 +169,7 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
             Event::Text(t) => {
                 let top = stack.last_mut().expect("root frame");
                 match &mut top.kind {
-                    Kind::Code(s) | Kind::HtmlBlock(s) => s.push_str(&t),
+                    Kind::Code(s) | Kind::HtmlBlock(s, _) => s.push_str(&t),
                     _ => top.inlines.push(Inline::Text(t.to_string())),
                 }
             }
@@ -184,10 +185,10 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                 top(&mut stack).inlines.push(Inline::NoteRef(i));
             }
             Event::Html(raw) => match &mut top(&mut stack).kind {
-                Kind::HtmlBlock(s) => s.push_str(&raw),
-                _ => inline_html(&mut stack, &raw, line, &mut out),
+                Kind::HtmlBlock(s, _) => s.push_str(&raw),
+                _ => inline_html(&mut stack, &raw, line, &mut out, resolve)?,
             },
-            Event::InlineHtml(raw) => inline_html(&mut stack, &raw, line, &mut out),
+            Event::InlineHtml(raw) => inline_html(&mut stack, &raw, line, &mut out, resolve)?,
             Event::TaskListMarker(done) => top(&mut stack).inlines.push(Inline::Text(if done { "☒ " } else { "☐ " }.into())),
             Event::InlineMath(t) | Event::DisplayMath(t) => top(&mut stack).inlines.push(Inline::Text(t.to_string())),
         }
@@ -224,7 +225,7 @@ fn end_matches(kind: &Kind, end: &TagEnd) -> bool {
             | (Kind::Heading(..), TagEnd::Heading(_))
             | (Kind::Quote, TagEnd::BlockQuote(_))
             | (Kind::Code(_), TagEnd::CodeBlock)
-            | (Kind::HtmlBlock(_), TagEnd::HtmlBlock)
+            | (Kind::HtmlBlock(..), TagEnd::HtmlBlock)
             | (Kind::List(_), TagEnd::List(_))
             | (Kind::Item, TagEnd::Item)
             | (Kind::Definitions, TagEnd::DefinitionList)
@@ -389,14 +390,15 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             parent.push_block(Block::Table { align, head, rows });
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
-        Kind::HtmlBlock(raw) => {
-            let (content, dropped) = html::to_inlines(&raw);
+        Kind::HtmlBlock(raw, line) => {
+            let mut warnings = Vec::new();
+            let (blocks, dropped) = html::to_blocks(&raw, &mut |src, alt| html_image(src, alt, line, resolve, &mut warnings))?;
+            out.warnings.extend(warnings);
             if let Some(what) = dropped {
-                out.warnings.push((0, format!("raw HTML {what} dropped")));
+                out.warnings.push((line, format!("raw HTML {what} dropped (its text is kept)")));
             }
-            let content = finish_inlines(content);
-            if !content.is_empty() {
-                parent.push_block(Block::Para { content, attrs: Attrs::default() });
+            for b in blocks {
+                parent.push_block(b);
             }
         }
         Kind::Note(label) => {
@@ -405,13 +407,8 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         }
         Kind::Image(url, line) => {
             let alt = Inline::plain_text(&f.inlines);
-            match resolve(&url, line)? {
-                Some(asset) => parent.inlines.push(Inline::Image { asset, alt }),
-                None => {
-                    out.warnings.push((line, format!("remote image `{url}` cannot be embedded; its alt text stands in")));
-                    parent.inlines.push(Inline::Text(alt));
-                }
-            }
+            let image = html_image(&url, &alt, line, resolve, &mut out.warnings)?;
+            parent.inlines.push(image);
         }
         Kind::Emph => parent.inlines.push(Inline::Emph(f.inlines)),
         Kind::Strong => parent.inlines.push(Inline::Strong(f.inlines)),
@@ -419,7 +416,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         Kind::Sup => parent.inlines.push(Inline::Sup(f.inlines)),
         Kind::Sub => parent.inlines.push(Inline::Sub(f.inlines)),
         Kind::Link(url) => parent.inlines.push(Inline::Link { url, content: f.inlines }),
-        Kind::Html(tag) => parent.inlines.extend(html::wrap(tag, f.inlines)),
+        Kind::Html(el) => parent.inlines.extend(html::wrap(el, f.inlines)),
         Kind::Loose => {
             parent.inlines.extend(f.inlines);
             parent.blocks.extend(f.blocks);
@@ -452,20 +449,39 @@ fn prose_again(parent: &mut Frame, d: Definition) {
     }
 }
 
+/// An image (Markdown's or an `<img>`): embedded, or its alt text for one
+/// that cannot be (remote), with a warning.
+fn html_image(url: &str, alt: &str, line: usize, resolve: &mut Resolver<'_>, warnings: &mut Vec<(usize, String)>) -> Result<Inline, LoadError> {
+    Ok(match resolve(url, line)? {
+        Some(asset) => Inline::Image { asset, alt: alt.to_string() },
+        None => {
+            warnings.push((line, format!("remote image `{url}` cannot be embedded; its alt text stands in")));
+            Inline::Text(alt.to_string())
+        }
+    })
+}
+
 /// Inline HTML: known formatting tags open and close elements, `<br>` breaks
-/// the line, anything else is dropped (its text, if any, stays).
-fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedFile) {
+/// the line, `<img>` is an image, anything else is dropped (its text, if
+/// any, stays).
+fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedFile, resolve: &mut Resolver<'_>) -> Result<(), LoadError> {
     for tok in html::tokens(raw) {
         match tok {
-            HtmlTag::Open(name) => stack.push(Frame::new(Kind::Html(name))),
+            HtmlTag::Image { src, alt } => {
+                let image = html_image(&src, &alt, line, resolve, &mut out.warnings)?;
+                top(stack).inlines.push(image);
+            }
+            // (a block element inside a paragraph: its text stays inline)
+            HtmlTag::BlockOpen(_) | HtmlTag::BlockClose(_) => {}
+            HtmlTag::Open(el) => stack.push(Frame::new(Kind::Html(el))),
             HtmlTag::Close(name) => {
-                if let Some(depth) = stack.iter().rposition(|f| matches!(f.kind, Kind::Html(n) if n == name)) {
+                if let Some(depth) = stack.iter().rposition(|f| matches!(&f.kind, Kind::Html(el) if el.tag == name)) {
                     // Only close if no markdown container sits above it.
                     if stack[depth + 1..].iter().all(|f| matches!(f.kind, Kind::Html(_))) {
                         while stack.len() > depth {
                             let f = stack.pop().expect("frame");
-                            if let Kind::Html(tag) = f.kind {
-                                top(stack).inlines.extend(html::wrap(tag, f.inlines));
+                            if let Kind::Html(el) = f.kind {
+                                top(stack).inlines.extend(html::wrap(el, f.inlines));
                             }
                         }
                     }
@@ -476,10 +492,11 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
             HtmlTag::Dropped(what) => out.warnings.push((line, format!("raw HTML {what} dropped"))),
         }
     }
+    Ok(())
 }
 
 /// Merge adjacent text, turn soft breaks into spaces, trim paragraph ends.
-fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
+pub(super) fn finish_inlines(v: Vec<Inline>) -> Vec<Inline> {
     let mut out = soft_breaks(v);
     // Only the paragraph's own ends are trimmed: inside emphasis a space is text.
     if let Some(Inline::Text(t)) = out.first_mut() {
@@ -612,30 +629,18 @@ fn split_sections(blocks: Vec<Block>, labels: &[String], defs: &[(String, Vec<Bl
     sections
 }
 
+/// Each note call numbered in order of first call, wherever it is (a
+/// table's cell, a definition, a quote): `order` gets the labels' indices.
 fn renumber_blocks(blocks: &mut [Block], order: &mut Vec<usize>) {
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } | Block::Para { content, .. } => renumber_inlines(content, order),
-            Block::Quote(v) => renumber_blocks(v, order),
-            Block::List { items, .. } => items.iter_mut().for_each(|i| renumber_blocks(i, order)),
-            _ => {}
+    let mut number = |i: &mut Inline| {
+        if let Inline::NoteRef(n) = i {
+            *n = order.iter().position(|x| x == n).unwrap_or_else(|| {
+                order.push(*n);
+                order.len() - 1
+            });
         }
-    }
-}
-
-fn renumber_inlines(v: &mut [Inline], order: &mut Vec<usize>) {
-    for i in v {
-        match i {
-            Inline::NoteRef(n) => {
-                *n = order.iter().position(|x| x == n).unwrap_or_else(|| {
-                    order.push(*n);
-                    order.len() - 1
-                });
-            }
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) | Inline::Sup(c) | Inline::Sub(c) | Inline::Link { content: c, .. } => renumber_inlines(c, order),
-            _ => {}
-        }
-    }
+    };
+    super::visit_mut(blocks, &mut number, &mut |_| {});
 }
 
 #[cfg(test)]
@@ -669,6 +674,15 @@ mod tests {
         assert_eq!(headings, ["*", "B", "C"]);
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
         assert!(p.warnings[0].0 == 13 && p.warnings[0].1.contains("the id `b` is already the heading's at line 11"), "{:?}", p.warnings);
+    }
+
+    /// A note called from a table's cell or a definition is the chapter's
+    /// like any other (it was lost, its call leading nowhere).
+    #[test]
+    fn notes_called_from_tables_and_definitions() {
+        let p = parse("| A | B |\n|---|---|\n| x[^t] | y |\n\nTerme\n: sens[^d]\n\n[^t]: Dans le tableau.\n[^d]: Dans la définition.\n");
+        let notes: Vec<String> = p.sections[0].notes.iter().map(|n| n.label.clone()).collect();
+        assert_eq!(notes, ["t", "d"]);
     }
 
     #[test]
