@@ -341,15 +341,35 @@ fn inside(root: &Path, rel: &str, referrer: &Path, what: &str) -> Result<PathBuf
     Ok(path)
 }
 
+/// The chapters of a folder without a `chapters:` list: its Markdown files
+/// and, as Jekyll keeps them, those of its `_posts/` folder.
 fn markdown_files(dir: &Path) -> Result<Vec<String>, LoadError> {
-    let rd = std::fs::read_dir(dir).map_err(|e| LoadError::new(dir, format!("cannot list the folder: {e}"), ""))?;
-    let mut out: Vec<String> = rd
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".md") || n.ends_with(".markdown"))
-        .collect();
+    let list = |d: &Path, prefix: &str| -> Result<Vec<String>, LoadError> {
+        let rd = std::fs::read_dir(d).map_err(|e| LoadError::new(d, format!("cannot list the folder: {e}"), ""))?;
+        Ok(rd
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".md") || n.ends_with(".markdown"))
+            .map(|n| format!("{prefix}{n}"))
+            .collect())
+    };
+    let mut out = list(dir, "")?;
+    let posts = dir.join("_posts");
+    if posts.is_dir() {
+        out.extend(list(&posts, "_posts/")?);
+    }
     out.sort();
     Ok(out)
+}
+
+/// The date a Jekyll post's file name begins with (`2020-01-02-title.md`),
+/// which Jekyll takes when the front matter gives none.
+fn post_date(rel: &str) -> Option<ChapterDate> {
+    let name = Path::new(rel).file_name()?.to_str()?;
+    let b = name.as_bytes();
+    let shape = b.len() > 11 && b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }) && b[10] == b'-';
+    shape.then(|| ChapterDate::parse(&name[..10])).filter(|d| d.key.0 != 0)
 }
 
 /// Bytes to text: UTF-8 required (the error names the byte offset and line),
@@ -368,7 +388,10 @@ fn read_source(path: &Path, rel: String, title: Option<String>) -> Result<Source
     let bytes = std::fs::read(path).map_err(|e| LoadError::new(path, format!("cannot read the chapter: {e}"), "check that the file listed in book.yaml exists"))?;
     let shown = path.display().to_string();
     let text = decode(path, bytes)?;
-    let (front, body, body_line) = split_front_matter(&text, &shown)?;
+    let (mut front, body, body_line) = split_front_matter(&text, &shown)?;
+    if front.date.is_none() {
+        front.date = post_date(&rel);
+    }
     Ok(Source { rel, shown, title, front, body: body.to_string(), body_line })
 }
 
@@ -447,6 +470,14 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize, hint: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn post_dates_from_file_names() {
+        assert_eq!(post_date("_posts/2020-01-02-b.md").and_then(|d| d.iso_date()).as_deref(), Some("2020-01-02"));
+        for no in ["2020-01-02.md", "2020-13-02-b.md", "jour-4.md", "20200-01-02-b.md", "_posts/2020-1-02-b.md"] {
+            assert_eq!(post_date(no), None, "{no}");
+        }
+    }
 
     #[test]
     fn jekyll_dates_are_read_not_rejected() {

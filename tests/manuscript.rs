@@ -44,6 +44,23 @@ fn without_a_list_chapters_follow_front_matter_dates_then_names() {
     assert_eq!(titles, ["Zéro", "Un", "Deux", "Trois"]);
 }
 
+/// A Jekyll site's folder: its posts are in `_posts/`, dated by their file
+/// names when the front matter gives no date, as Jekyll dates them.
+#[test]
+fn jekyll_posts_are_chapters_dated_by_their_names() {
+    let m = book("posts", &[("book.yaml", "title: T\nlanguage: fr\n"), ("index.md", "# Accueil\n\nx\n")]);
+    std::fs::create_dir_all(m.join("_posts/images.md")).unwrap();
+    for (name, text) in [
+        ("_posts/2020-03-01-trois.md", "---\nlayout: post\ntitle: Trois\n---\n\nx\n"),
+        ("_posts/2019-12-31-un.md", "---\ntitle: Un\n---\n\nx\n"),
+        ("_posts/2020-01-15-deux.md", "---\ntitle: Deux\ndate: 2020-02-01 10:00\n---\n\nx\n"),
+    ] {
+        std::fs::write(m.join(name), text).unwrap();
+    }
+    let titles: Vec<String> = chapters(&m, &[]).0.into_iter().map(|c| c.0).collect();
+    assert_eq!(titles, ["Accueil", "Un", "Deux", "Trois"]);
+}
+
 #[test]
 fn title_comes_from_book_yaml_then_front_matter_then_heading() {
     let m = book("titles", &[

@@ -17,6 +17,21 @@ const UNITS: &[&str] = &[
     "millions", "million", "milliards", "milliard", "milliers", "%", "‰", "€", "$", "£", "km", "m", "cm", "mm", "kg", "mg", "ml", "cl", "h", "min", "°C", "°", "Mo", "Go", "ko", "To", "km/h",
 ];
 
+/// Units a number may be typed glued to (`12km`, `30°C`, `100€`) that take
+/// the no-break space as when spaced. Not `h`, `min` nor `°`: `10h30` and
+/// an angle's `45°` are written so.
+const GLUED_UNITS: &[&str] = &["km", "m", "cm", "mm", "kg", "g", "mg", "l", "ml", "cl", "°C", "€", "$", "£", "Mo", "Go", "ko", "To", "km/h", "m²", "km²", "m³"];
+
+/// A number ending at byte `k` of `line`, glued to a unit that ends there
+/// too (`12km,`); the number stands alone (not `B12km`, `1,5.3km`).
+fn glued_unit(line: &str, k: usize) -> bool {
+    let digits = line[..=k].bytes().rev().take_while(|b| b.is_ascii_digit() || *b == b',').count();
+    let alone = line[..k + 1 - digits].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '.' | '-' | '/' | '_'));
+    let after = &line[k + 1..];
+    let end = after.find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | ')' | '!' | '?' | ':' | '»' | '*' | '_')).unwrap_or(after.len());
+    alone && GLUED_UNITS.contains(&&after[..end])
+}
+
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t' || c == NBSP || c == NNBSP
 }
@@ -167,7 +182,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                 // a narrow one between groups of thousands.
                 let after = &line[k + 1..];
                 // `30%`: the sign takes its space too.
-                if after.starts_with(['%', '‰']) && !mask.get(i + 1) {
+                if (after.starts_with(['%', '‰']) || glued_unit(line, k)) && !mask.get(i + 1) {
                     edits.push(Edit { start: i + 1, end: i + 1, with: NBSP.to_string() });
                 } else if let Some(unit) = after.strip_prefix(' ') {
                     let word_end = unit.find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '.' | ')' | '!' | '?' | ':')).unwrap_or(unit.len());
@@ -522,6 +537,7 @@ mod tests {
         assert_eq!(fr("l´été, aujourd´hui, ´ seul, a ´b"), "l’été, aujourd’hui, ´ seul, a ´b");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
         assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
+        assert_eq!(fr("12km, 30°C, 5,5kg (100€) 50km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms"), "12\u{a0}km, 30\u{a0}°C, 5,5\u{a0}kg (100\u{a0}€) 50\u{a0}km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms");
         assert_eq!(fr("2 100 000 habitants, 12 000 ans, en 1914 200 morts, 3 4000"), "2\u{202f}100\u{202f}000 habitants, 12\u{202f}000 ans, en 1914 200 morts, 3 4000");
     }
 
