@@ -204,6 +204,30 @@ fn definition_lists_in_both_books() {
     assert!(fonts.contains("Vollkorn-Bold") && fonts.contains("Vollkorn-BoldItalic"), "terms are set in bold: {fonts}");
 }
 
+/// A picture is as large in the PDF as the EPUB shows it, a pixel to a CSS
+/// pixel (0.75 pt), up to the measure: a small one is not blown up into a
+/// blur, a large one fits the text's width (measured on the rendered page).
+#[test]
+fn figures_keep_their_size_up_to_the_measure() {
+    let d = scratch("figure-size");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
+    std::fs::write(m.join("small.png"), png(200, 100, [255, 0, 0])).unwrap();
+    std::fs::write(m.join("large.png"), png(3000, 600, [0, 0, 255])).unwrap();
+    std::fs::write(m.join("a.md"), "# Un\n\n![petite](small.png)\n\n# Deux\n\n![grande](large.png)\n").unwrap();
+    let out = d.join("out");
+    build(&m, &out, "pdf", EPOCH);
+    let pdf = only_file(&out, "pdf");
+    let pages: u32 = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap().lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    // At 72 dpi a pixel of the page is a point.
+    let find = |rgb| (1..=pages).find_map(|p| colour_box(&pdf, p, 72, rgb)).expect("the figure is on a page");
+    let (_, _, w, h) = find([255, 0, 0]);
+    assert!(w.abs_diff(150) <= 2 && h.abs_diff(75) <= 2, "200×100 px set at {w}×{h} pt");
+    let (_, _, w, h) = find([0, 0, 255]);
+    assert!((250..400).contains(&w) && (w / 5).abs_diff(h) <= 2, "3000×600 px set at {w}×{h} pt: the measure");
+}
+
 /// What a blog post writes in HTML keeps its structure in both books:
 /// paragraphs, a heading (in the contents), a list, a table, a link and
 /// HTML's named characters, where all of it was one paragraph before.

@@ -412,7 +412,11 @@ impl<'s, 'a> Composer<'s, 'a> {
             return None;
         }
         let ratio = e.height as f32 / e.width as f32;
-        let width = measure.min(self.max_figure_height / ratio);
+        // As the EPUB shows it: a pixel is a CSS pixel (0.75 pt), never
+        // wider than the measure nor taller than the page allows (a small
+        // picture is not blown up into a blur).
+        let natural = e.width as f32 * 0.75;
+        let width = measure.min(natural).min(self.max_figure_height / ratio);
         Some((width, width * ratio))
     }
 

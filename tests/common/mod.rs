@@ -122,3 +122,63 @@ pub fn epubcheck(epub: &Path) -> String {
     assert!(o.status.success() && text.contains("0 fatals / 0 errors / 0 warnings"), "EPUBCheck on {}:\n{text}", epub.display());
     text
 }
+
+/// A PNG of `w`×`h` pixels of one colour, encoded here (8-bit RGB).
+pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    use std::io::Write;
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut c = !0u32;
+        for &b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+    let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        let c = crc(&out[start..]);
+        out.extend(c.to_be_bytes());
+    };
+    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
+    for _ in 0..h {
+        raw.push(0);
+        (0..w).for_each(|_| raw.extend(rgb));
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&raw).unwrap();
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// The boxes (left, top, width, height, in pixels) of the pixels of page
+/// `page` of `pdf`, rendered at `dpi`, that are nearer `rgb` than any grey.
+pub fn colour_box(pdf: &Path, page: u32, dpi: u32, rgb: [u8; 3]) -> Option<(usize, usize, usize, usize)> {
+    let p = page.to_string();
+    let o = Command::new("pdftoppm").args(["-r", &dpi.to_string(), "-f", &p, "-l", &p]).arg(pdf).output().unwrap();
+    assert!(o.status.success(), "pdftoppm failed");
+    // P6: "P6\n<w> <h>\n255\n" then RGB bytes.
+    let mut fields = o.stdout.splitn(5, |b| b.is_ascii_whitespace());
+    let (_, w, h, _) = (fields.next(), fields.next().unwrap(), fields.next().unwrap(), fields.next());
+    let (w, h): (usize, usize) = (std::str::from_utf8(w).unwrap().parse().unwrap(), std::str::from_utf8(h).unwrap().parse().unwrap());
+    let pixels = &o.stdout[o.stdout.len() - w * h * 3..];
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for (i, px) in pixels.chunks(3).enumerate() {
+        let near = px.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 40);
+        if near {
+            let (x, y) = (i % w, i / w);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    (x0 != usize::MAX).then(|| (x0, y0, x1 - x0 + 1, y1 - y0 + 1))
+}
