@@ -606,6 +606,41 @@ mod tests {
         assert_eq!(Inline::plain_text(content), "Voir le site et ici.");
     }
 
+    /// Tag soup of every element this reads, nested and closed at random:
+    /// never a panic, and every word outside a script comes out, once.
+    #[test]
+    fn tag_soup_keeps_every_word() {
+        const TAGS: &[&str] = &[
+            "<p>", "</p>", "<div>", "</div>", "<li>", "</li>", "<ul>", "</ul>", "<ol>", "</ol>", "<td>", "</td>", "<th>", "</th>", "<tr>", "</tr>", "<table>",
+            "</table>", "<em>", "</em>", "<b>", "</b>", "<h2>", "</h2>", "<pre>", "</pre>", "<a href=\"https://x.org/\">", "</a>", "<blockquote>",
+            "</blockquote>", "<br>", "<hr>", "<img src=\"img/a.png\" alt=\"\">", "<span>", "</span>", "<font>", "</font>", "<thead>", "</tbody>", " ", "\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut raw = String::new();
+            let mut words = Vec::new();
+            for k in 0..next(40) {
+                if next(3) == 0 {
+                    words.push(format!("w{k}x"));
+                    raw.push_str(&format!(" w{k}x "));
+                } else {
+                    raw.push_str(TAGS[next(TAGS.len())]);
+                }
+            }
+            let (v, _) = blocks(&raw);
+            let text: String = texts(&v).join(" ");
+            for w in &words {
+                assert_eq!(text.matches(w.as_str()).count(), 1, "{w} in {raw:?}: {v:?}");
+            }
+        }
+    }
+
     #[test]
     fn attributes_quoted_or_not() {
         assert_eq!(attribute("img src='a b.png' alt=x", "src").as_deref(), Some("a b.png"));
