@@ -228,6 +228,27 @@ fn figures_keep_their_size_up_to_the_measure() {
     assert!((250..400).contains(&w) && (w / 5).abs_diff(h) <= 2, "3000×600 px set at {w}×{h} pt: the measure");
 }
 
+/// What pandoc's Markdown writes and CommonMark reads otherwise comes out
+/// as pandoc makes it: a fenced div's class styles its paragraph, `H~2~O`
+/// and `XIX^e^` are sub- and superscripts, an inline note is a note,
+/// bracketed spans are their text and `\\newpage` goes (before, `:::` made
+/// the paragraph before it a definition list's term, and the rest printed
+/// as typed).
+#[test]
+fn pandoc_habits_in_both_books() {
+    let md = "# Notes\n\nAvant le XIX^e^ siècle, l'eau (H~2~O) et [rien]{.smallcaps} d'autre^[Une note en ligne, *vraiment*.].\n\n\
+        ::: {.text-center}\nCentré.\n:::\n\n\\newpage\n\nFin.\n";
+    let (xhtml, text, _) = both_books("pandoc", md, &[]);
+    for want in ["XIX<sup>e</sup> siècle", "H<sub>2</sub>O", "et rien d’autre<sup><a", "<p class=\"text-center\">Centré.</p>", "<p>Une note en ligne, <em>vraiment</em>.</p>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    for not in [":::", "newpage", "{.", "^["] {
+        assert!(!xhtml.contains(not) && !text.contains(not), "{not} printed: {xhtml}\n{text}");
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Centré. Fin."), "{flat}");
+}
+
 /// What a blog post writes in HTML keeps its structure in both books:
 /// paragraphs, a heading (in the contents), a list, a table, a link and
 /// HTML's named characters, where all of it was one paragraph before.

@@ -3,7 +3,8 @@
 //! read-only language data (patterns, word lists), loaded once.
 //!
 //! Steps, in order: Unicode (`unicode`: NFC, ligatures spelled out), line-break hyphenation (`hyphenation`,
-//! evidence from `vocab`), kramdown habits (`kramdown`), language
+//! evidence from `vocab`), kramdown and pandoc habits (`kramdown`,
+//! `pandoc`), language
 //! typography (`typography`); then `lint` warns. Each step sees the output
 //! of the one before, and none touches what `protect` marks (code, URLs,
 //! HTML, link targets...). All linear in the text's length.
@@ -11,6 +12,7 @@
 mod hyphenation;
 mod kramdown;
 mod lint;
+mod pandoc;
 pub mod protect;
 mod typography;
 mod unicode;
@@ -207,9 +209,19 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let first_warning = out.warnings.len();
     // Lines whose Liquid `{% raw %}` escaped: meant to print as they are.
     let mut escaped = Vec::new();
+    // Lines the pandoc step added at the end (inline notes' definitions):
+    // the line count before, each added line's call line, and where later
+    // steps' changes and warnings begin.
+    let mut notes_at: Option<(usize, Vec<usize>, usize, usize)> = None;
     if opts.kramdown {
         let t = kramdown::run(&out.text, &mask, &mut out.changes, &mut escaped);
         refresh(&mut mask, &out.text, &t);
+        out.text = t;
+        let (t, added) = pandoc::run(&out.text, &mask, &mut out.changes);
+        refresh(&mut mask, &out.text, &t);
+        if !added.is_empty() {
+            notes_at = Some((out.text.lines().count(), added, out.changes.len(), out.warnings.len()));
+        }
         out.text = t;
     }
     if opts.typography {
@@ -218,6 +230,11 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         out.text = t;
     }
     lint::run(&out.text, &mask, &escaped, &mut out.warnings);
+    if let Some((n, added, changes, warnings)) = notes_at {
+        let at = |l: &mut usize| *l = if *l > n { added.get(*l - n - 1).copied().unwrap_or(n) } else { *l };
+        out.changes[changes..].iter_mut().for_each(|c| at(&mut c.line));
+        out.warnings[warnings..].iter_mut().for_each(|w| at(&mut w.line));
+    }
     if let Some(map) = line_map {
         let at = |l: usize| map.get(l - 1).copied().unwrap_or(l);
         out.changes[first_later..].iter_mut().for_each(|c| c.line = at(c.line));
@@ -304,6 +321,7 @@ mod tests {
     fn scrambled_markdown_never_breaks_a_step() {
         const PIECES: &[&str] = &[
             "mot", "Été", "ter", "rible", "-", "--", "---", " ", " ", "\n", "\n\n", "'", "\"", ":", ";", "?", "!", "«", "»", "...", "`", "```", "    ", "\t", ">", "#", "*", "_", "|", "{:", "{::comment}", "{:/}", "}", "[^1]:", "[", "](http://x.org/a-b)", "{% raw %}", "{{ x }}", "12", "4,5", "\u{ad}", "\u{2010}", "ﬁ", "e\u{301}", "<!--", "-->", "<b>", "*[A]:", "5'10\"", "\r\n", "—", "’", "´", "M.", "Mme", "n°", "§", "%", "Ã", "©", "â€", "™", "Â", "<<", ">>", "{% comment %}", "{% endcomment %}", "]({{ site.baseurl }}/x)", "({% post_url a %})",
+            ":::", "::: {.x}", "]{.y}", "^[", "~", "^", "H~2~O", "\\newpage",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = || {

@@ -144,11 +144,9 @@ pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
         let c = crc(&out[start..]);
         out.extend(c.to_be_bytes());
     };
-    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
-    for _ in 0..h {
-        raw.push(0);
-        (0..w).for_each(|_| raw.extend(rgb));
-    }
+    // Each row: filter byte 0, then its pixels.
+    let row: Vec<u8> = std::iter::once(0).chain((0..w).flat_map(|_| rgb)).collect();
+    let raw = row.repeat(h as usize);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     z.write_all(&raw).unwrap();
     let mut ihdr = w.to_be_bytes().to_vec();

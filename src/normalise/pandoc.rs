@@ -1,0 +1,274 @@
+//! pandoc's Markdown habits that CommonMark reads otherwise, made what
+//! pandoc makes of them (part of the kramdown step: Markdown dialects):
+//! fenced divs (`::: {.class}` … `:::`) go and their content stays (a
+//! one-paragraph div's attributes style it, as `{:.class}`); bracketed
+//! spans (`[text]{.smallcaps}`) are their text; `H~2~O` and `2^10^`
+//! (inside a word, where CommonMark's delimiter rules refuse them) are
+//! `<sub>` and `<sup>`; an inline note `^[text]` on one line becomes a
+//! note defined at the end of the text; LaTeX's `\newpage` alone on a
+//! line goes. Every line keeps its number.
+
+use super::protect::{self, Mask};
+use super::{Change, Step};
+
+/// LaTeX page breaks pandoc passes to LaTeX; the book has no use for them.
+const PAGE_BREAKS: &[&str] = &["\\newpage", "\\pagebreak", "\\clearpage", "\\newpage{}", "\\pagebreak{}", "\\clearpage{}"];
+
+/// The text, and for each line added at its end (the notes' definitions)
+/// the line of the note's call, for the messages of later steps.
+pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<usize>) {
+    let maybe = text.contains(":::") || text.contains("]{") || text.contains('~') || text.contains('^') || text.contains("\\newpage") || text.contains("\\pagebreak") || text.contains("\\clearpage");
+    if !maybe {
+        return (text.to_string(), Vec::new());
+    }
+    let lines = protect::line_spans(text);
+    let mut new: Vec<Option<String>> = divs(text, &lines, mask);
+    // (label, text, line of the call)
+    let mut notes: Vec<(String, String, usize)> = Vec::new();
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        if new[li].is_some() || mask.get(a) {
+            continue;
+        }
+        if PAGE_BREAKS.contains(&line.trim()) {
+            new[li] = Some(String::new());
+            continue;
+        }
+        let protected = |k: usize| mask.get(a + k);
+        // Edits on the line: (start, end, with), notes first where they overlap.
+        let first = notes.len();
+        let mut edits = inline_notes(line, &protected, text, &mut notes);
+        notes[first..].iter_mut().for_each(|n| n.2 = li + 1);
+        edits.extend(spans(line, &protected));
+        edits.extend(scripts(line, &protected));
+        if edits.is_empty() {
+            continue;
+        }
+        edits.sort_by_key(|e| e.0);
+        let (mut cur, mut at) = (String::with_capacity(line.len() + 16), 0);
+        for (s, e, with) in edits {
+            if s >= at {
+                cur.push_str(&line[at..s]);
+                cur.push_str(&with);
+                at = e;
+            }
+        }
+        cur.push_str(&line[at..]);
+        new[li] = Some(cur);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        match &new[li] {
+            Some(n) => {
+                changes.push(Change { line: li + 1, step: Step::Kramdown, before: line.to_string(), after: n.clone() });
+                out.push_str(n);
+            }
+            None => out.push_str(line),
+        }
+        if b < text.len() {
+            out.push('\n');
+        }
+    }
+    let mut added = Vec::new();
+    if !notes.is_empty() {
+        // Defined after everything, each after a blank line: no line above
+        // moves.
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        for (label, note, line) in &notes {
+            out.push_str(&format!("\n[^{label}]: {note}\n"));
+            added.extend([*line, *line]);
+        }
+    }
+    (out, added)
+}
+
+/// The fence lines of fenced divs, each replaced: by nothing, or (closing
+/// a div of one paragraph with attributes) by a kramdown IAL that styles
+/// the paragraph. An opener never closed is no div: left as it is.
+fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> Vec<Option<String>> {
+    let mut new = vec![None; lines.len()];
+    if !text.contains(":::") {
+        return new;
+    }
+    let mut open: Vec<(usize, String)> = Vec::new();
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        let t = line.trim_start_matches(' ');
+        if mask.get(a) || line.len() - t.len() > 3 || !t.starts_with(":::") {
+            continue;
+        }
+        let rest = t.trim_start_matches(':').trim();
+        if rest.is_empty() {
+            if let Some((opener, attrs)) = open.pop() {
+                new[opener] = Some(String::new());
+                // (a fence inside, gone, leaves a blank line)
+                let blank = |j: usize| text[lines[j].0..lines[j].1].trim().is_empty() || new[j].as_deref() == Some("");
+                let one_paragraph = opener + 1 < li && !(opener + 1..li).any(blank);
+                new[li] = Some(if one_paragraph && !attrs.is_empty() { format!("{{:{attrs}}}") } else { String::new() });
+            }
+        } else if let Some(attrs) = div_attributes(rest.trim_end_matches(':').trim_end()) {
+            open.push((li, attrs));
+        }
+    }
+    new
+}
+
+/// The attributes of a div's opening fence (`{.a #b key=v}` or a bare
+/// class name), as a kramdown IAL's content (` .a #b`).
+fn div_attributes(s: &str) -> Option<String> {
+    let inner = match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        Some(inner) => inner,
+        None if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') => return Some(format!(" .{s}")),
+        None => return None,
+    };
+    Some(inner.split_whitespace().filter(|w| w.starts_with(['.', '#'])).map(|w| format!(" {w}")).collect())
+}
+
+/// `H~2~O`, `2^10^`, `XIX^e^`: a run of letters and digits between two
+/// single `~` or `^` right after a letter or a digit is a sub- or
+/// superscript, as pandoc reads it (`~R~i` or `^M^J` opening a word are
+/// left: search patterns and control keys).
+fn scripts(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, String)> {
+    let mut edits = Vec::new();
+    if !line.contains(['~', '^']) {
+        return edits;
+    }
+    let b = line.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        let d = b[k];
+        // Only inside a word (`H~2~O`): CommonMark reads the others already.
+        let in_word = || line[..k].chars().next_back().is_some_and(char::is_alphanumeric);
+        if (d == b'~' || d == b'^') && in_word() && !protected(k) {
+            let body = &line[k + 1..];
+            let end = body.find(|c: char| !(c.is_alphanumeric() || matches!(c, '+' | '-' | '−' | '.' | ','))).filter(|&e| e > 0 && body.as_bytes()[e] == d);
+            let lone = |e: usize| body.as_bytes().get(e + 1) != Some(&d);
+            if let Some(e) = end.filter(|&e| lone(e) && !(k + 1..=k + 1 + e).any(protected)) {
+                let tag = if d == b'~' { "sub" } else { "sup" };
+                edits.push((k, k + e + 2, format!("<{tag}>{}</{tag}>", &body[..e])));
+                k += e + 2;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    edits
+}
+
+/// The line with its sub- and superscripts made (a note's text).
+fn with_scripts(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut at = 0;
+    for (s, e, with) in scripts(line, &|_| false) {
+        out.push_str(&line[at..s]);
+        out.push_str(&with);
+        at = e;
+    }
+    out.push_str(&line[at..]);
+    out
+}
+
+/// The closing `]` of the `[` at byte `open`, brackets nested, on the line.
+fn closing_bracket(line: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in line[open..].char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `[text]{.class}`, `[text]{lang=fr}`: the text (not a link's `](`, nor
+/// kramdown's `{:`, which the kramdown step reads).
+fn spans(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, String)> {
+    let mut edits = Vec::new();
+    let mut k = 0;
+    while let Some(o) = line[k..].find('[').map(|o| k + o) {
+        k = o + 1;
+        let before = line[..o].chars().next_back();
+        if protected(o) || matches!(before, Some('!' | '^' | '\\' | ']')) {
+            continue;
+        }
+        let Some(c) = closing_bracket(line, o) else { continue };
+        let Some(attrs) = line[c + 1..].strip_prefix('{') else { continue };
+        let Some(e) = attrs.find('}') else { continue };
+        let a = attrs[..e].trim_start();
+        if a.starts_with(['.', '#']) || (a.contains('=') && !a.starts_with(':')) {
+            edits.push((o, o + 1, String::new()));
+            edits.push((c, c + 2 + e + 1, String::new()));
+        }
+    }
+    edits
+}
+
+/// `^[text]` on the line: a call `[^inline-N]`, the text kept in `notes`
+/// (labels that `all` does not use already).
+fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, all: &str, notes: &mut Vec<(String, String, usize)>) -> Vec<(usize, usize, String)> {
+    let mut edits = Vec::new();
+    let mut from = 0;
+    while let Some(o) = line[from..].find("^[").map(|o| from + o) {
+        from = o + 2;
+        if protected(o) || line[..o].ends_with('\\') {
+            continue;
+        }
+        let Some(c) = closing_bracket(line, o + 1) else { break };
+        // A call typed as `^[1]` or `^[a]` (text renderings of notes)
+        // is no note: a note is words.
+        let body = line[o + 2..c].trim();
+        if body.chars().count() < 4 || !body.contains(char::is_alphabetic) {
+            from = c + 1;
+            continue;
+        }
+        let mut n = notes.len() + 1;
+        while all.contains(&format!("[^inline-{n}]")) {
+            n += 1;
+        }
+        let label = format!("inline-{n}");
+        edits.push((o, c + 1, format!("[^{label}]")));
+        notes.push((label, with_scripts(body), 0));
+        from = c + 1;
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        run(s, &protect::protect(s), &mut Vec::new()).0
+    }
+
+    #[test]
+    fn fenced_divs() {
+        assert_eq!(p("A.\n\n::: {.epigraph #e}\nUne phrase.\n:::\n\nB.\n"), "A.\n\n\nUne phrase.\n{: .epigraph #e}\n\nB.\n");
+        assert_eq!(p("::: note\nUn.\n\nDeux.\n:::\n"), "\nUn.\n\nDeux.\n\n");
+        assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner}\n\n");
+        // never closed, or in code: no div
+        for s in ["::: {.x}\nTexte.\n", "```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
+            assert_eq!(p(s), s);
+        }
+    }
+
+    #[test]
+    fn scripts_spans_notes_page_breaks() {
+        assert_eq!(p("H~2~O, 2^10^, le XIX^e^ siècle"), "H<sub>2</sub>O, 2<sup>10</sup>, le XIX<sup>e</sup> siècle");
+        assert_eq!(p("[Petites capitales]{.smallcaps} et [mot]{lang=en}."), "Petites capitales et mot.");
+        assert_eq!(p("Un fait^[Voir *là*, p. 3.] connu.\n\n[^inline-1]: x\n"), "Un fait[^inline-2] connu.\n\n[^inline-1]: x\n\n[^inline-2]: Voir *là*, p. 3.\n");
+        assert_eq!(p("Avant.\n\n\\newpage\n\nAprès.\n"), "Avant.\n\n\n\nAprès.\n");
+        for s in ["~~barré~~ et ~ 5 km, ~/a b~", "`H~2~O` et [lien](http://x.org/~a~)", "[a](b){.x} et ![i]{.x}", "\\~a~ et x^[ non fermé", "Linux.^[1] et ^[12] ou ^[a]", "|~R~i|, ^M^J, doc:~:~/x, a~b c~", "{:.x} [a]{: .k}"] {
+            assert_eq!(p(s), s, "{s}");
+        }
+    }
+}
