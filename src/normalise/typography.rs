@@ -149,6 +149,9 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                     || !is_content(before)
                     || (c == '!' && next == '[')
                     || (c == ':' && (next.is_ascii_digit() && prev.is_ascii_digit() || line[k..].starts_with("://")))
+                    // glued on both sides, no punctuation of prose:
+                    // `C:\Windows`, `index.php?id=3`, `(a):(b)`
+                    || (is_content(before) && j == i && (next.is_alphanumeric() || matches!(next, '\\' | '/' | '(' | '[' | '=' | '@' | '#' | '&' | '%' | '$')))
                     || (c == ';' && text[a..i].rsplit(char::is_whitespace).next().is_some_and(|w| w.starts_with('&')))
                     || next == c;
                 if !skip && !mask.any(j, i) {
@@ -537,6 +540,7 @@ mod tests {
         assert_eq!(fr("l´été, aujourd´hui, ´ seul, a ´b"), "l’été, aujourd’hui, ´ seul, a ´b");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
         assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
+        assert_eq!(fr("C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi?! et fin:"), "C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi\u{202f}?! et fin\u{a0}:");
         assert_eq!(fr("12km, 30°C, 5,5kg (100€) 50km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms"), "12\u{a0}km, 30\u{a0}°C, 5,5\u{a0}kg (100\u{a0}€) 50\u{a0}km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms");
         assert_eq!(fr("2 100 000 habitants, 12 000 ans, en 1914 200 morts, 3 4000"), "2\u{202f}100\u{202f}000 habitants, 12\u{202f}000 ans, en 1914 200 morts, 3 4000");
     }
