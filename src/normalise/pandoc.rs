@@ -223,10 +223,10 @@ fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, all: &str, notes:
             continue;
         }
         let Some(c) = closing_bracket(line, o + 1) else { break };
-        // A call typed as `^[1]` or `^[a]` (text renderings of notes)
-        // is no note: a note is words.
+        // A call typed as `^[1]` or `^[a]` (text renderings of notes), a
+        // regular expression's `^[a-z]`: no note; a note is words.
         let body = line[o + 2..c].trim();
-        if body.chars().count() < 4 || !body.contains(char::is_alphabetic) {
+        if !body.contains(char::is_whitespace) || !body.contains(char::is_alphabetic) {
             from = c + 1;
             continue;
         }
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(p("[Petites capitales]{.smallcaps} et [mot]{lang=en}."), "Petites capitales et mot.");
         assert_eq!(p("Un fait^[Voir *là*, p. 3.] connu.\n\n[^inline-1]: x\n"), "Un fait[^inline-2] connu.\n\n[^inline-1]: x\n\n[^inline-2]: Voir *là*, p. 3.\n");
         assert_eq!(p("Avant.\n\n\\newpage\n\nAprès.\n"), "Avant.\n\n\n\nAprès.\n");
-        for s in ["~~barré~~ et ~ 5 km, ~/a b~", "`H~2~O` et [lien](http://x.org/~a~)", "[a](b){.x} et ![i]{.x}", "\\~a~ et x^[ non fermé", "Linux.^[1] et ^[12] ou ^[a]", "|~R~i|, ^M^J, doc:~:~/x, a~b c~", "{:.x} [a]{: .k}"] {
+        for s in ["~~barré~~ et ~ 5 km, ~/a b~", "`H~2~O` et [lien](http://x.org/~a~)", "[a](b){.x} et ![i]{.x}", "\\~a~ et x^[ non fermé", "Linux.^[1] et ^[12] ou ^[a], r\"^[a2-9tjqk]{5}$\"", "|~R~i|, ^M^J, doc:~:~/x, a~b c~", "{:.x} [a]{: .k}"] {
             assert_eq!(p(s), s, "{s}");
         }
     }

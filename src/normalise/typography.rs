@@ -448,7 +448,9 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
                 let elided = EN_ELISIONS.contains(&word.to_lowercase().as_str());
                 // A year cut to two digits (`'90s`) is elided; `'1984'` is quoted.
                 let number = after.bytes().take_while(u8::is_ascii_digit).count();
-                let quote = opening && (!word.is_empty() || number > 2) && !elided;
+                // (before a double quote that opens: `'"Hello," he said,'`)
+                let nested = after.strip_prefix(['"', '“']).is_some_and(|t| t.starts_with(char::is_alphanumeric));
+                let quote = opening && (!word.is_empty() || number > 2 || nested) && !elided;
                 if quote {
                     opened_at = k + 1;
                 }
@@ -594,6 +596,7 @@ mod tests {
         assert_eq!(en("He was 5'10\" tall, \"Room 101\", '1984', the '90s, 1980's, \"200'000\"."), "He was 5′10″ tall, “Room 101”, ‘1984’, the ’90s, 1980’s, “200’000”.");
         assert_eq!(en("\"...and then,\" she said, '...so' <b>\"x\"</b> said:\"Yes\" odd:\"--though"), "“…and then,” she said, ‘…so’ <b>“x”</b> said:“Yes” odd:”—though");
         assert_eq!(en("it´s Bob´s, ´ alone"), "it’s Bob’s, ´ alone");
+        assert_eq!(en("'\"Hello,\" he said,' she told me."), "‘“Hello,” he said,’ she told me.");
         let once = en("\"Don't\" -- ok...");
         assert_eq!(en(&once), once);
     }
