@@ -288,6 +288,22 @@ impl Default for Superscript {
     }
 }
 
+/// Captions of figures (an image's Markdown title, an HTML `<figcaption>`):
+/// set under the image, centred.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Captions {
+    pub size: Length,
+    #[serde(default = "yes")]
+    pub italic: bool,
+}
+
+impl Default for Captions {
+    fn default() -> Self {
+        Captions { size: Length::Pt(9.0), italic: true }
+    }
+}
+
 /// Lists: how far items are indented, and the bullet of unordered lists.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -341,6 +357,8 @@ pub struct StyleSheet {
     pub superscript: Superscript,
     #[serde(default)]
     pub lists: Lists,
+    #[serde(default)]
+    pub captions: Captions,
     pub page: Page,
 }
 

@@ -249,6 +249,44 @@ fn pandoc_habits_in_both_books() {
     assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Centré. Fin."), "{flat}");
 }
 
+/// A figure's caption (its Markdown title, with the text's typography,
+/// or an HTML `<figcaption>`) is under the image in both books: a
+/// `<figure>` with its `<figcaption>` (EPUBCheck-valid), in the PDF the
+/// caption on the image's page, just under it.
+#[test]
+fn figures_have_their_captions_in_both_books() {
+    let d = scratch("captions");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
+    std::fs::write(m.join("port.png"), png(400, 300, [0, 160, 0])).unwrap();
+    std::fs::write(m.join("phare.png"), png(300, 200, [0, 0, 255])).unwrap();
+    let md = "# Un\n\nAvant.\n\n![Le port](port.png \"Le port, à l'aube: vue du quai\")\n\nEntre.\n\n\
+        <figure><img src=\"phare.png\" alt=\"Un phare\"><figcaption>Le <em>phare</em> de nuit</figcaption></figure>\n\nAprès.\n";
+    std::fs::write(m.join("a.md"), md).unwrap();
+    let out = d.join("out");
+    build(&m, &out, "all", EPOCH);
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let xhtml: String = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
+    for want in ["alt=\"Le port\"/><figcaption>Le port, à l’aube\u{a0}: vue du quai</figcaption></figure>", "alt=\"Un phare\"/><figcaption>Le <em>phare</em> de nuit</figcaption></figure>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    let pdf = only_file(&out, "pdf");
+    let pages: u32 = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap().lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    for (rgb, caption) in [([0, 160, 0], "Le port, à l’aube"), ([0, 0, 255], "Le phare de nuit")] {
+        let (page, (_, top, _, h)) = (1..=pages).find_map(|p| colour_box(&pdf, p, 72, rgb).map(|b| (p, b))).expect("the figure is on a page");
+        // the caption's words from pdftotext -bbox: on that page, their top
+        // within two lines under the image's bottom
+        let p = page.to_string();
+        let bbox = String::from_utf8(std::process::Command::new("pdftotext").args(["-bbox", "-f", &p, "-l", &p]).arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+        let first = caption.split(' ').next().unwrap();
+        let y = bbox.lines().filter(|l| l.ends_with(&format!(">{first}</word>"))).filter_map(|l| l.split("yMin=\"").nth(1)?.split('"').next()?.parse::<f32>().ok()).find(|&y| y >= (top + h) as f32 - 1.0);
+        let y = y.unwrap_or_else(|| panic!("{caption:?} not under its figure on page {page}: {bbox}"));
+        assert!(y - ((top + h) as f32) < 30.0, "{caption:?} at {y}, the figure ends at {}", top + h);
+    }
+}
+
 /// What a blog post writes in HTML keeps its structure in both books:
 /// paragraphs, a heading (in the contents), a list, a table, a link and
 /// HTML's named characters, where all of it was one paragraph before.

@@ -50,7 +50,9 @@ fn known(name: &str) -> Option<&'static str> {
 /// Block elements folio keeps, by the block they become.
 fn block(name: &str) -> Option<&'static str> {
     Some(match name {
-        "p" | "div" | "center" | "section" | "article" | "figure" | "figcaption" | "header" | "footer" | "main" | "aside" | "nav" | "address" | "details" | "summary" | "dl" | "dt" | "dd" | "caption" => "p",
+        "figure" => "figure",
+        "figcaption" => "figcaption",
+        "p" | "div" | "center" | "section" | "article" | "header" | "footer" | "main" | "aside" | "nav" | "address" | "details" | "summary" | "dl" | "dt" | "dd" | "caption" => "p",
         "h1" => "h1",
         "h2" => "h2",
         "h3" => "h3",
@@ -328,11 +330,13 @@ struct Frame {
     rows: Vec<(Vec<Vec<Inline>>, bool)>,
     cells: Vec<Vec<Inline>>,
     head: bool,
+    /// A `<figure>`'s `<figcaption>`.
+    caption: Vec<Inline>,
 }
 
 impl Frame {
     fn new(el: Element) -> Frame {
-        Frame { el, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), rows: Vec::new(), cells: Vec::new(), head: true }
+        Frame { el, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), rows: Vec::new(), cells: Vec::new(), head: true, caption: Vec::new() }
     }
     fn block(tag: &'static str) -> Frame {
         Frame::new(Element { tag, href: None })
@@ -349,7 +353,7 @@ impl Frame {
         let content = super::parse::finish_inlines(std::mem::take(&mut self.inlines));
         match content.as_slice() {
             [] => {}
-            [Inline::Image { asset, alt }] => self.blocks.push(Block::Figure { asset: *asset, alt: alt.clone() }),
+            [Inline::Image { asset, alt }] => self.blocks.push(Block::Figure { asset: *asset, alt: alt.clone(), caption: Vec::new() }),
             _ => self.blocks.push(Block::Para { content, attrs: Default::default() }),
         }
     }
@@ -364,7 +368,13 @@ impl Frame {
             }
             match b {
                 Block::Para { content, .. } | Block::Heading { content, .. } => out.extend(content),
-                Block::Figure { asset, alt } => out.push(Inline::Image { asset, alt }),
+                Block::Figure { asset, alt, caption } => {
+                    out.push(Inline::Image { asset, alt });
+                    if !caption.is_empty() {
+                        out.push(Inline::Text(" ".into()));
+                        out.extend(caption);
+                    }
+                }
                 other => out.push(Inline::Text(other.plain_text())),
             }
         }
@@ -481,6 +491,9 @@ fn close_to(stack: &mut Vec<Frame>, depth: usize) {
                     parent.rows.push((f.cells, f.head));
                 }
             }
+            ("figcaption", "figure") => {
+                parent.caption = f.into_inlines();
+            }
             ("li", "ul" | "ol") => {
                 f.flush();
                 parent.items.push(f.blocks);
@@ -491,6 +504,16 @@ fn close_to(stack: &mut Vec<Frame>, depth: usize) {
                 // text outside the items, rows or cells comes first
                 match tag {
                     "blockquote" if !f.blocks.is_empty() => parent.blocks.push(Block::Quote(f.blocks)),
+                    // its one image takes the caption; else the caption is
+                    // a paragraph after the rest
+                    "figure" => {
+                        match f.blocks.as_mut_slice() {
+                            [Block::Figure { caption, .. }] => *caption = std::mem::take(&mut f.caption),
+                            _ if !f.caption.is_empty() => f.blocks.push(Block::Para { content: std::mem::take(&mut f.caption), attrs: Default::default() }),
+                            _ => {}
+                        }
+                        parent.blocks.append(&mut f.blocks);
+                    }
                     "ul" | "ol" => {
                         parent.blocks.append(&mut f.blocks);
                         if !f.items.is_empty() {

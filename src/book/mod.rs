@@ -61,8 +61,10 @@ pub enum Block {
     Code { text: String },
     /// `***` or `* * *` between scenes.
     SceneBreak,
-    /// An image alone in its paragraph. `asset` indexes `Book::assets`.
-    Figure { asset: usize, alt: String },
+    /// An image alone in its paragraph. `asset` indexes `Book::assets`;
+    /// `caption` (empty if none): its Markdown title, or an HTML
+    /// `<figcaption>`.
+    Figure { asset: usize, alt: String, caption: Vec<Inline> },
     /// A definition list (kramdown's `Term` then `: definition`).
     Definitions(Vec<Definition>),
     /// A table (pipes): each column's alignment, the head row, the body
@@ -170,7 +172,10 @@ pub fn visit_mut(blocks: &mut [Block], inline: &mut dyn FnMut(&mut Inline), figu
         }
     }
     visit_blocks_mut(blocks, &mut |b| match b {
-        Block::Figure { asset, .. } => figure(asset),
+        Block::Figure { asset, caption, .. } => {
+            figure(asset);
+            inlines(caption, inline);
+        }
         Block::Heading { content, .. } | Block::Para { content, .. } => inlines(content, inline),
         Block::Definitions(defs) => defs.iter_mut().for_each(|d| inlines(&mut d.term, inline)),
         Block::Table { head, rows, .. } => std::iter::once(head).chain(rows.iter_mut()).flatten().for_each(|cell| inlines(cell, inline)),
@@ -206,7 +211,8 @@ impl Block {
             Block::List { items, .. } => items.iter().map(|i| all(i)).collect::<Vec<_>>().join(" "),
             Block::Code { text } => text.clone(),
             Block::SceneBreak => String::new(),
-            Block::Figure { alt, .. } => alt.clone(),
+            Block::Figure { alt, caption, .. } if caption.is_empty() => alt.clone(),
+            Block::Figure { alt, caption, .. } => format!("{alt} {}", Inline::plain_text(caption)),
             Block::Definitions(defs) => defs.iter().map(|d| format!("{} {}", Inline::plain_text(&d.term), d.details.iter().map(|b| all(b)).collect::<Vec<_>>().join(" "))).collect::<Vec<_>>().join(" "),
             Block::Table { head, rows, .. } => std::iter::once(head).chain(rows).flatten().map(|c| Inline::plain_text(c)).collect::<Vec<_>>().join(" "),
         }
@@ -242,7 +248,7 @@ mod tests {
     fn renumbering_reaches_nested_images() {
         let img = |asset| Inline::Image { asset, alt: String::new() };
         let mut blocks = vec![
-            Block::Figure { asset: 0, alt: String::new() },
+            Block::Figure { asset: 0, alt: String::new(), caption: Vec::new() },
             Block::Quote(vec![Block::Para { content: vec![Inline::Emph(vec![Inline::Link { url: "u".into(), content: vec![img(1)] }])], attrs: Attrs::default() }]),
             Block::List { start: None, items: vec![vec![Block::Heading { level: 2, content: vec![img(0)], attrs: Attrs::default() }]] },
         ];

@@ -58,7 +58,8 @@ enum Kind {
     Sup,
     Sub,
     Link(String),
-    Image(String, usize),
+    /// Its destination, title and line.
+    Image(String, String, usize),
     /// An element opened by inline HTML (`<sup>`, `<em>`, ...), by tag name.
     Html(html::Element),
     /// A table cell or other container whose text we keep as a paragraph.
@@ -69,11 +70,14 @@ struct Frame {
     kind: Kind,
     blocks: Vec<Block>,
     inlines: Vec<Inline>,
+    /// The title of the last image put in `inlines`: an image alone in
+    /// its paragraph is a figure, and its title the caption.
+    image_title: String,
 }
 
 impl Frame {
     fn new(kind: Kind) -> Frame {
-        Frame { kind, blocks: Vec::new(), inlines: Vec::new() }
+        Frame { kind, blocks: Vec::new(), inlines: Vec::new(), image_title: String::new() }
     }
     /// Pending inline content becomes a paragraph before a block is added.
     fn flush(&mut self) {
@@ -160,7 +164,7 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                         }
                         Kind::Link(dest_url.to_string())
                     }
-                    Tag::Image { dest_url, .. } => Kind::Image(dest_url.to_string(), line),
+                    Tag::Image { dest_url, title, .. } => Kind::Image(dest_url.to_string(), title.to_string(), line),
                     _ => Kind::Loose,
                 };
                 stack.push(Frame::new(kind));
@@ -285,7 +289,10 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             }
             let attrs = ial.unwrap_or_default();
             let block = match content.as_slice() {
-                [Inline::Image { asset, alt }] => Block::Figure { asset: *asset, alt: alt.clone() },
+                [Inline::Image { asset, alt }] => {
+                    let caption = if f.image_title.trim().is_empty() { Vec::new() } else { vec![Inline::Text(f.image_title.trim().to_string())] };
+                    Block::Figure { asset: *asset, alt: alt.clone(), caption }
+                }
                 _ if content.is_empty() => return Ok(()),
                 _ => Block::Para { content, attrs },
             };
@@ -405,10 +412,11 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             f.flush();
             defs.push((label, f.blocks));
         }
-        Kind::Image(url, line) => {
+        Kind::Image(url, title, line) => {
             let alt = Inline::plain_text(&f.inlines);
             let image = html_image(&url, &alt, line, resolve, &mut out.warnings)?;
             parent.inlines.push(image);
+            parent.image_title = title;
         }
         Kind::Emph => parent.inlines.push(Inline::Emph(f.inlines)),
         Kind::Strong => parent.inlines.push(Inline::Strong(f.inlines)),

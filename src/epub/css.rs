@@ -129,6 +129,8 @@ pub fn stylesheet(style: &Style, faces: &[Face]) -> String {
          .align-right { text-align: right; }\n",
     );
     let _ = writeln!(css, "dl {{ margin: 0.5em 0; }}\ndt {{ font-weight: bold; }}\ndd {{ margin: 0 0 0.5em {i}; }}\ndd p {{ text-indent: 0; }}", i = rel(s.lists.indent.pt(em)));
+    let c = &s.captions;
+    let _ = writeln!(css, "figure.figure {{ text-align: center; margin: 1em 0; }}\nfigcaption {{ font-size: {sz}; font-style: {st}; text-indent: 0; margin-top: 0.5em; }}", sz = rel(c.size.pt(em)), st = if c.italic { "italic" } else { "normal" });
     let f = &s.footnotes;
     let _ = writeln!(css, "aside.footnote {{ font-size: {sz}; line-height: {lh}; margin-top: 1em; }}", sz = rel(f.size.pt(em)), lh = trim(f.leading.pt(em) / f.size.pt(em)));
     let _ = writeln!(css, "aside.footnote p {{ text-indent: 0; }}\np.note-number {{ margin-top: 0.5em; }}");

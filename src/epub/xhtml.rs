@@ -187,10 +187,17 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 escape_into(out, ctx.ornament);
                 out.push_str("</p>\n");
             }
-            Block::Figure { asset, alt } => {
+            Block::Figure { asset, alt, caption } if caption.is_empty() => {
                 out.push_str("<div class=\"figure\">");
                 image(out, *asset, alt, ctx);
                 out.push_str("</div>\n");
+            }
+            Block::Figure { asset, alt, caption } => {
+                out.push_str("<figure class=\"figure\">");
+                image(out, *asset, alt, ctx);
+                out.push_str("<figcaption>");
+                inlines(out, caption, ctx);
+                out.push_str("</figcaption></figure>\n");
             }
         }
         after_heading = matches!(b, Block::SceneBreak);

@@ -241,6 +241,9 @@ pub fn protect(text: &str) -> Mask {
 
     let (mut gt, mut bracket, mut brace) = (NextOf::new(b'>', b'\n'), NextOf::new(b']', b'\n'), NextOf::new(b'}', b'\n'));
     let mut k = 0;
+    // A destination's title, between its quotes: an image's is its
+    // caption, text for the typography.
+    let mut title: Option<(usize, usize)> = None;
     while k < bytes.len() {
         // Only these bytes can open what is protected below.
         if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{' | b'&') || m[k] {
@@ -282,7 +285,9 @@ pub fn protect(text: &str) -> Mask {
                 }
                 e += 1;
             }
-            (e + 1).min(bytes.len())
+            let end = (e + 1).min(bytes.len());
+            title = link_title(&text[k + 2..end.saturating_sub(1).max(k + 2)]).map(|(s, e)| (k + 2 + s, k + 2 + e));
+            end
         } else if rest.starts_with("[^") {
             // A footnote call, or a definition `[^1]:` with its colon (a
             // French space before it would unmake the definition).
@@ -309,10 +314,26 @@ pub fn protect(text: &str) -> Mask {
         };
         if end > k + 1 {
             set(&mut m, k, end);
+            if let Some((s, e)) = title.take() {
+                m[s..e].iter_mut().for_each(|x| *x = false);
+            }
         }
         k = end.max(k + 1);
     }
     Mask(m)
+}
+
+/// The title of a link or image destination (`x.png "Le port"`,
+/// `<a b.png> 'Titre'`): the byte range of its text, inside its quotes.
+fn link_title(dest: &str) -> Option<(usize, usize)> {
+    let d = dest.trim_end();
+    let q = d.chars().next_back().filter(|&c| c == '"' || c == '\'')?;
+    let t = dest.trim_start();
+    let lead = dest.len() - t.len();
+    let url_end = if t.starts_with('<') { t.find('>')? + 1 } else { t.find(char::is_whitespace)? };
+    let after = &t[url_end..];
+    let open = lead + url_end + (after.len() - after.trim_start().len());
+    (dest[open..].starts_with(q) && open + 1 < d.len()).then_some((open + 1, d.len() - 1))
 }
 
 /// The length of the character reference `s` starts with, as HTML and
@@ -341,6 +362,7 @@ mod tests {
     #[test]
     fn code_spans_blocks_urls_html() {
         assert_eq!(prot("a `b-c` d"), "a ##### d");
+        assert_eq!(prot("![x](a.png \"Le port, l'aube\") et [y](b 'T') [z](<c d> \"U\") [w](e)"), "![x#########Le port, l'aube## et [y#####T## [z#########U## [w####");
         assert_eq!(prot("for&ecirc;t &#233;; &#xE9; & ; &x ;"), "for#######t ######; ###### & ; &x ;");
         assert_eq!(prot("a ``x ` y`` z"), "a ######### z");
         assert_eq!(prot("a ` b"), "a # b");
@@ -348,7 +370,7 @@ mod tests {
         assert_eq!(prot("p\n\n    code-\n    x\n\nq"), "p\n\n#########\n#####\n\nq");
         assert_eq!(prot("see https://ex.org/a-b c"), "see ################## c");
         assert_eq!(prot("a <span class=\"x\">b</span>"), "a ################b#######");
-        assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################### c");
+        assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################b## c");
         assert_eq!(prot("a[^4] b"), "a#### b");
         assert_eq!(prot("[^4]: note : x"), "##### note : x");
         assert_eq!(prot("a\n{% highlight rust %}\nfn x-\ny\n{%- endhighlight -%}\nb"), "a\n####################\n#####\n#\n####################\nb");

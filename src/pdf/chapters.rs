@@ -244,7 +244,7 @@ mod tests {
                     content: vec![Inline::Text("appel".into()), Inline::NoteRef(0)],
                     attrs: Attrs::default(),
                 });
-                blocks.push(Block::Figure { asset: 7, alt: "carte".into() });
+                blocks.push(Block::Figure { asset: 7, alt: "carte".into(), caption: Vec::new() });
                 Chapter {
                     id: format!("ch{c:03}"),
                     title: format!("Chapitre {c}"),

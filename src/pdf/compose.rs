@@ -22,12 +22,14 @@ const FALLBACK_ORNAMENT: &str = "*\u{a0}*\u{a0}*";
 pub enum VItem {
     Line(FlowLine),
     /// An image (index into the book's assets), its box from the text
-    /// block's left edge.
+    /// block's left edge; kept on the page of the line after it
+    /// (`with_next`: its caption's first).
     Figure {
         asset: usize,
         x: f32,
         width: f32,
         height: f32,
+        with_next: bool,
     },
     /// Vertical space; `discardable` spaces vanish at the top of a page.
     Space {
@@ -391,7 +393,7 @@ impl<'s, 'a> Composer<'s, 'a> {
 
     /// A figure's size scaled to fit the measure and the text block, once
     /// its image is embedded; `None` (with a warning) if it cannot be.
-    fn figure_size(&mut self, asset: usize, alt: &str, measure: f32) -> Option<(f32, f32)> {
+    fn figure_size(&mut self, asset: usize, alt: &str, measure: f32, max_height: f32) -> Option<(f32, f32)> {
         if !self.images.contains_key(&asset) {
             let Some(a) = self.assets.get(asset) else {
                 self.warn(format!("figure \"{alt}\": no such image; skipped"));
@@ -416,7 +418,7 @@ impl<'s, 'a> Composer<'s, 'a> {
         // wider than the measure nor taller than the page allows (a small
         // picture is not blown up into a blur).
         let natural = e.width as f32 * 0.75;
-        let width = measure.min(natural).min(self.max_figure_height / ratio);
+        let width = measure.min(natural).min(max_height / ratio);
         Some((width, width * ratio))
     }
 
@@ -611,12 +613,25 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = true;
                 }
-                Block::Figure { asset, alt } => {
-                    if let Some((width, height)) = self.figure_size(*asset, alt, ctx.width) {
+                Block::Figure { asset, alt, caption } => {
+                    // The caption centred under the image, on its page: the
+                    // image leaves it room.
+                    let c = &sheet.captions;
+                    let size = c.size.pt(em);
+                    let cap = Ctx { size, leading: self.leading_for(size), face: Face::new(c.italic, ctx.face.is_bold()), ..ctx };
+                    let lines = if caption.is_empty() { Vec::new() } else { self.lines_of(caption, cap, 0.0, Align::Center, None) };
+                    // (and half a line between them, as the EPUB's margin)
+                    let gap = if lines.is_empty() { 0.0 } else { size / 2.0 };
+                    let room = self.max_figure_height - lines.len() as f32 * cap.leading - gap;
+                    if let Some((width, height)) = self.figure_size(*asset, alt, ctx.width, room) {
                         let space = sheet.blockquote.space.pt(em);
                         out.push(VItem::Space { height: space, discardable: true });
                         let x = ctx.left + (ctx.width - width) / 2.0;
-                        out.push(VItem::Figure { asset: *asset, x, width, height });
+                        out.push(VItem::Figure { asset: *asset, x, width, height, with_next: !lines.is_empty() });
+                        if gap > 0.0 {
+                            out.push(VItem::Space { height: gap, discardable: false });
+                        }
+                        self.push_paragraph(out, lines, &cap, false);
                         out.push(VItem::Space { height: space, discardable: true });
                         fresh = true;
                     }

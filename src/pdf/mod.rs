@@ -318,7 +318,7 @@ fn place_cut(flow: &mut Flow, cut: &PageCut, geo: &Geometry, number: usize, styl
                 y: geo.y(top + l.baseline()),
                 line: std::mem::take(&mut l.line),
             }),
-            &mut VItem::Figure { asset, x, width, height } => {
+            &mut VItem::Figure { asset, x, width, height, .. } => {
                 out.images.push(draw::Image { asset, rect: [left + x, geo.y(top + height), width, height] })
             }
             &mut VItem::Rule { x, width, thickness, height, .. } => out.rules.push([left + x, geo.y(top + height / 2.0), width, thickness]),

@@ -102,7 +102,10 @@ impl Breaks {
                 Some(&VItem::Rule { with_next, .. }) => Some(with_next),
                 _ => None,
             };
-            if rule(e) == Some(false) || (e > 0 && rule(e - 1) == Some(true)) {
+            // (and a figure with its caption, across the space between)
+            let before = items[..e].iter().rev().find(|i| !matches!(i, VItem::Space { .. }));
+            let figure_with_next = matches!(before, Some(VItem::Figure { with_next: true, .. }));
+            if rule(e) == Some(false) || (e > 0 && rule(e - 1) == Some(true)) || figure_with_next {
                 ok[e] = false;
                 continue;
             }
@@ -401,6 +404,16 @@ mod tests {
         let b = Breaks::new(&Flow { items, notes: Vec::new(), tables: Vec::new(), anchors: Vec::new() }, &rules());
         // not before the head (the top rule would end the page), nor before the bottom rule
         assert_eq!((0..7).map(|e| b.ok(0, e)).collect::<Vec<_>>(), [true, true, false, true, true, false, true]);
+    }
+
+    #[test]
+    fn a_figure_stays_with_its_caption() {
+        let figure = |with_next| VItem::Figure { asset: 0, x: 0.0, width: 100.0, height: 50.0, with_next };
+        let gap = VItem::Space { height: 4.0, discardable: false };
+        let items = vec![line(0, 0, 1), figure(true), gap.clone(), line(1, 0, 1), figure(false), line(2, 0, 1)];
+        let b = Breaks::new(&Flow { items, notes: Vec::new(), tables: Vec::new(), anchors: Vec::new() }, &rules());
+        // never between the first figure and its caption
+        assert_eq!((0..6).map(|e| b.ok(0, e)).collect::<Vec<_>>(), [true, true, false, false, true, true]);
     }
 
     #[test]
