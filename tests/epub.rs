@@ -175,14 +175,30 @@ fn seed_chapter_is_repaired() {
 /// One French chapter built into both books: the EPUB (checked by
 /// EPUBCheck) chapters' XHTML, the PDF's text (`pdftotext`, with `args`)
 /// and its fonts (`pdffonts`).
-fn both_books(name: &str, md: &str, args: &[&str]) -> (String, String, String) {
+/// A French book of one file, `md`, with `files` (images) beside it,
+/// built in `format`: the output folder.
+fn book_with(name: &str, md: &str, files: &[(&str, Vec<u8>)], format: &str) -> std::path::PathBuf {
     let d = scratch(name);
     let m = d.join("m");
     std::fs::create_dir_all(&m).unwrap();
     std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
     std::fs::write(m.join("a.md"), md).unwrap();
+    for (file, bytes) in files {
+        std::fs::write(m.join(file), bytes).unwrap();
+    }
     let out = d.join("out");
-    build(&m, &out, "all", EPOCH);
+    build(&m, &out, format, EPOCH);
+    out
+}
+
+/// The number of pages of a PDF (pdfinfo).
+fn page_count(pdf: &std::path::Path) -> u32 {
+    let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(pdf).output().unwrap().stdout).unwrap();
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+fn both_books(name: &str, md: &str, args: &[&str]) -> (String, String, String) {
+    let out = book_with(name, md, &[], "all");
     let epub = only_file(&out, "epub");
     epubcheck(&epub);
     let xhtml = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
@@ -209,17 +225,10 @@ fn definition_lists_in_both_books() {
 /// blur, a large one fits the text's width (measured on the rendered page).
 #[test]
 fn figures_keep_their_size_up_to_the_measure() {
-    let d = scratch("figure-size");
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
-    std::fs::write(m.join("small.png"), png(200, 100, [255, 0, 0])).unwrap();
-    std::fs::write(m.join("large.png"), png(3000, 600, [0, 0, 255])).unwrap();
-    std::fs::write(m.join("a.md"), "# Un\n\n![petite](small.png)\n\n# Deux\n\n![grande](large.png)\n").unwrap();
-    let out = d.join("out");
-    build(&m, &out, "pdf", EPOCH);
+    let images = [("small.png", png(200, 100, [255, 0, 0])), ("large.png", png(3000, 600, [0, 0, 255]))];
+    let out = book_with("figure-size", "# Un\n\n![petite](small.png)\n\n# Deux\n\n![grande](large.png)\n", &images, "pdf");
     let pdf = only_file(&out, "pdf");
-    let pages: u32 = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap().lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    let pages = page_count(&pdf);
     // At 72 dpi a pixel of the page is a point.
     let find = |rgb| (1..=pages).find_map(|p| colour_box(&pdf, p, 72, rgb)).expect("the figure is on a page");
     let (_, _, w, h) = find([255, 0, 0]);
@@ -255,17 +264,10 @@ fn pandoc_habits_in_both_books() {
 /// caption on the image's page, just under it.
 #[test]
 fn figures_have_their_captions_in_both_books() {
-    let d = scratch("captions");
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
-    std::fs::write(m.join("port.png"), png(400, 300, [0, 160, 0])).unwrap();
-    std::fs::write(m.join("phare.png"), png(300, 200, [0, 0, 255])).unwrap();
     let md = "# Un\n\nAvant.\n\n![Le port](port.png \"Le port, à l'aube: vue du quai\")\n\nEntre.\n\n\
         <figure><img src=\"phare.png\" alt=\"Un phare\"><figcaption>Le <em>phare</em> de nuit</figcaption></figure>\n\nAprès.\n";
-    std::fs::write(m.join("a.md"), md).unwrap();
-    let out = d.join("out");
-    build(&m, &out, "all", EPOCH);
+    let images = [("port.png", png(400, 300, [0, 160, 0])), ("phare.png", png(300, 200, [0, 0, 255]))];
+    let out = book_with("captions", md, &images, "all");
     let epub = only_file(&out, "epub");
     epubcheck(&epub);
     let xhtml: String = epub_chapters(&epub).into_iter().map(|(_, t)| t).collect();
@@ -273,7 +275,7 @@ fn figures_have_their_captions_in_both_books() {
         assert!(xhtml.contains(want), "{want} in {xhtml}");
     }
     let pdf = only_file(&out, "pdf");
-    let pages: u32 = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap().lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    let pages = page_count(&pdf);
     for (rgb, caption) in [([0, 160, 0], "Le port, à l’aube"), ([0, 0, 255], "Le phare de nuit")] {
         let (page, (_, top, _, h)) = (1..=pages).find_map(|p| colour_box(&pdf, p, 72, rgb).map(|b| (p, b))).expect("the figure is on a page");
         // the caption's words from pdftotext -bbox: on that page, their top

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         let c = Chapter {
             id: format!("ch{i:03}"),
             title: front.title.clone().or(s.heading).unwrap_or_default(),
+            title_id: s.heading_id,
             lang: front.lang.clone().unwrap_or_else(|| "fr".into()),
             date: None,
             draft: false,
