@@ -286,7 +286,10 @@ pub fn protect(text: &str) -> Mask {
                 e += 1;
             }
             let end = (e + 1).min(bytes.len());
-            title = link_title(&text[k + 2..end.saturating_sub(1).max(k + 2)]).map(|(s, e)| (k + 2 + s, k + 2 + e));
+            // (only a destination closed by its `)`)
+            if bytes.get(e) == Some(&b')') {
+                title = link_title(&text[k + 2..e]).map(|(s, e)| (k + 2 + s, k + 2 + e));
+            }
             end
         } else if rest.starts_with("[^") {
             // A footnote call, or a definition `[^1]:` with its colon (a
@@ -371,6 +374,8 @@ mod tests {
         assert_eq!(prot("see https://ex.org/a-b c"), "see ################## c");
         assert_eq!(prot("a <span class=\"x\">b</span>"), "a ################b#######");
         assert_eq!(prot("[t](http://x.org/a \"b\") c"), "[t##################b## c");
+        // unclosed, ending in a multi-byte character (found by the fuzzer)
+        assert_eq!(prot("[t](a \"“"), "[t######");
         assert_eq!(prot("a[^4] b"), "a#### b");
         assert_eq!(prot("[^4]: note : x"), "##### note : x");
         assert_eq!(prot("a\n{% highlight rust %}\nfn x-\ny\n{%- endhighlight -%}\nb"), "a\n####################\n#####\n#\n####################\nb");
