@@ -51,4 +51,6 @@ fn main() {
     println!("time per MB, 2 MB vs 1 MB: {:.2}x (1.0 = linear)", two / one);
     // One long line of unclosed openers: must not go quadratic.
     run(1_000_000, "<a {:x [^y `z ");
+    // Nor one of pandoc's unclosed openers.
+    run(1_000_000, "[x ^[y a~b ]{ ");
 }

@@ -25,6 +25,7 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
     let mut new: Vec<Option<String>> = divs(text, &lines, mask);
     // (label, text, line of the call)
     let mut notes: Vec<(String, String, usize)> = Vec::new();
+    let mut next_label = if text.contains("^[") { first_free_label(text) } else { 1 };
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
         if new[li].is_some() || mask.get(a) {
@@ -37,7 +38,7 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
         let protected = |k: usize| mask.get(a + k);
         // Edits on the line: (start, end, with), notes first where they overlap.
         let first = notes.len();
-        let mut edits = inline_notes(line, &protected, text, &mut notes);
+        let mut edits = inline_notes(line, &protected, &mut next_label, &mut notes);
         notes[first..].iter_mut().for_each(|n| n.2 = li + 1);
         edits.extend(spans(line, &protected));
         edits.extend(scripts(line, &protected));
@@ -172,27 +173,40 @@ fn with_scripts(line: &str) -> String {
 }
 
 /// The closing `]` of the `[` at byte `open`, brackets nested, on the line.
-fn closing_bracket(line: &str, open: usize) -> Option<usize> {
-    let mut depth = 0;
-    for (i, c) in line[open..].char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + i);
+/// The closing `]` of each `[` of the line, brackets nested: (open,
+/// close) pairs, by their opening, found in one pass (a line of a thousand
+/// unclosed `[` must not be read a thousand times).
+fn bracket_pairs(line: &str) -> Vec<(usize, usize)> {
+    let mut open = Vec::new();
+    let mut pairs = Vec::new();
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b'[' => open.push(i),
+            b']' => {
+                if let Some(o) = open.pop() {
+                    pairs.push((o, i));
                 }
             }
             _ => {}
         }
     }
-    None
+    pairs.sort_unstable();
+    pairs
+}
+
+/// The closing `]` of the `[` at byte `open`, in `pairs`.
+fn closing_bracket(pairs: &[(usize, usize)], open: usize) -> Option<usize> {
+    pairs.binary_search_by_key(&open, |p| p.0).ok().map(|i| pairs[i].1)
 }
 
 /// `[text]{.class}`, `[text]{lang=fr}`: the text (not a link's `](`, nor
 /// kramdown's `{:`, which the kramdown step reads).
 fn spans(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, String)> {
     let mut edits = Vec::new();
+    if !line.contains("]{") {
+        return edits;
+    }
+    let pairs = bracket_pairs(line);
     let mut k = 0;
     while let Some(o) = line[k..].find('[').map(|o| k + o) {
         k = o + 1;
@@ -200,9 +214,10 @@ fn spans(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, St
         if protected(o) || matches!(before, Some('!' | '^' | '\\' | ']')) {
             continue;
         }
-        let Some(c) = closing_bracket(line, o) else { continue };
+        let Some(c) = closing_bracket(&pairs, o) else { continue };
         let Some(attrs) = line[c + 1..].strip_prefix('{') else { continue };
-        let Some(e) = attrs.find('}') else { continue };
+        // (attributes are short: a line of `]{` never closed is read once)
+        let Some(e) = attrs.char_indices().take(200).find(|&(_, ch)| ch == '}').map(|(e, _)| e) else { continue };
         let a = attrs[..e].trim_start();
         if a.starts_with(['.', '#']) || (a.contains('=') && !a.starts_with(':')) {
             edits.push((o, o + 1, String::new()));
@@ -212,17 +227,26 @@ fn spans(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, St
     edits
 }
 
-/// `^[text]` on the line: a call `[^inline-N]`, the text kept in `notes`
-/// (labels that `all` does not use already).
-fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, all: &str, notes: &mut Vec<(String, String, usize)>) -> Vec<(usize, usize, String)> {
+/// The first label number `inline-N` after those the text uses already.
+fn first_free_label(text: &str) -> usize {
+    text.match_indices("[^inline-").filter_map(|(i, m)| text[i + m.len()..].split(']').next()?.parse::<usize>().ok()).max().map_or(1, |n| n + 1)
+}
+
+/// `^[text]` on the line: a call `[^inline-N]` (`next`: the label number
+/// to give), the text kept in `notes`.
+fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, next: &mut usize, notes: &mut Vec<(String, String, usize)>) -> Vec<(usize, usize, String)> {
     let mut edits = Vec::new();
+    if !line.contains("^[") {
+        return edits;
+    }
+    let pairs = bracket_pairs(line);
     let mut from = 0;
     while let Some(o) = line[from..].find("^[").map(|o| from + o) {
         from = o + 2;
         if protected(o) || line[..o].ends_with('\\') {
             continue;
         }
-        let Some(c) = closing_bracket(line, o + 1) else { break };
+        let Some(c) = closing_bracket(&pairs, o + 1) else { continue };
         // A call typed as `^[1]` or `^[a]` (text renderings of notes), a
         // regular expression's `^[a-z]`: no note; a note is words.
         let body = line[o + 2..c].trim();
@@ -230,11 +254,8 @@ fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, all: &str, notes:
             from = c + 1;
             continue;
         }
-        let mut n = notes.len() + 1;
-        while all.contains(&format!("[^inline-{n}]")) {
-            n += 1;
-        }
-        let label = format!("inline-{n}");
+        let label = format!("inline-{next}");
+        *next += 1;
         edits.push((o, c + 1, format!("[^{label}]")));
         notes.push((label, with_scripts(body), 0));
         from = c + 1;
