@@ -54,6 +54,44 @@ fn deep_nesting() {
     assert!(x.contains("item 299") && x.contains("profond"));
 }
 
+/// Inline elements nested 20 000 deep (emphasis, HTML's `<em>`, strong
+/// emphasis, and `<div>`s in an HTML block): both books, every word kept,
+/// the EPUB valid. Before, Markdown's overflowed the stack (an abort), and
+/// HTML's took seconds (each tag read the whole stack).
+#[test]
+fn deep_inline_nesting() {
+    let n = 20_000;
+    let text = format!(
+        "# N
+
+{}un{}
+
+{}deux{}
+
+{}trois{}
+
+<div>{}quatre{}
+",
+        "*a ".repeat(n),
+        " a*".repeat(n),
+        "<em>".repeat(n),
+        "</em>".repeat(n),
+        "**b ".repeat(n),
+        " b**".repeat(n),
+        "<div><li>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let m = manuscript("inline-nested", &[("a.md", text)]);
+    build(&m, &out_of(&m), "all", "1700000000");
+    let epub = only_file(&out_of(&m), "epub");
+    epubcheck(&epub);
+    let x = &epub_chapters(&epub)[0].1;
+    for w in ["un", "deux", "trois", "quatre"] {
+        assert!(words(&xhtml_text(x)).iter().any(|t| t == w), "{w}");
+    }
+    assert_eq!(words_in(x), 4 + 4 * n + 1, "every word (the a and b around, and the title)");
+}
+
 #[test]
 fn a_huge_image_is_refused() {
     let m = manuscript("huge", &[("a.md", "# A\n\n![grande](big.png)\n".into())]);

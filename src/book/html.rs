@@ -400,6 +400,9 @@ fn implied_close(stack: &[Frame], tag: &str) -> Option<usize> {
     (i > 0 && closes.contains(&stack[i].tag())).then_some(i)
 }
 
+/// How deep HTML elements nest before more are read as text only.
+pub const MAX_DEPTH: usize = 200;
+
 /// A raw HTML block as blocks, with a note of the first thing dropped;
 /// `image` makes an `<img>`'s inline from its `src` and `alt` (a remote
 /// image's alt text, as for Markdown's).
@@ -407,9 +410,13 @@ pub fn to_blocks<E>(raw: &str, image: &mut dyn FnMut(&str, &str) -> Result<Inlin
     let mut stack = vec![Frame::block("root")];
     let mut dropped = None;
     for t in tokens(raw) {
+        // (HTML nested deeper than this reads as if its elements above it
+        // were not there: every scan of the stack stays short)
+        let room = stack.len() < MAX_DEPTH;
         let pre = stack.iter().any(|f| f.tag() == "pre");
         match t {
-            HtmlTag::Open(el) => stack.push(Frame::new(el)),
+            HtmlTag::Open(el) if room => stack.push(Frame::new(el)),
+            HtmlTag::Open(_) => {}
             HtmlTag::Close(k) => {
                 if let Some(d) = stack.iter().rposition(|f| f.tag() == k).filter(|&d| d > 0 && stack[d..].iter().all(Frame::is_inline)) {
                     close_to(&mut stack, d);
@@ -426,7 +433,8 @@ pub fn to_blocks<E>(raw: &str, image: &mut dyn FnMut(&str, &str) -> Result<Inlin
                 top.flush();
                 match b {
                     "hr" => top.blocks.push(Block::SceneBreak),
-                    _ => stack.push(Frame::block(b)),
+                    _ if room => stack.push(Frame::block(b)),
+                    _ => {}
                 }
             }
             HtmlTag::BlockClose(b) => {

@@ -110,6 +110,9 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     // (id, line) of each heading's written id, to warn about one repeated
     let mut heading_ids: Vec<(String, usize)> = Vec::new();
     let mut note_defs: Vec<(String, Vec<Block>)> = Vec::new();
+    // Inline elements opened past the nesting limit, read as their text
+    // (their ends are skipped as they come: the events nest).
+    let mut flattened = 0usize;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let off = range.start;
         let line = line_of(off);
@@ -167,7 +170,14 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::Image { dest_url, title, .. } => Kind::Image(dest_url.to_string(), title.to_string(), line),
                     _ => Kind::Loose,
                 };
+                if is_inline(&kind) && inline_depth(&stack) >= html::MAX_DEPTH {
+                    flattened += 1;
+                    continue;
+                }
                 stack.push(Frame::new(kind));
+            }
+            Event::End(end) if flattened > 0 && matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link) => {
+                flattened -= 1;
             }
             Event::End(end) => close(&mut stack, end, &mut out, &mut note_defs, resolve)?,
             Event::Text(t) => {
@@ -205,6 +215,18 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     root.flush();
     out.sections = split_sections(root.blocks, &note_labels, &note_defs);
     Ok(out)
+}
+
+/// Inline elements that nest: emphasis and the like, links, HTML's.
+fn is_inline(kind: &Kind) -> bool {
+    matches!(kind, Kind::Emph | Kind::Strong | Kind::Strike | Kind::Sup | Kind::Sub | Kind::Link(_) | Kind::Html(_))
+}
+
+/// How many of them are open at the top of the stack. Past
+/// [`html::MAX_DEPTH`] more are read as their text: the book's inlines
+/// never nest so deep that walking them would exhaust the stack.
+fn inline_depth(stack: &[Frame]) -> usize {
+    stack.iter().rev().take_while(|f| is_inline(&f.kind)).count()
 }
 
 fn top(stack: &mut [Frame]) -> &mut Frame {
@@ -481,7 +503,13 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
             }
             // (a block element inside a paragraph: its text stays inline)
             HtmlTag::BlockOpen(_) | HtmlTag::BlockClose(_) => {}
-            HtmlTag::Open(el) => stack.push(Frame::new(Kind::Html(el))),
+            // (nested deeper, inline HTML reads as text only: neither the
+            // stack nor the book's inlines grow without end)
+            HtmlTag::Open(el) => {
+                if inline_depth(stack) < html::MAX_DEPTH {
+                    stack.push(Frame::new(Kind::Html(el)));
+                }
+            }
             HtmlTag::Close(name) => {
                 if let Some(depth) = stack.iter().rposition(|f| matches!(&f.kind, Kind::Html(el) if el.tag == name)) {
                     // Only close if no markdown container sits above it.
