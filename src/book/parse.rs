@@ -110,9 +110,11 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     // (id, line) of each heading's written id, to warn about one repeated
     let mut heading_ids: Vec<(String, usize)> = Vec::new();
     let mut note_defs: Vec<(String, Vec<Block>)> = Vec::new();
-    // Inline elements opened past the nesting limit, read as their text
-    // (their ends are skipped as they come: the events nest).
+    // Inline elements and block containers opened past the nesting
+    // limits, read as their content (their ends are skipped as they come:
+    // the events nest).
     let mut flattened = 0usize;
+    let mut flattened_blocks = 0usize;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let off = range.start;
         let line = line_of(off);
@@ -174,10 +176,17 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     flattened += 1;
                     continue;
                 }
+                if is_container(&kind) && (flattened_blocks > 0 || stack.iter().filter(|f| is_container(&f.kind)).count() >= MAX_BLOCK_DEPTH) {
+                    flattened_blocks += 1;
+                    continue;
+                }
                 stack.push(Frame::new(kind));
             }
             Event::End(end) if flattened > 0 && matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link) => {
                 flattened -= 1;
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) if flattened_blocks > 0 => {
+                flattened_blocks -= 1;
             }
             Event::End(end) => close(&mut stack, end, &mut out, &mut note_defs, resolve)?,
             Event::Text(t) => {
@@ -215,6 +224,15 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     root.flush();
     out.sections = split_sections(root.blocks, &note_labels, &note_defs);
     Ok(out)
+}
+
+/// How deep quotes and lists nest before deeper ones are read as their
+/// content: what walks the book (both backends) never exhausts the stack.
+const MAX_BLOCK_DEPTH: usize = 100;
+
+/// Blocks that hold blocks and nest: quotes, lists and their items.
+fn is_container(kind: &Kind) -> bool {
+    matches!(kind, Kind::Quote | Kind::List(_) | Kind::Item)
 }
 
 /// Inline elements that nest: emphasis and the like, links, HTML's.
