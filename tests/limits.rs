@@ -161,3 +161,16 @@ fn metadata_is_escaped_in_the_pdf_outline_too() {
     // (The French quotes as the text has them.)
     assert_eq!(lopdf::decode_text_string(title).unwrap(), "A < B & «\u{202f}C\u{202f}» (D)");
 }
+
+/// One word of 300 000 letters (a pasted hash, a line of dashes): broken
+/// anywhere in the PDF rather than run off the page, every letter drawn
+/// (the breaks' hyphens are the engine's: the text drops them). Setting it
+/// was quadratic: 24 s, now under a second (`--timings`).
+#[test]
+fn a_word_of_300_000_letters() {
+    let m = manuscript("long-word", &[("a.md", format!("# Mot\n\n{}\n", "x".repeat(300_000)))]);
+    build(&m, &out_of(&m), "pdf", "1700000000");
+    let pdf = only_file(&out_of(&m), "pdf");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    assert_eq!(text.matches('x').count(), 300_000);
+}

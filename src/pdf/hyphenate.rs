@@ -114,11 +114,15 @@ impl Hyphenator {
             return Vec::new();
         }
         let mut out = self.dict.hyphenate(core).breaks;
+        // (the points are in order: chars counted once along the word)
+        let (mut k, mut at) = (0, 0);
         out.retain(|&b| {
-            core.is_char_boundary(b) && {
-                let k = core[..b].chars().count();
-                k >= self.before && n - k >= self.after
+            if b < at || !core.is_char_boundary(b) {
+                return false;
             }
+            k += core[at..b].chars().count();
+            at = b;
+            k >= self.before && n - k >= self.after
         });
         out
     }

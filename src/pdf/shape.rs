@@ -37,7 +37,11 @@ impl Shaped {
         if byte == self.text.len() {
             return Some(self.glyphs.len());
         }
-        self.glyphs.iter().position(|g| g.start as usize == byte && g.end > g.start)
+        // Shaped left to right: clusters never go back, so the first glyph
+        // at or after `byte` is found by halving (a long word is split at
+        // many points).
+        let i = self.glyphs.partition_point(|g| (g.start as usize) < byte);
+        self.glyphs.get(i).filter(|g| g.start as usize == byte && g.end > g.start).map(|_| i)
     }
 }
 
