@@ -107,6 +107,8 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
     let mut out = ParsedFile::default();
     let mut stack = vec![Frame::new(Kind::Root)];
     let mut note_labels: Vec<String> = Vec::new();
+    // (each label's index in `note_labels`: a chapter may call thousands)
+    let mut note_index: std::collections::HashMap<String, usize> = Default::default();
     // (id, line) of each heading's written id, to warn about one repeated
     let mut heading_ids: Vec<(String, usize)> = Vec::new();
     let mut note_defs: Vec<(String, Vec<Block>)> = Vec::new();
@@ -201,7 +203,7 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
             Event::HardBreak => top(&mut stack).inlines.push(Inline::LineBreak),
             Event::Rule => top(&mut stack).push_block(Block::SceneBreak),
             Event::FootnoteReference(label) => {
-                let i = note_labels.iter().position(|l| *l == *label).unwrap_or_else(|| {
+                let i = *note_index.entry(label.to_string()).or_insert_with(|| {
                     note_labels.push(label.to_string());
                     note_labels.len() - 1
                 });
@@ -668,13 +670,18 @@ fn split_sections(blocks: Vec<Block>, labels: &[String], defs: &[(String, Vec<Bl
             b => sections.last_mut().expect("one section").blocks.push(b),
         }
     }
+    // (the first definition of each label, found at once)
+    let mut defined: std::collections::HashMap<&str, &[Block]> = Default::default();
+    for (l, b) in defs {
+        defined.entry(l.as_str()).or_insert(b.as_slice());
+    }
     for s in &mut sections {
-        let mut order: Vec<usize> = Vec::new();
+        let mut order = Order::default();
         renumber_blocks(&mut s.blocks, &mut order);
         let mut i = 0;
-        while i < order.len() {
-            let label = &labels[order[i]];
-            let mut blocks = defs.iter().find(|(l, _)| l == label).map(|(_, b)| b.clone()).unwrap_or_default();
+        while i < order.labels.len() {
+            let label = &labels[order.labels[i]];
+            let mut blocks = defined.get(label.as_str()).map(|b| b.to_vec()).unwrap_or_default();
             renumber_blocks(&mut blocks, &mut order);
             s.notes.push(Note { label: label.clone(), blocks });
             i += 1;
@@ -683,14 +690,22 @@ fn split_sections(blocks: Vec<Block>, labels: &[String], defs: &[(String, Vec<Bl
     sections
 }
 
+/// The notes of a section in order of first call: the labels' indices,
+/// and each one's number.
+#[derive(Default)]
+struct Order {
+    labels: Vec<usize>,
+    number: std::collections::HashMap<usize, usize>,
+}
+
 /// Each note call numbered in order of first call, wherever it is (a
-/// table's cell, a definition, a quote): `order` gets the labels' indices.
-fn renumber_blocks(blocks: &mut [Block], order: &mut Vec<usize>) {
+/// table's cell, a definition, a quote).
+fn renumber_blocks(blocks: &mut [Block], order: &mut Order) {
     let mut number = |i: &mut Inline| {
         if let Inline::NoteRef(n) = i {
-            *n = order.iter().position(|x| x == n).unwrap_or_else(|| {
-                order.push(*n);
-                order.len() - 1
+            *n = *order.number.entry(*n).or_insert_with(|| {
+                order.labels.push(*n);
+                order.labels.len() - 1
             });
         }
     };
