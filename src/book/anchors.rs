@@ -57,8 +57,8 @@ fn kramdown(text: &str) -> String {
 /// and GitHub would have given its title and headings.
 #[derive(Debug, Default)]
 pub struct Anchors {
-    /// (squashed id or alias, where it leads), ids first.
-    names: Vec<(String, Place)>,
+    /// Squashed id or alias → where it leads (the first given: ids first).
+    names: std::collections::HashMap<String, Place>,
 }
 
 /// Where a fragment leads in its chapter.
@@ -77,7 +77,43 @@ impl Anchors {
             return Some(&Place::Start);
         }
         let want = squash(&percent_decoded(fragment));
-        self.names.iter().find(|(name, _)| !want.is_empty() && *name == want).map(|(_, place)| place)
+        if want.is_empty() {
+            return None;
+        }
+        self.names.get(&want)
+    }
+
+    fn add(&mut self, name: String, place: Place) {
+        self.names.entry(name).or_insert(place);
+    }
+}
+
+/// The ids given in a chapter, in order, and how to make one unique fast:
+/// a chapter of thousands of `## Part` headings tries each number once.
+#[derive(Default)]
+struct Ids {
+    order: Vec<String>,
+    set: std::collections::HashSet<String>,
+    /// For each id asked for, the next number to try (`part-2`).
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Ids {
+    /// `id`, or `id-1`, `id-2`... the first not given yet; now given.
+    fn unique(&mut self, id: String) -> String {
+        let id = if self.set.contains(&id) {
+            let n = self.next.entry(id.clone()).or_insert(1);
+            while self.set.contains(&format!("{id}-{n}")) {
+                *n += 1;
+            }
+            *n += 1;
+            format!("{id}-{}", *n - 1)
+        } else {
+            id
+        };
+        self.set.insert(id.clone());
+        self.order.push(id.clone());
+        id
     }
 }
 
@@ -89,13 +125,10 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
     let blocks = &mut chapter.blocks;
     // Ids written, each kept once: a repeated one is made unique (the
     // parser warned), as a file must not hold one id twice.
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken = Ids::default();
     visit_blocks_mut(blocks, &mut |b| {
         if let Block::Heading { attrs: Attrs { id: Some(id), .. }, .. } | Block::Para { attrs: Attrs { id: Some(id), .. }, .. } = b {
-            if taken.contains(id) {
-                *id = unique(id.clone(), &taken);
-            }
-            taken.push(id.clone());
+            *id = taken.unique(std::mem::take(id));
         }
     });
     // the title first, as the first heading of its file
@@ -103,35 +136,26 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
     visit_blocks_mut(blocks, &mut |b| {
         if let Block::Heading { attrs, content, .. } = b {
             let text = Inline::plain_text(content);
-            let id = attrs.id.get_or_insert_with(|| {
-                let id = unique(slug(&text), &taken);
-                taken.push(id.clone());
-                id
-            });
+            let id = attrs.id.get_or_insert_with(|| taken.unique(slug(&text)));
             headings.push((text, Place::Id(id.clone())));
         }
     });
-    let mut names: Vec<(String, Place)> = taken.iter().map(|id| (squash(id), Place::Id(id.clone()))).collect();
-    names.extend(chapter.title_id.iter().map(|id| (squash(id), Place::Start)));
+    let mut anchors = Anchors::default();
+    for id in &taken.order {
+        anchors.add(squash(id), Place::Id(id.clone()));
+    }
+    if let Some(id) = &chapter.title_id {
+        anchors.add(squash(id), Place::Start);
+    }
     // Each site numbers its repeated ids in the order of the headings.
     for make in [kramdown as fn(&str) -> String, github] {
-        let mut made: Vec<String> = Vec::new();
+        let mut made = Ids::default();
         for (text, place) in &headings {
-            let alias = unique(make(text), &made);
-            names.push((squash(&alias), place.clone()));
-            made.push(alias);
+            let alias = made.unique(make(text));
+            anchors.add(squash(&alias), place.clone());
         }
     }
-    Anchors { names }
-}
-
-/// `id`, or `id-1`, `id-2`... the first not in `taken`.
-fn unique(id: String, taken: &[String]) -> String {
-    let free = |c: &String| !taken.contains(c);
-    if free(&id) {
-        return id;
-    }
-    (1..).map(|n| format!("{id}-{n}")).find(free).expect("an unused id")
+    anchors
 }
 
 /// Compared without case or runs of `-`: `#Part--two` finds `part-two`.

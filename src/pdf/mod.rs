@@ -188,8 +188,10 @@ pub fn write(book: &Book, style: &Style, opts: &PdfOptions) -> Result<PdfOutput,
         .zip(&painted)
         .zip(&starts)
         .flat_map(|((c, p), &start)| {
+            // (a chapter may have thousands of headings: each found at once)
+            let places: std::collections::HashMap<&str, (usize, f32)> = p.anchors.iter().map(|(id, page, top)| (&**id, (*page, *top))).collect();
             let sections = c.sections().into_iter().filter_map(move |s| {
-                let &(_, page, top) = p.anchors.iter().find(|a| *a.0 == *s.id)?;
+                let &(page, top) = places.get(s.id)?;
                 Some(Bookmark { level: s.level, title: s.title, page: start + page, top })
             });
             std::iter::once(Bookmark { level: 1, title: c.title.clone(), page: start, top: geo.height }).chain(sections)

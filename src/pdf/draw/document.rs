@@ -159,11 +159,21 @@ impl<'a> PdfWriter<'a> {
             parent.push(open.last().copied());
             open.push(k);
         }
-        let children = |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&k| parent[k] == p).collect() };
+        // each entry's children, and its place among its siblings, in one
+        // pass (a book may have thousands of headings)
+        let (mut kids_of, mut top, mut at_of) = (vec![Vec::new(); marks.len()], Vec::new(), vec![0; marks.len()]);
+        for (k, p) in parent.iter().enumerate() {
+            let siblings = match p {
+                Some(p) => &mut kids_of[*p],
+                None => &mut top,
+            };
+            at_of[k] = siblings.len();
+            siblings.push(k);
+        }
         for (k, m) in marks.iter().enumerate() {
-            let siblings = children(parent[k]);
-            let at = siblings.iter().position(|&s| s == k).unwrap_or(0);
-            let kids = children(Some(k));
+            let siblings = parent[k].map_or(&top, |p| &kids_of[p]);
+            let at = at_of[k];
+            let kids = &kids_of[k];
             let target = m.page.checked_sub(1).and_then(|p| self.pages.get(p)).copied();
             self.w.obj(items[k], |o| {
                 o.raw(b"<</Title").text(&m.title).raw(b"/Parent ").reference(parent[k].map_or(root, |p| items[p]));
@@ -183,7 +193,6 @@ impl<'a> PdfWriter<'a> {
                 o.raw(b">>");
             });
         }
-        let top = children(None);
         self.w.obj(root, |o| {
             o.raw(b"<</Type/Outlines/Count ").int(top.len() as i64);
             if let (Some(&f), Some(&l)) = (top.first(), top.last()) {

@@ -258,12 +258,14 @@ pub fn render(
     }
     let mut number = front.pages();
     let starts: Vec<usize> = chapters.iter().map(|c| c.0).collect();
-    let anchors: Vec<Vec<(Box<str>, usize, f32)>> = chapters.iter_mut().map(|c| std::mem::take(&mut c.1.anchors)).collect();
+    // each chapter's ids and where they landed, found at once by each link
+    let anchors: Vec<std::collections::HashMap<Box<str>, (usize, f32)>> =
+        chapters.iter_mut().map(|c| std::mem::take(&mut c.1.anchors).into_iter().rev().map(|(id, page, top)| (id, (page, top))).collect()).collect();
     let to_page = |l: &Link| match &l.target {
         Target::Chapter { chapter, anchor } => {
             let start = starts.get(*chapter).copied().unwrap_or(0);
-            let at = anchor.as_ref().and_then(|a| anchors.get(*chapter)?.iter().find(|(id, ..)| id == a));
-            let (page, top) = at.map_or((start, info.height), |&(_, page, top)| (start + page, top));
+            let at = anchor.as_ref().and_then(|a| anchors.get(*chapter)?.get(&**a));
+            let (page, top) = at.map_or((start, info.height), |&(page, top)| (start + page, top));
             Link { target: Target::Page { page, top }, ..l.clone() }
         }
         _ => l.clone(),
