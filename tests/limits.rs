@@ -209,5 +209,5 @@ fn five_thousand_headings_alike() {
     let pdf = only_file(&out_of(&m), "pdf");
     let raw = std::fs::read(&pdf).unwrap();
     let entries = raw.windows(b"/Title".len()).filter(|w| w == b"/Title").count();
-    assert!(entries >= n + 1, "{entries} titles in the PDF: the outline has every heading");
+    assert!(entries > n, "{entries} titles in the PDF: the outline has every heading");
 }
