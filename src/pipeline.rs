@@ -320,7 +320,13 @@ fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
         files.entry(c.source.clone()).and_modify(|r| r.end = k + 1).or_insert(k..k + 1);
     }
     let ids: Vec<String> = chapters.iter().map(|c| c.id.clone()).collect();
+    // For each file linked to with a fragment: every name its chapters
+    // know, with the first chapter that knows it (made once, when first
+    // needed: a file may hold thousands of chapters, linked thousands of
+    // times).
+    let mut file_names: std::collections::HashMap<String, std::collections::HashMap<String, (usize, book::anchors::Place)>> = Default::default();
     let mut lost: Vec<LostLink> = Vec::new();
+    let mut lost_seen: std::collections::HashSet<(usize, String)> = Default::default();
     for (k, c) in chapters.iter_mut().enumerate() {
         let dir = Path::new(&c.source).parent().map(Path::to_path_buf).unwrap_or_default();
         let source = c.source.clone();
@@ -339,18 +345,34 @@ fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
                 None => Why::Chapter,
                 Some((file, range)) => {
                     // (`#x`: this chapter first, then the others of its file)
-                    let order = std::iter::once(k).filter(|_| path.is_empty()).chain(range.clone());
                     let at = fragment.map(|f| {
-                        order.clone().find_map(|t| match anchors[t].find(f)? {
-                            book::anchors::Place::Start => Some((t, None)),
-                            book::anchors::Place::Id(a) => Some((t, Some(a.clone()))),
-                        })
+                        let place = |t: usize, p: &book::anchors::Place| match p {
+                            book::anchors::Place::Start => (t, None),
+                            book::anchors::Place::Id(a) => (t, Some(a.clone())),
+                        };
+                        if f.is_empty() {
+                            return Some((if path.is_empty() { k } else { range.start }, None));
+                        }
+                        let key = book::anchors::key(f);
+                        if let Some(p) = anchors[k].get(&key).filter(|_| path.is_empty()) {
+                            return Some(place(k, p));
+                        }
+                        let names = file_names.entry(file.clone()).or_insert_with(|| {
+                            let mut names = std::collections::HashMap::new();
+                            for t in range.clone() {
+                                for (name, p) in anchors[t].entries() {
+                                    names.entry(name.clone()).or_insert((t, p.clone()));
+                                }
+                            }
+                            names
+                        });
+                        names.get(&key).map(|(t, p)| place(*t, p))
                     });
                     let (chapter, anchor, why) = match at {
                         None => (range.start, None, None),
                         Some(Some((t, a))) => (t, a, None),
                         Some(None) if path.is_empty() => {
-                            push_lost(&mut lost, k, &url, Why::Heading);
+                            push_lost(&mut lost, &mut lost_seen, k, &url, Why::Heading);
                             return;
                         }
                         Some(None) => (range.start, None, Some(Why::HeadingThere(file.clone()))),
@@ -362,7 +384,7 @@ fn link_chapters(chapters: &mut [Chapter]) -> Vec<LostLink> {
                     }
                 }
             };
-            push_lost(&mut lost, k, &url, why);
+            push_lost(&mut lost, &mut lost_seen, k, &url, why);
         };
         book::visit_mut(&mut c.blocks, &mut resolve, &mut |_| {});
         for n in &mut c.notes {
@@ -402,9 +424,9 @@ impl LostLink {
     }
 }
 
-/// Each lost link once per chapter.
-fn push_lost(lost: &mut Vec<LostLink>, chapter: usize, url: &str, why: Why) {
-    if !lost.iter().any(|l| l.chapter == chapter && l.url == url) {
+/// Each lost link once per chapter (`seen`: those said already).
+fn push_lost(lost: &mut Vec<LostLink>, seen: &mut std::collections::HashSet<(usize, String)>, chapter: usize, url: &str, why: Why) {
+    if seen.insert((chapter, url.to_string())) {
         lost.push(LostLink { chapter, url: url.to_string(), why });
     }
 }

