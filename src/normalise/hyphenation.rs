@@ -8,7 +8,8 @@
 //! weighed by how readily the book breaks compounds); a list of the
 //! language's hyphenated words (French: Dicollecte's); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
-//! CamelCase name, a lower-case piece before one in capitals, French
+//! CamelCase name, a lower-case piece before one in capitals, two short
+//! pieces in capitals making no word (acronyms), French
 //! inversions `-t-il`, `-elle`, `-je`, `-là`...); English word lists: a
 //! suffix piece (`art- lessness`) or a listed joined form, inflections
 //! included, is joined, unless both halves are words and the book
@@ -219,6 +220,18 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // changes case so at a syllable.
     if left.ends_with(char::is_lowercase) && r_el.chars().count() >= 2 && r_el.chars().all(char::is_uppercase) {
         return (Decision::Keep, Evidence::Habit);
+    }
+    // Two short pieces in capitals that make no word (`CRC- CCITT`, `PA-
+    // RISC`): acronyms joined by their hyphen. A word set in capitals
+    // (`ATTEN- TION`) is a word once in lower case, and is joined below;
+    // a long one (`MERCHANTA- BILITY`) no acronym.
+    let caps = |w: &str| (2..=5).contains(&w.chars().count()) && w.chars().all(char::is_uppercase);
+    if caps(l_el) && caps(r_el) {
+        let lower = joined.to_lowercase();
+        let word = vocab.count(&lower) > 0 || EN_WORD_LIST.contains(&lower) || (lang == Lang::French && french_word(&lower));
+        if !word {
+            return (Decision::Keep, Evidence::Habit);
+        }
     }
     let after_t_or_d = left.ends_with(['t', 'd']);
     // Imperatives end in `e`, `s`, `z` (`garde-les`, `montre-leur`).
@@ -725,6 +738,8 @@ mod tests {
         // CamelCase names break between humps; compounds of names keep.
         assert_eq!(en("a PyThread- State, Anglo- Saxon", ""), "a PyThreadState, Anglo-Saxon");
         assert_eq!(en("locale da- DK, non- ASCII", ""), "locale da-DK, non-ASCII");
+        // Acronyms joined by a hyphen; words set in capitals join.
+        assert_eq!(en("the CRC- CCITT code on PA- RISC, ATTEN- TION, MERCHANTA- BILITY", ""), "the CRC-CCITT code on PA-RISC, ATTENTION, MERCHANTABILITY");
     }
 
     #[test]
