@@ -51,12 +51,15 @@ fn corpus_ace_reports_no_violation_on_noir_et_blanc() {
     assert_no_violation("noir-et-blanc", &corpus("noir-et-blanc"));
 }
 
-/// Tables and definition lists, which the manuscripts above lack.
+/// Tables, definition lists, a figure with its caption and what an HTML
+/// block makes (a heading, a list), which the manuscripts above lack.
 #[test]
 fn ace_reports_no_violation_on_tables_and_definition_lists() {
     let m = scratch("ace-structures-src");
     std::fs::write(m.join("book.yaml"), "title: Structures\nlanguage: fr\n").unwrap();
-    let md = "# Un\n\nAvant.\n\n| Ville | Habitants |\n|:--|--:|\n| Paris | 2 100 000 |\n\nApocope\n: Chute de la fin d'un mot.\n\nAprès.\n";
+    std::fs::write(m.join("carte.png"), png(120, 80, [0, 90, 160])).unwrap();
+    let md = "# Un\n\nAvant.\n\n| Ville | Habitants |\n|:--|--:|\n| Paris | 2 100 000 |\n\nApocope\n: Chute de la fin d'un mot.\n\n\
+        ![Une carte de Paris](carte.png \"La carte, en 1900\")\n\n<h2>Une partie</h2><ul><li>un<li>deux</ul>\n\nAprès.\n";
     std::fs::write(m.join("a.md"), md).unwrap();
     assert_no_violation("structures", &m);
 }
