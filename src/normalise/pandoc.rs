@@ -42,20 +42,9 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
         notes[first..].iter_mut().for_each(|n| n.2 = li + 1);
         edits.extend(spans(line, &protected));
         edits.extend(scripts(line, &protected));
-        if edits.is_empty() {
-            continue;
+        if !edits.is_empty() {
+            new[li] = Some(apply(line, edits));
         }
-        edits.sort_by_key(|e| e.0);
-        let (mut cur, mut at) = (String::with_capacity(line.len() + 16), 0);
-        for (s, e, with) in edits {
-            if s >= at {
-                cur.push_str(&line[at..s]);
-                cur.push_str(&with);
-                at = e;
-            }
-        }
-        cur.push_str(&line[at..]);
-        new[li] = Some(cur);
     }
     let mut out = String::with_capacity(text.len() + 64);
     for (li, &(a, b)) in lines.iter().enumerate() {
@@ -159,14 +148,17 @@ fn scripts(line: &str, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, 
     edits
 }
 
-/// The line with its sub- and superscripts made (a note's text).
-fn with_scripts(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 16);
-    let mut at = 0;
-    for (s, e, with) in scripts(line, &|_| false) {
-        out.push_str(&line[at..s]);
-        out.push_str(&with);
-        at = e;
+/// `line` with `edits` (start, end, replacement) made, in order; one that
+/// overlaps an earlier one is left out.
+fn apply(line: &str, mut edits: Vec<(usize, usize, String)>) -> String {
+    edits.sort_by_key(|e| e.0);
+    let (mut out, mut at) = (String::with_capacity(line.len() + 16), 0);
+    for (s, e, with) in edits {
+        if s >= at {
+            out.push_str(&line[at..s]);
+            out.push_str(&with);
+            at = e;
+        }
     }
     out.push_str(&line[at..]);
     out
@@ -257,7 +249,7 @@ fn inline_notes(line: &str, protected: &dyn Fn(usize) -> bool, next: &mut usize,
         let label = format!("inline-{next}");
         *next += 1;
         edits.push((o, c + 1, format!("[^{label}]")));
-        notes.push((label, with_scripts(body), 0));
+        notes.push((label, apply(body, scripts(body, &|_| false)), 0));
         from = c + 1;
     }
     edits
