@@ -20,6 +20,30 @@ pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warnin
     split_paragraphs(text, &lines, mask, warnings);
     replies_as_list_items(text, &lines, mask, warnings);
     trailing_breaks(text, &lines, mask, warnings);
+    notes_over_lines(text, &lines, mask, warnings);
+}
+
+/// A pandoc inline note (`^[…]`) whose bracket does not close on its line:
+/// the normaliser makes notes of those on one line only, and this one
+/// would print as typed.
+fn notes_over_lines(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    if !text.contains("^[") {
+        return;
+    }
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        let line = &text[a..b];
+        let Some(o) = line.find("^[").filter(|&o| !mask.get(a + o) && !line[..o].ends_with('\\')) else { continue };
+        let rest = &line[o + 1..];
+        let depth = rest.bytes().fold(0i32, |d, c| d + i32::from(c == b'[') - i32::from(c == b']'));
+        let continues = lines.get(li + 1).is_some_and(|&(c, d)| !text[c..d].trim().is_empty());
+        if depth > 0 && continues && rest.contains(' ') {
+            warnings.push(Warning {
+                line: li + 1,
+                message: "an inline note (`^[…]`) runs over lines: it prints as typed".into(),
+                suggestion: "put the note on one line, or make it a note `[^1]` with `[^1]: …` below the paragraph".into(),
+            });
+        }
+    }
 }
 
 /// Prose whose lines end with two spaces (as some PDF copies and editors
@@ -384,6 +408,15 @@ mod tests {
         let hint = "delete this blank line to join them".to_string();
         assert_eq!(lint("Il marchait quand soudain il\n\nvit une ombre.\n\nFin."), vec![(2, hint)]);
         for s in ["Il marchait.\n\nvit une ombre.", "Il marchait\n\n— vit", "# Titre\n\nsuite", "- item\n\nsuite", "Voir `code`\n\nsuite", "Un,\n\ndeux", "Texte\n\n    code ici"] {
+            assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
+        }
+    }
+
+    #[test]
+    fn inline_notes_over_lines() {
+        let hint = "put the note on one line, or make it a note `[^1]` with `[^1]: …` below the paragraph".to_string();
+        assert_eq!(lint("Un fait^[Voir la page\ntrois.] connu.\n"), vec![(1, hint)]);
+        for s in ["Un fait^[1]\nsuite", "Un fait^[Voir la page trois.] connu.", "`^[a b`\nsuite", "x ^[a b\n\nFin."] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
     }
