@@ -307,6 +307,19 @@ fn html_blocks_keep_their_structure_in_both_books() {
     }
 }
 
+/// Characters the fonts lack (Chinese, an emoji, a heart in Vollkorn):
+/// the build says which, and the PDF's text keeps them (before, every box
+/// stood for the same character in the text: `中文` came out `♥♥`).
+#[test]
+fn characters_the_fonts_lack_are_named_and_kept_in_the_text() {
+    let out = book_with("missing-glyphs", "# Un\n\nUn mot 中文 et 😀 puis ♥ et ελληνικά, fin.\n", &[], "all");
+    let o = folio().args(["build", "--format", "pdf", "--manuscript"]).arg(out.parent().unwrap().join("m")).arg("--out").arg(&out).env("SOURCE_DATE_EPOCH", EPOCH).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("the fonts have no glyph for ♥ 中 文 😀 (4 characters)"), "{err}");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(only_file(&out, "pdf")).arg("-").output().unwrap().stdout).unwrap();
+    assert!(text.contains("Un mot 中文 et 😀 puis ♥ et ελληνικά, fin."), "{text}");
+}
+
 /// Soft hyphens typed in the text (U+00AD, as a word processor's optional
 /// hyphens paste): kept in the EPUB for its reader to break at; in the PDF
 /// the word's only break points, and nothing in its text (before, every

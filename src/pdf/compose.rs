@@ -159,6 +159,8 @@ pub struct Composer<'s, 'a> {
     /// The warnings of the chapter being set (each chapter has all its own,
     /// so that chapters set on several composers merge in any order).
     pub warnings: Vec<String>,
+    /// Characters of the chapter being set that the fonts lack.
+    missing: std::collections::BTreeSet<char>,
     para_id: u32,
     assets: &'a [Asset],
     /// The images figures use, embedded once each.
@@ -181,6 +183,7 @@ impl<'s, 'a> Composer<'s, 'a> {
             style,
             dicts: HashMap::new(),
             warnings: Vec::new(),
+            missing: Default::default(),
             para_id: 0,
             assets,
             images: BTreeMap::new(),
@@ -258,6 +261,7 @@ impl<'s, 'a> Composer<'s, 'a> {
         };
         let t0 = Instant::now();
         self.paragraph.build(self.shaper, content, &st);
+        self.missing.extend(self.paragraph.missing.drain(..));
         let t1 = Instant::now();
         let lines = self.paragraph.lines(&st);
         self.times.shaping += t1 - t0;
@@ -490,6 +494,17 @@ impl<'s, 'a> Composer<'s, 'a> {
         // lands on the note's call, not its id.)
         self.tables.clear();
         self.anchors.clear();
+        if !self.missing.is_empty() {
+            let missing = std::mem::take(&mut self.missing);
+            let shown: String = missing.iter().take(12).flat_map(|c| [*c, ' ']).collect();
+            let more = if missing.len() > 12 { "… " } else { "" };
+            self.warn(format!(
+                "“{}”: the fonts have no glyph for {}{more}({} characters): they print as empty boxes; set fonts that have them in the style sheet (`fonts:`)",
+                ch.title,
+                shown,
+                missing.len()
+            ));
+        }
         Flow { items, notes, tables, anchors }
     }
 

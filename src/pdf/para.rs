@@ -208,6 +208,7 @@ struct Builder<'s, 'a, 'h> {
     st: &'s ParaStyle<'h>,
     items: &'s mut Vec<Item>,
     content: &'s mut Vec<Content>,
+    missing: &'s mut Vec<char>,
 }
 
 impl Builder<'_, '_, '_> {
@@ -267,6 +268,9 @@ impl Builder<'_, '_, '_> {
         s.shaped.clear();
         for g in &s.segs {
             let id = self.shaper.shape(g.face, &s.word[g.start..g.end]);
+            if self.shaper.word(id).notdef {
+                self.missing.extend(self.shaper.word(id).missing());
+            }
             s.shaped.push(id);
         }
         self.break_points(s, last);
@@ -363,6 +367,8 @@ impl Builder<'_, '_, '_> {
 pub struct Paragraph {
     items: Vec<Item>,
     content: Vec<Content>,
+    /// Characters the fonts lack, in the order met (as `.notdef` boxes).
+    pub missing: Vec<char>,
     /// Where its pieces link to (a piece's `link` - 1).
     links: Vec<Destination>,
     scratch: Scratch,
@@ -384,10 +390,11 @@ impl Paragraph {
         self.links = links;
         self.items.clear();
         self.content.clear();
+        self.missing.clear();
         let s = &mut self.scratch;
         s.word.clear();
         s.segs.clear();
-        let mut b = Builder { shaper, st, items: &mut self.items, content: &mut self.content };
+        let mut b = Builder { shaper, st, items: &mut self.items, content: &mut self.content, missing: &mut self.missing };
         if st.indent > 0.0 {
             b.push(Item::Box { width: st.indent }, Content::None);
         }

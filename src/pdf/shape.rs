@@ -28,9 +28,23 @@ pub struct Shaped {
     pub text: String,
     pub glyphs: Vec<Glyph>,
     face: Face,
+    /// Some character shows as the font's `.notdef` (the font lacks it).
+    pub notdef: bool,
+}
+
+/// Text that shows nothing (a soft hyphen, a zero-width space or joiner,
+/// a byte order mark, a variation selector), which shapers give a glyph of
+/// no width.
+pub fn invisible(t: &str) -> bool {
+    t.chars().all(|c| matches!(c, '\u{ad}' | '\u{34f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'))
 }
 
 impl Shaped {
+    /// The characters the font lacks, drawn as `.notdef` (gid 0).
+    pub fn missing(&self) -> impl Iterator<Item = char> + '_ {
+        self.glyphs.iter().filter(|g| g.gid == 0 && g.end > g.start).flat_map(|g| self.text[g.start as usize..g.end as usize].chars()).filter(|c| !c.is_whitespace() && !invisible(c.encode_utf8(&mut [0; 4])))
+    }
+
     /// Glyph index where byte offset `byte` starts, if it is a cluster start
     /// (a ligature across it makes it no place to split).
     pub fn split_at(&self, byte: usize) -> Option<usize> {
@@ -169,7 +183,9 @@ impl<'a> Shaper<'a> {
             }),
             None => self.run(face, text),
         };
-        self.insert(Shaped { text: text.to_string(), glyphs, face })
+        let mut word = Shaped { text: text.to_string(), glyphs, face, notdef: false };
+        word.notdef = word.glyphs.iter().any(|g| g.gid == 0) && word.missing().next().is_some();
+        self.insert(word)
     }
 
     /// The glyphs of `text` in `face`, from the font's tables.

@@ -6,7 +6,7 @@ use super::syntax::{itoa, PdfBytes};
 use super::{image_name, PageOut, Placed};
 use crate::pdf::image::Embedded;
 use crate::pdf::para::Piece;
-use crate::pdf::shape::Shaper;
+use crate::pdf::shape::{invisible, Shaper};
 use crate::style::Face;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -73,12 +73,6 @@ pub fn walk<'s>(shaper: &'s Shaper, run: &[Piece], mut step: impl FnMut(Step<'s>
     }
 }
 
-/// Text that shows nothing (a soft hyphen, a zero-width space or joiner,
-/// a byte order mark, a variation selector), which shapers give a glyph of
-/// no width.
-fn invisible(t: &str) -> bool {
-    t.chars().all(|c| matches!(c, '\u{ad}' | '\u{34f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'))
-}
 
 /// The layout trace of some pages: text runs in page order, then the
 /// figures (as the trace has always listed them). Pages are painted before
@@ -209,11 +203,18 @@ impl<'a> Painter<'a> {
                 }
             }
             Step::Glyph { gid, want, text: stands_for, shown, last } => {
-                usage.record(face, gid, stands_for);
                 let code = self.codes.code(face, gid);
-                if last && kept {
+                if gid == 0 && !shown.is_empty() {
+                    // A character the font lacks shows its box; the text
+                    // is the character's own, not the box's (one glyph
+                    // for many characters, which ToUnicode cannot say).
+                    usage.record(face, gid, None);
+                    tj.marked(code, pdf_width(self.shaper, face, gid) - want, &actual_text(shown));
+                } else if last && kept {
+                    usage.record(face, gid, stands_for);
                     tj.actual_text(code, KEPT_HYPHEN);
                 } else {
+                    usage.record(face, gid, stands_for);
                     tj.glyph(code, pdf_width(self.shaper, face, gid) - want);
                 }
                 pen += want * size / 1000.0;
@@ -255,6 +256,16 @@ fn kept_hyphen_at_end(shaper: &Shaper, placed: &Placed, run: &[Piece]) -> bool {
     ends_line && !last.hyphen && &w.text[g.start as usize..g.end as usize] == "-" && after_letter
 }
 
+/// `text` as a PDF text string in hex, UTF-16BE with its byte order mark.
+fn actual_text(text: &str) -> Vec<u8> {
+    let mut out = b"<FEFF".to_vec();
+    for unit in text.encode_utf16() {
+        out.extend(format!("{unit:04X}").bytes());
+    }
+    out.push(b'>');
+    out
+}
+
 /// A `TJ` array being written: glyph codes gathered into strings, cut
 /// where a glyph needs an offset. A glyph's offset stays pending until the
 /// next glyph, since a piece start may still move it.
@@ -291,6 +302,19 @@ impl Tj<'_> {
         self.close();
         self.out.raw(b"] TJ\n/Span<</ActualText").raw(text).raw(b">>BDC\n[(").code_bytes(code).raw(b")] TJ\nEMC\n");
         self.ended = true;
+    }
+
+    /// A glyph marked as standing for `text` (a PDF string) in a `TJ` of
+    /// its own, with its offset; the run goes on in a new array after it.
+    fn marked(&mut self, code: u16, offset: f32, text: &[u8]) {
+        self.flush();
+        self.close();
+        self.out.raw(b"] TJ\n/Span<</ActualText").raw(text).raw(b">>BDC\n[(").code_bytes(code).raw(b")");
+        self.pending = offset;
+        self.flush();
+        self.close();
+        self.out.raw(b"] TJ\nEMC\n[");
+        self.any = true;
     }
 
     fn close(&mut self) {
@@ -392,6 +416,20 @@ mod tests {
         assert!(tj.ended);
         // the offset after B still moves the hyphen, inside the first array
         assert_eq!(out, b"(\0A\0B)-3] TJ\n/Span<</ActualText<FEFF2010>>>BDC\n[(\0-)] TJ\nEMC\n".to_vec());
+    }
+
+    /// A box for a character the font lacks stands for that character, in
+    /// a span of its own with its offset; the run goes on after it.
+    #[test]
+    fn a_missing_character_keeps_its_text_and_the_run_goes_on() {
+        let mut out = Vec::new();
+        let mut tj = Tj { out: &mut out, open: false, pending: 0.0, carry: 0.0, any: false, ended: false };
+        tj.glyph(0x41, -2.0);
+        tj.marked(0, 500.0, &actual_text("中😀"));
+        tj.glyph(0x42, 0.0);
+        tj.close();
+        assert!(!tj.ended);
+        assert_eq!(out, b"(\0A)-2] TJ\n/Span<</ActualText<FEFF4E2DD83DDE00>>>BDC\n[(\0\0)500] TJ\nEMC\n[(\0B)".to_vec());
     }
 
     #[test]
