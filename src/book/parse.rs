@@ -441,7 +441,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         Kind::Code(text) => parent.push_block(Block::Code { text }),
         Kind::HtmlBlock(raw, line) => {
             let mut warnings = Vec::new();
-            let (blocks, dropped) = html::to_blocks(&raw, &mut |src, alt| html_image(src, alt, line, resolve, &mut warnings))?;
+            let (blocks, dropped) = html::to_blocks(&raw, &mut |src, alt| image_or_alt(src, alt, line, resolve, &mut warnings))?;
             out.warnings.extend(warnings);
             if let Some(what) = dropped {
                 out.warnings.push((line, format!("raw HTML {what} dropped (its text is kept)")));
@@ -456,7 +456,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         }
         Kind::Image(url, title, line) => {
             let alt = Inline::plain_text(&f.inlines);
-            let image = html_image(&url, &alt, line, resolve, &mut out.warnings)?;
+            let image = image_or_alt(&url, &alt, line, resolve, &mut out.warnings)?;
             parent.inlines.push(image);
             parent.image_title = title;
         }
@@ -501,7 +501,7 @@ fn prose_again(parent: &mut Frame, d: Definition) {
 
 /// An image (Markdown's or an `<img>`): embedded, or its alt text for one
 /// that cannot be (remote), with a warning.
-fn html_image(url: &str, alt: &str, line: usize, resolve: &mut Resolver<'_>, warnings: &mut Vec<(usize, String)>) -> Result<Inline, LoadError> {
+fn image_or_alt(url: &str, alt: &str, line: usize, resolve: &mut Resolver<'_>, warnings: &mut Vec<(usize, String)>) -> Result<Inline, LoadError> {
     Ok(match resolve(url, line)? {
         Some(asset) => Inline::Image { asset, alt: alt.to_string() },
         None => {
@@ -518,7 +518,7 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
     for tok in html::tokens(raw) {
         match tok {
             HtmlTag::Image { src, alt } => {
-                let image = html_image(&src, &alt, line, resolve, &mut out.warnings)?;
+                let image = image_or_alt(&src, &alt, line, resolve, &mut out.warnings)?;
                 top(stack).inlines.push(image);
             }
             // (a block element inside a paragraph: its text stays inline)
