@@ -24,7 +24,9 @@ fn corpus() -> PathBuf {
 }
 
 fn folio_normalise(lang: &str, input: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+    // FOLIO_EVAL_BIN: another folio to measure (a previous build, side by side).
+    let bin = std::env::var("FOLIO_EVAL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_folio").into());
+    let mut child = Command::new(bin)
         .args(["normalise", "--lang", lang, "--only", "hyphenation", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -363,11 +365,56 @@ fn set_score(texts: &[String], seeds: u64, lang: &str, name: &str) -> dehyphenat
         let mut rng = Rng::new(seed);
         let set = generate(texts, &mut rng, lang);
         let out = folio_normalise(lang, &set.text);
+        // FOLIO_EVAL_DUMP: a folder to write each set and its output to.
+        if let Ok(dir) = std::env::var("FOLIO_EVAL_DUMP") {
+            let stem = format!("{}-{seed}", name.rsplit('/').next().unwrap_or(name));
+            std::fs::write(PathBuf::from(&dir).join(format!("{stem}.in.md")), &set.text).unwrap();
+            std::fs::write(PathBuf::from(&dir).join(format!("{stem}.out.md")), &out).unwrap();
+        }
         total.add(&score(&set.tokens, &out));
     }
     println!("{}", total.line(name));
-    for e in total.errors.iter().take(20) {
+    // FOLIO_EVAL_ERRORS: how many errors to list (20).
+    let shown = std::env::var("FOLIO_EVAL_ERRORS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    for e in total.errors.iter().take(shown) {
         println!("  {e}");
     }
     total
+}
+
+/// The paragraphs of plain text or reStructuredText whose lines all start
+/// at the margin, without a directive (`..`) or a title's underline (a
+/// line of `~` is a Markdown fence).
+fn flush_prose(text: &str) -> String {
+    let underline = |l: &str| l.len() > 2 && l.chars().all(|c| c == l.chars().next().unwrap() && c.is_ascii_punctuation());
+    text.split("\n\n")
+        .filter(|b| b.lines().all(|l| !l.starts_with([' ', '\t']) && !l.starts_with("..") && !underline(l.trim_end())))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn flush_prose_keeps_paragraphs_at_the_margin() {
+    let t = "Title\n~~~~~\n\nA para\ngraph.\n\n    code\n\n.. note::\n\nEnd.";
+    assert_eq!(flush_prose(t), "A para\ngraph.\n\nEnd.");
+}
+
+/// Any text, for measuring on held-out prose without keeping it here:
+/// `FOLIO_EVAL_TEXTS` lists files (one book each, separated by `:`),
+/// `FOLIO_EVAL_LANG` their language (`en` unless set), `FOLIO_EVAL_SEEDS`
+/// the number of sets per book (3). Each book is its own manuscript; the
+/// score lines are per book, then all together. Run with
+/// `cargo test --release --test dehyphenation held_out -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs FOLIO_EVAL_TEXTS"]
+fn held_out() {
+    let files = std::env::var("FOLIO_EVAL_TEXTS").expect("FOLIO_EVAL_TEXTS: the files to measure on, separated by ':'");
+    let lang = std::env::var("FOLIO_EVAL_LANG").unwrap_or_else(|_| "en".into());
+    let seeds = std::env::var("FOLIO_EVAL_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut all = dehyphenation_set::Score::default();
+    for file in files.split(':').filter(|f| !f.is_empty()) {
+        let text = nfc(&std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}")));
+        all.add(&set_score(&[flush_prose(&text)], seeds, &lang, file));
+    }
+    println!("{}", all.line("all"));
 }

@@ -6,7 +6,8 @@
 //! how the book itself writes the word (joined or hyphenated, book-wide
 //! vocabulary; written both ways, the patterns settle it, else the counts
 //! weighed by how readily the book breaks compounds); a list of the
-//! language's hyphenated words (French: Dicollecte's); compounding habits
+//! language's hyphenated words (French: Dicollecte's; English: those of the
+//! en_GB dictionary it does not also spell closed up); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
 //! CamelCase name, a lower-case piece before one in capitals, two short
 //! pieces in capitals making no word (acronyms), French
@@ -108,12 +109,15 @@ fn pattern_allows(lang: Lang, joined: &str, at: usize) -> Option<bool> {
 pub(super) const FR_COMPOUNDS: &str = include_str!("data/fr-compounds.txt");
 pub(super) const FR_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/fr-words.txt"));
 pub(super) const EN_WORDS: &str = include_str!("data/en-words.txt");
+pub(super) const EN_COMPOUNDS: &str = include_str!("data/en-compounds.txt");
 /// French hyphenated words (Dicollecte, MPL-2.0: see `data/README.md`).
 static FR_COMPOUND_LIST: WordList = WordList::new(FR_COMPOUNDS);
 /// French words without hyphen, every inflection (Dicollecte, MPL-2.0).
 static FR_WORD_LIST: WordList = WordList::new(FR_WORDS);
 /// English words (SCOWL: see `data/README.md`).
 static EN_WORD_LIST: WordList = WordList::new(EN_WORDS);
+/// English hyphenated words (en_GB hunspell dictionary: see `data/README.md`).
+static EN_COMPOUND_LIST: WordList = WordList::new(EN_COMPOUNDS);
 
 /// French words that follow a hyphen in inversions, imperatives and
 /// demonstratives (`ai-je`, `dis-moi`, `celle-ci`). Not `les`, `leur`: too
@@ -200,6 +204,9 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     }
     let listed_compound = |w: &str| FR_COMPOUND_LIST.contains(&w.to_lowercase().replace('’', "'"));
     if lang == Lang::French && ((!elision.is_empty() && listed_compound(&format!("{elision}{hyphened}"))) || listed_compound(&hyphened)) {
+        return (Decision::Keep, Evidence::Dictionary);
+    }
+    if lang == Lang::English && EN_COMPOUND_LIST.contains(&hyphened.to_lowercase()) {
         return (Decision::Keep, Evidence::Dictionary);
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
@@ -726,8 +733,12 @@ mod tests {
         assert_eq!(en("all- sufficiency, quasi- judicial", ""), "all-sufficiency, quasi-judicial");
         assert_eq!(en("a self- ish act", ""), "a selfish act");
         // Listed joined, but the book hyphenates these elements elsewhere.
-        assert_eq!(en("a non- standard tool", "non-zero, non-empty"), "a non-standard tool");
-        assert_eq!(en("a non- standard tool", ""), "a nonstandard tool");
+        assert_eq!(en("was over- powered", "over-careful, over-rated"), "was over-powered");
+        assert_eq!(en("was over- powered", ""), "was overpowered");
+        // Compounds the English dictionary spells only with their hyphen,
+        // not those it also spells closed up (`re-sort` and `resort`).
+        assert_eq!(en("a non- standard tool, tittle- tattle", ""), "a non-standard tool, tittle-tattle");
+        assert_eq!(en("a last re- sort", ""), "a last resort");
         assert_eq!(en("with good- will", "good-humour, good-breeding"), "with good-will");
         assert_eq!(en("with good- will", "goodness"), "with goodwill");
         // A compound element the book uses, before or after a piece that
