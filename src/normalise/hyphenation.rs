@@ -218,7 +218,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if one_letter || left.ends_with("-t") || rl.starts_with("t-") {
         return (Decision::Keep, Evidence::Habit);
     }
-    if first_upper_then_lower(right) {
+    // A capital, an apostrophe, a capital: a name (`Wilcox- O’Hearn`); a
+    // word set in capitals breaks so (`AUJOUR- D’HUI`), not one in lower case.
+    let apostrophe_name = right.chars().count() == 1
+        && right.chars().all(char::is_uppercase)
+        && left.ends_with(char::is_lowercase)
+        && next.strip_prefix(['\'', '’']).is_some_and(|n| n.starts_with(char::is_uppercase));
+    if first_upper_then_lower(right) || apostrophe_name {
         // A capital inside the left piece (`PyThread- State`): the next hump
         // of a CamelCase name, not a compound of names (`Saint- Germain`).
         return (if inner_capital(l_el) { Decision::Join } else { Decision::Keep }, Evidence::Habit);
@@ -748,6 +754,9 @@ mod tests {
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
         // CamelCase names break between humps; compounds of names keep.
         assert_eq!(en("a PyThread- State, Anglo- Saxon", ""), "a PyThreadState, Anglo-Saxon");
+        // A name after an apostrophe; a word in capitals is no name.
+        assert_eq!(en("Zooko Wilcox- O’Hearn and Dupont- O'Brien", ""), "Zooko Wilcox-O’Hearn and Dupont-O'Brien");
+        assert_eq!(fix("AUJOUR- D’HUI", "", "fr"), "AUJOURD’HUI");
         assert_eq!(en("locale da- DK, non- ASCII", ""), "locale da-DK, non-ASCII");
         // Acronyms joined by a hyphen; words set in capitals join.
         assert_eq!(en("the CRC- CCITT code on PA- RISC, ATTEN- TION, MERCHANTA- BILITY", ""), "the CRC-CCITT code on PA-RISC, ATTENTION, MERCHANTABILITY");
