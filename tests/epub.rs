@@ -246,16 +246,17 @@ fn figures_keep_their_size_up_to_the_measure() {
 #[test]
 fn pandoc_habits_in_both_books() {
     let md = "# Notes\n\nAvant le XIX^e^ siècle, l'eau (H~2~O) et [rien]{.smallcaps} d'autre^[Une note en ligne, *vraiment*.].\n\n\
+        Un fait^[Une note tapée\nsur deux lignes.] connu.\n\n\
         ::: {.text-center}\nCentré.\n:::\n\n\\newpage\n\nFin.\n";
     let (xhtml, text, _) = both_books("pandoc", md, &[]);
-    for want in ["XIX<sup>e</sup> siècle", "H<sub>2</sub>O", "et rien d’autre<sup><a", "<p class=\"text-center\">Centré.</p>", "<p>Une note en ligne, <em>vraiment</em>.</p>"] {
+    for want in ["XIX<sup>e</sup> siècle", "H<sub>2</sub>O", "et rien d’autre<sup><a", "<p class=\"text-center\">Centré.</p>", "<p>Une note en ligne, <em>vraiment</em>.</p>", "Un fait<sup><a", "<p>Une note tapée sur deux lignes.</p>"] {
         assert!(xhtml.contains(want), "{want} in {xhtml}");
     }
     for not in [":::", "newpage", "{.", "^["] {
         assert!(!xhtml.contains(not) && !text.contains(not), "{not} printed: {xhtml}\n{text}");
     }
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Centré. Fin."), "{flat}");
+    assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Une note tapée sur deux lignes.") && flat.contains("Centré. Fin."), "{flat}");
 }
 
 /// A figure's caption (its Markdown title, with the text's typography,

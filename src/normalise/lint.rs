@@ -23,9 +23,9 @@ pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warnin
     notes_over_lines(text, &lines, mask, warnings);
 }
 
-/// A pandoc inline note (`^[…]`) whose bracket does not close on its line:
-/// the normaliser makes notes of those on one line only, and this one
-/// would print as typed.
+/// A pandoc inline note (`^[…]`) whose bracket does not close on its line
+/// (run after the normaliser, which made notes of those closed in their
+/// paragraph): it would print as typed.
 fn notes_over_lines(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
     if !text.contains("^[") {
         return;
@@ -39,8 +39,8 @@ fn notes_over_lines(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings:
         if depth > 0 && continues && rest.contains(' ') {
             warnings.push(Warning {
                 line: li + 1,
-                message: "an inline note (`^[…]`) runs over lines: it prints as typed".into(),
-                suggestion: "put the note on one line, or make it a note `[^1]` with `[^1]: …` below the paragraph".into(),
+                message: "an inline note (`^[…]`) is not closed in its paragraph: it prints as typed".into(),
+                suggestion: "close it with `]` before the paragraph ends, or make it a note `[^1]` with `[^1]: …` below the paragraph".into(),
             });
         }
     }
@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn inline_notes_over_lines() {
-        let hint = "put the note on one line, or make it a note `[^1]` with `[^1]: …` below the paragraph".to_string();
+        let hint = "close it with `]` before the paragraph ends, or make it a note `[^1]` with `[^1]: …` below the paragraph".to_string();
         assert_eq!(lint("Un fait^[Voir la page\ntrois.] connu.\n"), vec![(1, hint)]);
         for s in ["Un fait^[1]\nsuite", "Un fait^[Voir la page trois.] connu.", "`^[a b`\nsuite", "x ^[a b\n\nFin."] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));

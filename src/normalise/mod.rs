@@ -209,18 +209,18 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let first_warning = out.warnings.len();
     // Lines whose Liquid `{% raw %}` escaped: meant to print as they are.
     let mut escaped = Vec::new();
-    // Lines the pandoc step added at the end (inline notes' definitions):
-    // the line count before, each added line's call line, and where later
-    // steps' changes and warnings begin.
-    let mut notes_at: Option<(usize, Vec<usize>, usize, usize)> = None;
+    // Where the pandoc step's lines come from (notes over lines merged,
+    // their definitions added at the end), and where later steps' changes
+    // and warnings begin.
+    let mut pandoc_map: Option<(Vec<usize>, usize, usize)> = None;
     if opts.kramdown {
         let t = kramdown::run(&out.text, &mask, &mut out.changes, &mut escaped);
         refresh(&mut mask, &out.text, &t);
         out.text = t;
-        let (t, added) = pandoc::run(&out.text, &mask, &mut out.changes);
+        let (t, map) = pandoc::run(&out.text, &mask, &mut out.changes);
         refresh(&mut mask, &out.text, &t);
-        if !added.is_empty() {
-            notes_at = Some((out.text.lines().count(), added, out.changes.len(), out.warnings.len()));
+        if map.iter().enumerate().any(|(i, &l)| l != i + 1) {
+            pandoc_map = Some((map, out.changes.len(), out.warnings.len()));
         }
         out.text = t;
     }
@@ -230,8 +230,8 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         out.text = t;
     }
     lint::run(&out.text, &mask, &escaped, &mut out.warnings);
-    if let Some((n, added, changes, warnings)) = notes_at {
-        let at = |l: &mut usize| *l = if *l > n { added.get(*l - n - 1).copied().unwrap_or(n) } else { *l };
+    if let Some((map, changes, warnings)) = pandoc_map {
+        let at = |l: &mut usize| *l = map.get(*l - 1).or(map.last()).copied().unwrap_or(*l);
         out.changes[changes..].iter_mut().for_each(|c| at(&mut c.line));
         out.warnings[warnings..].iter_mut().for_each(|w| at(&mut w.line));
     }

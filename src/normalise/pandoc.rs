@@ -4,9 +4,10 @@
 //! one-paragraph div's attributes style it, as `{:.class}`); bracketed
 //! spans (`[text]{.smallcaps}`) are their text; `H~2~O` and `2^10^`
 //! (inside a word, where CommonMark's delimiter rules refuse them) are
-//! `<sub>` and `<sup>`; an inline note `^[text]` on one line becomes a
-//! note defined at the end of the text; LaTeX's `\newpage` alone on a
-//! line goes. Every line keeps its number.
+//! `<sub>` and `<sup>`; an inline note `^[text]` becomes a note defined
+//! at the end of the text (one running over lines of its paragraph takes
+//! them onto its first line); LaTeX's `\newpage` alone on a line goes.
+//! Every other line keeps its number; a line map says where each came from.
 
 use super::protect::{self, Mask};
 use super::{Change, Step};
@@ -14,65 +15,155 @@ use super::{Change, Step};
 /// LaTeX page breaks pandoc passes to LaTeX; the book has no use for them.
 const PAGE_BREAKS: &[&str] = &["\\newpage", "\\pagebreak", "\\clearpage", "\\newpage{}", "\\pagebreak{}", "\\clearpage{}"];
 
-/// The text, and for each line added at its end (the notes' definitions)
-/// the line of the note's call, for the messages of later steps.
+/// An inline note runs over this many lines at most (a longer one is
+/// more likely a bracket never closed, and the lint says so).
+const MAX_NOTE_LINES: usize = 30;
+
+/// The text, and for each of its lines the line of `text` it comes from (a
+/// note's definition, added at the end: the line of its call).
 pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<usize>) {
     let maybe = text.contains(":::") || text.contains("]{") || text.contains('~') || text.contains('^') || text.contains("\\newpage") || text.contains("\\pagebreak") || text.contains("\\clearpage");
-    if !maybe {
-        return (text.to_string(), Vec::new());
-    }
     let lines = protect::line_spans(text);
+    if !maybe {
+        return (text.to_string(), (1..=lines.len()).collect());
+    }
     let mut new: Vec<Option<String>> = divs(text, &lines, mask);
+    // Lines taken onto an earlier one by a note running over them.
+    let mut merged = vec![false; lines.len()];
     // (label, text, line of the call)
     let mut notes: Vec<(String, String, usize)> = Vec::new();
     let mut next_label = if text.contains("^[") { first_free_label(text) } else { 1 };
-    for (li, &(a, b)) in lines.iter().enumerate() {
-        let line = &text[a..b];
+    let mut li = 0;
+    while li < lines.len() {
+        let (a, b) = lines[li];
         if new[li].is_some() || mask.get(a) {
+            li += 1;
             continue;
         }
-        if PAGE_BREAKS.contains(&line.trim()) {
+        if PAGE_BREAKS.contains(&text[a..b].trim()) {
             new[li] = Some(String::new());
+            li += 1;
             continue;
         }
-        let protected = |k: usize| mask.get(a + k);
-        // Edits on the line: (start, end, with), notes first where they overlap.
+        // A note running over lines takes them onto this one; if what it
+        // holds is no note after all, the line stays alone.
         let first = notes.len();
-        let mut edits = inline_notes(line, &protected, &mut next_label, &mut notes);
-        notes[first..].iter_mut().for_each(|n| n.2 = li + 1);
-        edits.extend(spans(line, &protected));
-        edits.extend(scripts(line, &protected));
-        if !edits.is_empty() {
-            new[li] = Some(apply(line, edits));
+        let mut last = note_end_line(text, &lines, li, mask, &new).unwrap_or(li);
+        let mut edits = line_edits(text, mask, &lines[li..=last], &mut next_label, &mut notes);
+        if last > li && notes.len() == first {
+            last = li;
+            edits = line_edits(text, mask, &lines[li..=li], &mut next_label, &mut notes);
         }
+        notes[first..].iter_mut().for_each(|n| n.2 = li + 1);
+        if let Some((line, edits)) = edits {
+            new[li] = Some(apply(&line, edits));
+            merged[li + 1..=last].iter_mut().for_each(|m| *m = true);
+        }
+        li = last + 1;
     }
     let mut out = String::with_capacity(text.len() + 64);
+    let mut map = Vec::with_capacity(lines.len());
     for (li, &(a, b)) in lines.iter().enumerate() {
+        if merged[li] {
+            continue;
+        }
         let line = &text[a..b];
         match &new[li] {
             Some(n) => {
-                changes.push(Change { line: li + 1, step: Step::Kramdown, before: line.to_string(), after: n.clone() });
+                let before = (li + 1..lines.len()).take_while(|&j| merged[j]).fold(line.to_string(), |s, j| s + "\n" + &text[lines[j].0..lines[j].1]);
+                changes.push(Change { line: li + 1, step: Step::Kramdown, before, after: n.clone() });
                 out.push_str(n);
             }
             None => out.push_str(line),
         }
+        map.push(li + 1);
         if b < text.len() {
             out.push('\n');
         }
     }
-    let mut added = Vec::new();
     if !notes.is_empty() {
-        // Defined after everything, each after a blank line: no line above
-        // moves.
+        // Defined after everything, each after a blank line.
         if !out.ends_with('\n') {
             out.push('\n');
         }
         for (label, note, line) in &notes {
             out.push_str(&format!("\n[^{label}]: {note}\n"));
-            added.extend([*line, *line]);
+            map.extend([*line, *line]);
         }
     }
-    (out, added)
+    (out, map)
+}
+
+/// The edits of the `group` of lines (joined by a space, each but the first
+/// without its indent), notes first where they overlap, and the joined
+/// line; `None` for a line without any.
+#[allow(clippy::type_complexity)]
+fn line_edits(text: &str, mask: &Mask, group: &[(usize, usize)], next_label: &mut usize, notes: &mut Vec<(String, String, usize)>) -> Option<(String, Vec<(usize, usize, String)>)> {
+    let (a, b) = group[0];
+    let mut line = text[a..b].to_string();
+    // Each piece's start in the line and in `text`, for the mask.
+    let mut pieces = vec![(0, a)];
+    for &(c, d) in &group[1..] {
+        let t = text[c..d].trim_start();
+        line.truncate(line.trim_end().len());
+        line.push(' ');
+        pieces.push((line.len(), d - t.len()));
+        line.push_str(t);
+    }
+    let protected = |k: usize| {
+        let (start, at) = pieces[pieces.partition_point(|p| p.0 <= k) - 1];
+        mask.get(at + k - start)
+    };
+    let mut edits = inline_notes(&line, &protected, next_label, notes);
+    edits.extend(spans(&line, &protected));
+    edits.extend(scripts(&line, &protected));
+    (!edits.is_empty()).then_some((line, edits))
+}
+
+/// The line where an inline note opened on line `li` and not closed there
+/// closes, if it does within its paragraph (no blank line, no new block).
+fn note_end_line(text: &str, lines: &[(usize, usize)], li: usize, mask: &Mask, new: &[Option<String>]) -> Option<usize> {
+    let (a, b) = lines[li];
+    let line = &text[a..b];
+    if !line.contains("^[") {
+        return None;
+    }
+    let pairs = bracket_pairs(line);
+    let o = line.match_indices("^[").map(|(o, _)| o).find(|&o| !mask.get(a + o) && !line[..o].ends_with('\\') && closing_bracket(&pairs, o + 1).is_none())?;
+    let mut depth = 0usize;
+    for c in line[o + 1..].bytes() {
+        match c {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    for (j, &(c, d)) in lines.iter().enumerate().skip(li + 1).take(MAX_NOTE_LINES) {
+        let next = &text[c..d];
+        if next.trim().is_empty() || mask.get(c) || new[j].is_some() || starts_block(next) {
+            return None;
+        }
+        for ch in next.bytes() {
+            match ch {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// A line that begins a block of its own rather than going on a paragraph.
+fn starts_block(line: &str) -> bool {
+    let t = line.trim_start();
+    let list_number = t.find(|c: char| !c.is_ascii_digit()).is_some_and(|i| i > 0 && (t[i..].starts_with(". ") || t[i..].starts_with(") ")));
+    list_number || ["#", ">", "```", "~~~", ":::", "- ", "* ", "+ ", "|"].iter().any(|m| t.starts_with(m)) || line.len() - t.len() >= 4
 }
 
 /// The fence lines of fenced divs, each replaced: by nothing, or (closing
@@ -283,5 +374,20 @@ mod tests {
         for s in ["~~barré~~ et ~ 5 km, ~/a b~", "`H~2~O` et [lien](http://x.org/~a~)", "[a](b){.x} et ![i]{.x}", "\\~a~ et x^[ non fermé", "Linux.^[1] et ^[12] ou ^[a], r\"^[a2-9tjqk]{5}$\"", "|~R~i|, ^M^J, doc:~:~/x, a~b c~", "{:.x} [a]{: .k}"] {
             assert_eq!(p(s), s, "{s}");
         }
+    }
+
+    #[test]
+    fn inline_notes_over_lines() {
+        let text = "Un fait^[Voir la page\ntrois, et *là*\n[ailleurs].] connu,\nsuite.\n\nFin.\n";
+        let (out, map) = run(text, &protect::protect(text), &mut Vec::new());
+        assert_eq!(out, "Un fait[^inline-1] connu,\nsuite.\n\nFin.\n\n[^inline-1]: Voir la page trois, et *là* [ailleurs].\n");
+        assert_eq!(map, [1, 4, 5, 6, 1, 1]);
+        // Not closed in its paragraph, or in code, or over a new block: as typed.
+        for s in ["x ^[a b\n\nFin.]\n", "x ^[a b\n# Titre]\n", "x `^[a b`\nsuite]\n", "x ^[a b\n- item]\n", "```\nx ^[a b\nc] d\n```\n"] {
+            assert_eq!(p(s), s, "{s}");
+        }
+        // Lines keep their numbers when nothing is merged.
+        let text = "a\n\\newpage\nb H~2~O\n";
+        assert_eq!(run(text, &protect::protect(text), &mut Vec::new()).1, [1, 2, 3]);
     }
 }
