@@ -130,30 +130,26 @@ fn note_end_line(text: &str, lines: &[(usize, usize)], li: usize, mask: &Mask, n
     }
     let pairs = bracket_pairs(line);
     let o = line.match_indices("^[").map(|(o, _)| o).find(|&o| !mask.get(a + o) && !line[..o].ends_with('\\') && closing_bracket(&pairs, o + 1).is_none())?;
+    // (Its `[` has no `]` on the line: the count cannot reach 0 there.)
     let mut depth = 0usize;
-    for c in line[o + 1..].bytes() {
-        match c {
-            b'[' => depth += 1,
-            b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
+    let mut close = |piece: &str| {
+        piece.bytes().any(|c| {
+            match c {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                _ => return false,
+            }
+            depth == 0
+        })
+    };
+    close(&line[o + 1..]);
     for (j, &(c, d)) in lines.iter().enumerate().skip(li + 1).take(MAX_NOTE_LINES) {
         let next = &text[c..d];
         if next.trim().is_empty() || mask.get(c) || new[j].is_some() || starts_block(next) {
             return None;
         }
-        for ch in next.bytes() {
-            match ch {
-                b'[' => depth += 1,
-                b']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(j);
-                    }
-                }
-                _ => {}
-            }
+        if close(next) {
+            return Some(j);
         }
     }
     None
