@@ -238,7 +238,7 @@ fn figures_keep_their_size_up_to_the_measure() {
 }
 
 /// What pandoc's Markdown writes and CommonMark reads otherwise comes out
-/// as pandoc makes it: a fenced div's class styles its paragraph, `H~2~O`
+/// as pandoc makes it: a fenced div's class styles its paragraphs, `H~2~O`
 /// and `XIX^e^` are sub- and superscripts, an inline note is a note,
 /// bracketed spans are their text and `\\newpage` goes (before, `:::` made
 /// the paragraph before it a definition list's term, and the rest printed
@@ -247,16 +247,16 @@ fn figures_keep_their_size_up_to_the_measure() {
 fn pandoc_habits_in_both_books() {
     let md = "# Notes\n\nAvant le XIX^e^ siècle, l'eau (H~2~O) et [rien]{.smallcaps} d'autre^[Une note en ligne, *vraiment*.].\n\n\
         Un fait^[Une note tapée\nsur deux lignes.] connu.\n\n\
-        ::: {.text-center}\nCentré.\n:::\n\n\\newpage\n\nFin.\n";
+        ::: {.text-center}\nCentré.\n:::\n\n::: {.text-center}\nUn.\n\nDeux.\n:::\n\n\\newpage\n\nFin.\n";
     let (xhtml, text, _) = both_books("pandoc", md, &[]);
-    for want in ["XIX<sup>e</sup> siècle", "H<sub>2</sub>O", "et rien d’autre<sup><a", "<p class=\"text-center\">Centré.</p>", "<p>Une note en ligne, <em>vraiment</em>.</p>", "Un fait<sup><a", "<p>Une note tapée sur deux lignes.</p>"] {
+    for want in ["XIX<sup>e</sup> siècle", "H<sub>2</sub>O", "et rien d’autre<sup><a", "<p class=\"text-center\">Centré.</p>", "<p class=\"text-center\">Un.</p>", "<p class=\"text-center\">Deux.</p>", "<p>Une note en ligne, <em>vraiment</em>.</p>", "Un fait<sup><a", "<p>Une note tapée sur deux lignes.</p>"] {
         assert!(xhtml.contains(want), "{want} in {xhtml}");
     }
     for not in [":::", "newpage", "{.", "^["] {
         assert!(!xhtml.contains(not) && !text.contains(not), "{not} printed: {xhtml}\n{text}");
     }
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Une note tapée sur deux lignes.") && flat.contains("Centré. Fin."), "{flat}");
+    assert!(flat.contains("Une note en ligne, vraiment.") && flat.contains("Une note tapée sur deux lignes.") && flat.contains("Centré. Un. Deux. Fin."), "{flat}");
 }
 
 /// A figure's caption (its Markdown title, with the text's typography,

@@ -1,13 +1,14 @@
 //! pandoc's Markdown habits that CommonMark reads otherwise, made what
 //! pandoc makes of them (part of the kramdown step: Markdown dialects):
-//! fenced divs (`::: {.class}` … `:::`) go and their content stays (a
-//! one-paragraph div's attributes style it, as `{:.class}`); bracketed
+//! fenced divs (`::: {.class}` … `:::`) go and their content stays (their
+//! attributes style each paragraph, as `{:.class}`); bracketed
 //! spans (`[text]{.smallcaps}`) are their text; `H~2~O` and `2^10^`
 //! (inside a word, where CommonMark's delimiter rules refuse them) are
 //! `<sub>` and `<sup>`; an inline note `^[text]` becomes a note defined
 //! at the end of the text (one running over lines of its paragraph takes
 //! them onto its first line); LaTeX's `\newpage` alone on a line goes.
-//! Every other line keeps its number; a line map says where each came from.
+//! A line map says where each line of the result comes from (merged notes
+//! and the style lines of divs of several paragraphs move the rest).
 
 use super::protect::{self, Mask};
 use super::{Change, Step};
@@ -73,6 +74,8 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
                 let before = (li + 1..lines.len()).take_while(|&j| merged[j]).fold(line.to_string(), |s, j| s + "\n" + &text[lines[j].0..lines[j].1]);
                 changes.push(Change { line: li + 1, step: Step::Kramdown, before, after: n.clone() });
                 out.push_str(n);
+                // (a line added after it: a div's style)
+                map.extend(std::iter::repeat_n(li + 1, n.matches('\n').count()));
             }
             None => out.push_str(line),
         }
@@ -181,16 +184,62 @@ fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> Vec<Option<String>
         if rest.is_empty() {
             if let Some((opener, attrs)) = open.pop() {
                 new[opener] = Some(String::new());
-                // (a fence inside, gone, leaves a blank line)
-                let blank = |j: usize| text[lines[j].0..lines[j].1].trim().is_empty() || new[j].as_deref() == Some("");
-                let one_paragraph = opener + 1 < li && !(opener + 1..li).any(blank);
-                new[li] = Some(if one_paragraph && !attrs.is_empty() { format!("{{:{attrs}}}") } else { String::new() });
+                new[li] = Some(String::new());
+                if !attrs.is_empty() {
+                    style_div(text, lines, mask, &mut new, opener + 1..li, &attrs);
+                }
             }
         } else if let Some(attrs) = div_attributes(rest.trim_end_matches(':').trim_end()) {
             open.push((li, attrs));
         }
     }
     new
+}
+
+/// A div's attributes on its paragraphs, as kramdown IALs after each: on
+/// the closing fence's line for the last (or only) block, on a line added
+/// after the others (its id on the first only). Blocks a nested div styled
+/// keep their own; a list or a quote among several blocks is left.
+fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, new: &mut [Option<String>], inside: std::ops::Range<usize>, attrs: &str) {
+    let close = inside.end;
+    // (a fence inside, gone, leaves a blank line)
+    let blank = |new: &[Option<String>], j: usize| text[lines[j].0..lines[j].1].trim().is_empty() || new[j].as_deref() == Some("");
+    let mut runs = Vec::new();
+    let mut j = inside.start;
+    while j < close {
+        if blank(new, j) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < close && !blank(new, j) {
+            j += 1;
+        }
+        runs.push(start..j);
+    }
+    if let [only] = runs.as_slice() {
+        if only.end == close && only.clone().all(|k| new[k].is_none()) {
+            new[close] = Some(format!("{{:{attrs}}}"));
+        }
+        return;
+    }
+    let classes: String = attrs.split_whitespace().filter(|a| a.starts_with('.')).map(|a| format!(" {a}")).collect();
+    let mut first = true;
+    for run in runs {
+        let (a, b) = lines[run.start];
+        let paragraph = !mask.get(a) && !starts_block(&text[a..b]) && run.clone().all(|k| new[k].is_none());
+        if !paragraph {
+            continue;
+        }
+        let ial = format!("{{:{}}}", if first { attrs } else { &classes });
+        first = false;
+        if run.end == close {
+            new[close] = Some(ial);
+        } else {
+            let last = run.end - 1;
+            new[last] = Some(format!("{}\n{ial}", &text[lines[last].0..lines[last].1]));
+        }
+    }
 }
 
 /// The attributes of a div's opening fence (`{.a #b key=v}` or a bare
@@ -353,7 +402,11 @@ mod tests {
     #[test]
     fn fenced_divs() {
         assert_eq!(p("A.\n\n::: {.epigraph #e}\nUne phrase.\n:::\n\nB.\n"), "A.\n\n\nUne phrase.\n{: .epigraph #e}\n\nB.\n");
-        assert_eq!(p("::: note\nUn.\n\nDeux.\n:::\n"), "\nUn.\n\nDeux.\n\n");
+        assert_eq!(p("::: note\nUn.\n\nDeux.\n:::\n"), "\nUn.\n{: .note}\n\nDeux.\n{: .note}\n");
+        let text = "::: {.c #i}\nUn\ndeux.\n\n- liste\n\nTrois.\n\nQuatre.\n:::\nFin.\n";
+        let (out, map) = run(text, &protect::protect(text), &mut Vec::new());
+        assert_eq!(out, "\nUn\ndeux.\n{: .c #i}\n\n- liste\n\nTrois.\n{: .c}\n\nQuatre.\n{: .c}\nFin.\n");
+        assert_eq!(map, [1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11]);
         assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner}\n\n");
         // never closed, or in code: no div
         for s in ["::: {.x}\nTexte.\n", "```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
