@@ -28,7 +28,8 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
     if !maybe {
         return (text.to_string(), (1..=lines.len()).collect());
     }
-    let mut new: Vec<Option<String>> = divs(text, &lines, mask);
+    // Each line's replacement, and a line to add after it (a div's style).
+    let (mut new, after) = divs(text, &lines, mask);
     // Lines taken onto an earlier one by a note running over them.
     let mut merged = vec![false; lines.len()];
     // (label, text, line of the call)
@@ -69,15 +70,21 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<u
             continue;
         }
         let line = &text[a..b];
-        match &new[li] {
-            Some(n) => {
-                let before = (li + 1..lines.len()).take_while(|&j| merged[j]).fold(line.to_string(), |s, j| s + "\n" + &text[lines[j].0..lines[j].1]);
-                changes.push(Change { line: li + 1, step: Step::Kramdown, before, after: n.clone() });
-                out.push_str(n);
-                // (a line added after it: a div's style)
-                map.extend(std::iter::repeat_n(li + 1, n.matches('\n').count()));
+        // This line and those a note took onto it.
+        let group = li..li + 1 + merged[li + 1..].iter().take_while(|&&m| m).count();
+        let added = group.clone().filter_map(|j| after[j].as_deref()).next_back();
+        match (&new[li], added) {
+            (None, None) => out.push_str(line),
+            (n, added) => {
+                let mut n = n.clone().unwrap_or_else(|| line.to_string());
+                if let Some(added) = added {
+                    n = format!("{n}\n{added}");
+                    map.push(li + 1);
+                }
+                let before = group.map(|j| &text[lines[j].0..lines[j].1]).collect::<Vec<_>>().join("\n");
+                out.push_str(&n);
+                changes.push(Change { line: li + 1, step: Step::Kramdown, before, after: n });
             }
-            None => out.push_str(line),
         }
         map.push(li + 1);
         if b < text.len() {
@@ -165,13 +172,16 @@ fn starts_block(line: &str) -> bool {
     list_number || ["#", ">", "```", "~~~", ":::", "- ", "* ", "+ ", "|"].iter().any(|m| t.starts_with(m)) || line.len() - t.len() >= 4
 }
 
-/// The fence lines of fenced divs, each replaced: by nothing, or (closing
-/// a div of one paragraph with attributes) by a kramdown IAL that styles
-/// the paragraph. An opener never closed is no div: left as it is.
-fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> Vec<Option<String>> {
+/// The fence lines of fenced divs, each replaced: by nothing, or by a
+/// kramdown IAL that styles the paragraph before it; and the IAL lines to
+/// add after the div's other paragraphs. An opener never closed is no div:
+/// left as it is.
+#[allow(clippy::type_complexity)]
+fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> (Vec<Option<String>>, Vec<Option<String>>) {
     let mut new = vec![None; lines.len()];
+    let mut after = vec![None; lines.len()];
     if !text.contains(":::") {
-        return new;
+        return (new, after);
     }
     let mut open: Vec<(usize, String)> = Vec::new();
     for (li, &(a, b)) in lines.iter().enumerate() {
@@ -186,21 +196,21 @@ fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> Vec<Option<String>
                 new[opener] = Some(String::new());
                 new[li] = Some(String::new());
                 if !attrs.is_empty() {
-                    style_div(text, lines, mask, &mut new, opener + 1..li, &attrs);
+                    style_div(text, lines, mask, (&mut new, &mut after), opener + 1..li, &attrs);
                 }
             }
         } else if let Some(attrs) = div_attributes(rest.trim_end_matches(':').trim_end()) {
             open.push((li, attrs));
         }
     }
-    new
+    (new, after)
 }
 
 /// A div's attributes on its paragraphs, as kramdown IALs after each: on
 /// the closing fence's line for the last (or only) block, on a line added
 /// after the others (its id on the first only). Blocks a nested div styled
 /// keep their own; a list or a quote among several blocks is left.
-fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, new: &mut [Option<String>], inside: std::ops::Range<usize>, attrs: &str) {
+fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, (new, after): (&mut [Option<String>], &mut [Option<String>]), inside: std::ops::Range<usize>, attrs: &str) {
     let close = inside.end;
     // (a fence inside, gone, leaves a blank line)
     let blank = |new: &[Option<String>], j: usize| text[lines[j].0..lines[j].1].trim().is_empty() || new[j].as_deref() == Some("");
@@ -217,27 +227,27 @@ fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, new: &mut [Optio
         }
         runs.push(start..j);
     }
+    let unstyled = |k: usize| new[k].is_none() && after[k].is_none();
     if let [only] = runs.as_slice() {
-        if only.end == close && only.clone().all(|k| new[k].is_none()) {
+        if only.end == close && only.clone().all(unstyled) {
             new[close] = Some(format!("{{:{attrs}}}"));
         }
         return;
     }
     let classes: String = attrs.split_whitespace().filter(|a| a.starts_with('.')).map(|a| format!(" {a}")).collect();
-    let mut first = true;
-    for run in runs {
+    let paragraph = |run: &std::ops::Range<usize>| {
         let (a, b) = lines[run.start];
-        let paragraph = !mask.get(a) && !starts_block(&text[a..b]) && run.clone().all(|k| new[k].is_none());
-        if !paragraph {
-            continue;
-        }
+        !mask.get(a) && !starts_block(&text[a..b]) && run.clone().all(unstyled)
+    };
+    let paragraphs: Vec<_> = runs.into_iter().filter(paragraph).collect();
+    let mut first = true;
+    for run in paragraphs {
         let ial = format!("{{:{}}}", if first { attrs } else { &classes });
         first = false;
         if run.end == close {
             new[close] = Some(ial);
         } else {
-            let last = run.end - 1;
-            new[last] = Some(format!("{}\n{ial}", &text[lines[last].0..lines[last].1]));
+            after[run.end - 1] = Some(ial);
         }
     }
 }
@@ -407,6 +417,8 @@ mod tests {
         let (out, map) = run(text, &protect::protect(text), &mut Vec::new());
         assert_eq!(out, "\nUn\ndeux.\n{: .c #i}\n\n- liste\n\nTrois.\n{: .c}\n\nQuatre.\n{: .c}\nFin.\n");
         assert_eq!(map, [1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11]);
+        // What a styled paragraph holds is read as everywhere.
+        assert_eq!(p("::: c\nH~2~O et^[une\nnote].\n\nB.\n:::\n"), "\nH<sub>2</sub>O et[^inline-1].\n{: .c}\n\nB.\n{: .c}\n\n[^inline-1]: une note\n");
         assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner}\n\n");
         // never closed, or in code: no div
         for s in ["::: {.x}\nTexte.\n", "```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
