@@ -21,13 +21,14 @@ const PAGE_BREAKS: &[&str] = &["\\newpage", "\\pagebreak", "\\clearpage", "\\new
 const MAX_NOTE_LINES: usize = 30;
 
 /// The text, and for each of its lines the line of `text` it comes from (a
-/// note's definition, added at the end: the line of its call).
+/// note's definition, added at the end: the line of its call); empty when
+/// nothing can have changed.
 pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>) -> (String, Vec<usize>) {
     let maybe = text.contains(":::") || text.contains("]{") || text.contains('~') || text.contains('^') || text.contains("\\newpage") || text.contains("\\pagebreak") || text.contains("\\clearpage");
-    let lines = protect::line_spans(text);
     if !maybe {
-        return (text.to_string(), (1..=lines.len()).collect());
+        return (text.to_string(), Vec::new());
     }
+    let lines = protect::line_spans(text);
     // Each line's replacement, and a line to add after it (a div's style).
     let (mut new, after) = divs(text, &lines, mask);
     // Lines taken onto an earlier one by a note running over them.
