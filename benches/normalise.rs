@@ -53,4 +53,6 @@ fn main() {
     run(1_000_000, "<a {:x [^y `z ");
     // Nor one of pandoc's unclosed openers.
     run(1_000_000, "[x ^[y a~b ]{ ");
+    // Nor lines each opening an inline note never closed (each looks ahead).
+    run(1_000_000, "x ^[y a\n");
 }
