@@ -206,7 +206,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if lang == Lang::French && ((!elision.is_empty() && listed_compound(&format!("{elision}{hyphened}"))) || listed_compound(&hyphened)) {
         return (Decision::Keep, Evidence::Dictionary);
     }
-    if lang == Lang::English && EN_COMPOUND_LIST.contains(&hyphened.to_lowercase()) {
+    // (French text borrows English compounds: `counter-clockwise`, `co-founder`.)
+    if lang != Lang::Other && EN_COMPOUND_LIST.contains(&hyphened.to_lowercase()) {
         return (Decision::Keep, Evidence::Dictionary);
     }
     let l_el = left.rsplit('-').next().unwrap_or(left);
@@ -721,6 +722,8 @@ mod tests {
         // A plural the list lacks; a name whose pieces are short words.
         assert_eq!(fr("trois centi- mètres"), "trois centimètres");
         assert_eq!(fr("dit Ka- lia"), "dit Kalia");
+        // English compounds French text borrows.
+        assert_eq!(fr("sens counter- clockwise, un co- founder"), "sens counter-clockwise, un co-founder");
     }
 
     #[test]
