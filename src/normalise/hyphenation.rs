@@ -5,7 +5,8 @@
 //! Evidence, strongest first: a suspended hyphen (`pré- et post-`) is left;
 //! how the book itself writes the word (joined or hyphenated, book-wide
 //! vocabulary; written both ways, the patterns settle it, else the counts
-//! weighed by how readily the book breaks compounds); a list of the
+//! weighed by how readily the book breaks compounds; in English, an
+//! inflection of it the book closes up and never hyphenates); a list of the
 //! language's hyphenated words (French: Dicollecte's; English: those of the
 //! en_GB dictionary it does not also spell closed up); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
@@ -195,8 +196,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // (Only a piece that begins a hyphenated compound of the book can.)
     if j == 0 && h == 0 && vocab.head(left.split('-').next().unwrap_or(left)) > 0 {
         // The book silent on this form but hyphenating an inflection of it
-        // (`mort-vivant` for `mort- vivante`). Not the other way: a joined
-        // inflection cost more kept compounds than it saved breaks.
+        // (`mort-vivant` for `mort- vivante`). A joined inflection is
+        // weaker evidence: in English only, after the habits below.
         let (j, h) = inflected_counts(left, right, lang, vocab);
         if h > j {
             return (Decision::Keep, Evidence::Elements);
@@ -260,6 +261,14 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Keep, Evidence::Elements);
     }
     let en = English { on: lang == Lang::English };
+    // English: the book silent on this form but writing an inflection of
+    // it closed up, never hyphenated (`callback` for `call- backs`).
+    if en.on && j == 0 && h == 0 {
+        let (j, h) = inflected_counts(left, right, lang, vocab);
+        if j > 0 && h == 0 {
+            return (Decision::Join, Evidence::Book);
+        }
+    }
     if en.on && EN_SUFFIX_PIECES.contains(&rl.as_str()) {
         return (Decision::Join, Evidence::Dictionary);
     }
@@ -369,17 +378,14 @@ fn french_word(w: &str) -> bool {
 fn inflected_counts(left: &str, right: &str, lang: Lang, vocab: &Vocabulary) -> (u32, u32) {
     let endings: &[&str] = match lang {
         Lang::French => &["e", "s", "es", "x"],
-        Lang::English => &["s", "es"],
+        Lang::English => &["s", "es", "ed", "d", "ing", "er", "ers"],
         Lang::Other => &[],
     };
     let r = right.to_lowercase();
     let mut forms: Vec<String> = endings.iter().map(|e| format!("{r}{e}")).collect();
     forms.extend(endings.iter().filter_map(|e| r.strip_suffix(e)).filter(|s| s.chars().count() >= 2).map(String::from));
-    let h = forms.iter().map(|f| vocab.count(&format!("{left}-{f}"))).sum();
-    if h == 0 {
-        return (0, 0);
-    }
-    (forms.iter().map(|f| vocab.count(&format!("{left}{f}"))).sum(), h)
+    let count = |sep: &str| forms.iter().map(|f| vocab.count(&format!("{left}{sep}{f}"))).sum();
+    (count(""), count("-"))
 }
 
 /// `l` begins, or `r` ends, at least two distinct hyphenated compounds of
@@ -744,6 +750,9 @@ mod tests {
         // Listed joined, but the book hyphenates these elements elsewhere.
         assert_eq!(en("was over- powered", "over-careful, over-rated"), "was over-powered");
         assert_eq!(en("was over- powered", ""), "was overpowered");
+        // An inflection the book closes up, never hyphenates.
+        assert_eq!(en("the hook call- backs", "a callback"), "the hook callbacks");
+        assert_eq!(en("the hook call- backs", "a callback, a call-back"), "the hook call-backs");
         // Compounds the English dictionary spells only with their hyphen,
         // not those it also spells closed up (`re-sort` and `resort`).
         assert_eq!(en("a non- standard tool, tittle- tattle", ""), "a non-standard tool, tittle-tattle");
