@@ -349,7 +349,8 @@ fn open_quote_at_line_end(text: &str, a: usize, b: usize, mask: &Mask, edits: &m
 /// its length. `---` is the em dash; `--` is the en dash between digits
 /// (`1990--95`) and, in English, between spaces (` -- `); glued to a word
 /// or a quote (`well--you`, `"Yes--"`), it is the em dash, as it is spaced
-/// in French (` -- ` for an aside; `-- ` opening a reply). Not a dash: the
+/// in French (` -- ` for an aside; `-- ` opening a reply), and in English
+/// opening a line before a quote or a capital. Not a dash: the
 /// Markdown of a table's delimiter row or a rule, an HTML comment, and a
 /// command-line option (`--verbose`: a space before, a word right after).
 fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str)> {
@@ -364,6 +365,9 @@ fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str
         _ if next == Some('>') || line[..k].ends_with("<!") || prev == Some('<') => return None,
         // Opening the line: a French reply (`-- Oui`), else left.
         (None, Some(' ')) if french && !line[k + n..].trim().is_empty() => "—",
+        // In English, glued to a quote or a capital: a dash the line goes on
+        // with (`--"The best`, `--But`); not an option (`--verbose`).
+        (None, Some(q)) if !french && (matches!(q, '"' | '\'' | '“' | '‘') || q.is_uppercase()) => "—",
         (None, _) => return None,
         _ if n == 3 => "—",
         (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => "–",
@@ -610,6 +614,8 @@ mod tests {
             assert_eq!(en(s), s, "{s}");
             assert_eq!(fr(s), s.replace("-- Not", "—\u{a0}Not"), "{s}");
         }
+        // A line going on after a dash, as older English texts wrap them.
+        assert_eq!(en("Well,\n--\"The best.\"\n--But no,\n--verbose"), "Well,\n—“The best.”\n—But no,\n--verbose");
         let once = fr("-- Oui -- enfin.");
         assert_eq!(fr(&once), once);
     }
