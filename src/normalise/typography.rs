@@ -481,12 +481,12 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
     }
 }
 
-fn apply(text: &str, mut edits: Vec<Edit>, mut log: Option<&mut Vec<Change>>) -> String {
+fn apply(text: &str, mut edits: Vec<Edit>, log: Option<&mut Vec<Change>>) -> String {
     edits.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len() + edits.len() * 3);
     let mut cur = 0;
-    let mut line = 1;
-    let mut counted = 0;
+    // The edits made, for the log.
+    let mut made = Vec::new();
     for e in edits {
         if e.start < cur {
             continue;
@@ -494,18 +494,47 @@ fn apply(text: &str, mut edits: Vec<Edit>, mut log: Option<&mut Vec<Change>>) ->
         out.push_str(&text[cur..e.start]);
         out.push_str(&e.with);
         cur = e.end;
-        let Some(changes) = log.as_deref_mut() else { continue };
-        line += text[counted..e.start].matches('\n').count();
-        counted = e.start;
-        // Context for the log: the word before the change.
+        made.push(e);
+    }
+    out.push_str(&text[cur..]);
+    if let Some(changes) = log {
+        log_edits(text, &made, changes);
+    }
+    out
+}
+
+/// One change per word changed (`answered--"My` → `answered—“My`, not a
+/// change for each mark), with the word before it as context.
+fn log_edits(text: &str, made: &[Edit], changes: &mut Vec<Change>) {
+    let span = |e: &Edit| {
         let ls = text[..e.start].rfind(['\n', ' ']).map_or(0, |p| p + 1);
         let ctx = if e.start - ls > 24 { e.start } else { ls };
         let ctx = if text.is_char_boundary(ctx) { ctx } else { e.start };
         let tail_end = e.end + text[e.end..].char_indices().take(12).take_while(|&(_, c)| !c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
-        changes.push(Change { line, step: Step::Typography, before: text[ctx..tail_end].to_string(), after: format!("{}{}{}", &text[ctx..e.start], e.with, &text[e.end..tail_end]) });
+        (ctx, tail_end)
+    };
+    let (mut line, mut counted) = (1, 0);
+    let mut i = 0;
+    while i < made.len() {
+        let (ctx, mut tail) = span(&made[i]);
+        let mut j = i + 1;
+        while j < made.len() && made[j].start < tail {
+            tail = tail.max(span(&made[j]).1);
+            j += 1;
+        }
+        line += text[counted..made[i].start].matches('\n').count();
+        counted = made[i].start;
+        let mut after = String::new();
+        let mut at = ctx;
+        for e in &made[i..j] {
+            after.push_str(&text[at..e.start]);
+            after.push_str(&e.with);
+            at = e.end;
+        }
+        after.push_str(&text[at..tail]);
+        changes.push(Change { line, step: Step::Typography, before: text[ctx..tail].to_string(), after });
+        i = j;
     }
-    out.push_str(&text[cur..]);
-    out
 }
 
 #[cfg(test)]
@@ -649,5 +678,11 @@ mod tests {
         let mut c = Vec::new();
         run("4,5 millions de", &protect::protect("4,5 millions de"), &Options::all("fr"), Some(&mut c));
         assert_eq!((c[0].before.as_str(), c[0].after.as_str()), ("4,5 millions", "4,5\u{a0}millions"));
+        // Marks changed in one word: one change, with all of them.
+        let mut c = Vec::new();
+        let t = "He answered--\"My visit,\" she said.";
+        run(t, &protect::protect(t), &Options::all("en"), Some(&mut c));
+        let c: Vec<_> = c.iter().map(|c| (c.before.as_str(), c.after.as_str())).collect();
+        assert_eq!(c, [("answered--\"My", "answered—“My"), ("visit,\"", "visit,”")]);
     }
 }
