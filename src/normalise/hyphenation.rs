@@ -29,7 +29,7 @@
 use super::protect::{self, Mask};
 use super::vocab::Vocabulary;
 use super::words::WordList;
-use super::{find_break_hyphen, has_other_hyphens, Change, Step, Warning};
+use super::{find_break_hyphen, has_other_hyphens, quote_prefix, Change, Step, Warning};
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use std::sync::OnceLock;
 
@@ -427,13 +427,6 @@ fn hyphen_habit(l_el: &str, r_el: &str, vocab: &Vocabulary) -> bool {
 pub struct Dehyphenated {
     pub text: String,
     pub line_map: Vec<usize>,
-}
-
-/// How many `>` open the line, and the bytes they take with their spaces.
-fn quote_prefix(line: &str) -> (usize, usize) {
-    let body = line.trim_start_matches(['>', ' ', '\t']);
-    let prefix = &line[..line.len() - body.len()];
-    (prefix.matches('>').count(), if prefix.contains('>') { prefix.len() } else { 0 })
 }
 
 /// Nothing but block markers: quote marks, a list bullet or number.

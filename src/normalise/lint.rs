@@ -39,7 +39,7 @@ fn notes_over_lines(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings:
         if depth > 0 && continues && rest.contains(' ') {
             warnings.push(Warning {
                 line: li + 1,
-                message: "an inline note (`^[…]`) is not closed in its paragraph (or runs over lines of a quote or list): it prints as typed".into(),
+                message: "an inline note (`^[…]`) is not closed in its paragraph (or in its quote, as deep): it prints as typed".into(),
                 suggestion: "close it with `]` before the paragraph ends, or make it a note `[^1]` with `[^1]: …` below the paragraph".into(),
             });
         }

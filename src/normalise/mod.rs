@@ -147,6 +147,13 @@ pub(crate) fn find_break_hyphen(s: &str, others: bool) -> Option<usize> {
     }
 }
 
+/// How many `>` open the line, and the bytes they take with their spaces.
+pub(crate) fn quote_prefix(line: &str) -> (usize, usize) {
+    let body = line.trim_start_matches(['>', ' ', '\t']);
+    let prefix = &line[..line.len() - body.len()];
+    (prefix.matches('>').count(), if prefix.contains('>') { prefix.len() } else { 0 })
+}
+
 pub(crate) fn has_other_hyphens(text: &str) -> bool {
     text.contains('\u{ad}') || text.contains('\u{2010}')
 }

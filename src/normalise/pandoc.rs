@@ -11,7 +11,7 @@
 //! and the style lines of divs of several paragraphs move the rest).
 
 use super::protect::{self, Mask};
-use super::{Change, Step};
+use super::{quote_prefix, Change, Step};
 
 /// LaTeX page breaks pandoc passes to LaTeX; the book has no use for them.
 const PAGE_BREAKS: &[&str] = &["\\newpage", "\\pagebreak", "\\clearpage", "\\newpage{}", "\\pagebreak{}", "\\clearpage{}"];
@@ -115,7 +115,8 @@ fn line_edits(text: &str, mask: &Mask, group: &[(usize, usize)], next_label: &mu
     // Each piece's start in the line and in `text`, for the mask.
     let mut pieces = vec![(0, a)];
     for &(c, d) in &group[1..] {
-        let t = text[c..d].trim_start();
+        // (without the quote marks it goes on in)
+        let t = text[c + quote_prefix(&text[c..d]).1..d].trim_start();
         line.truncate(line.trim_end().len());
         line.push(' ');
         pieces.push((line.len(), d - t.len()));
@@ -154,9 +155,12 @@ fn note_end_line(text: &str, lines: &[(usize, usize)], li: usize, mask: &Mask, n
         })
     };
     close(&line[o + 1..]);
+    // A note in a block quote goes on in lines quoted as deep.
+    let depth = quote_prefix(line).0;
     for (j, &(c, d)) in lines.iter().enumerate().skip(li + 1).take(MAX_NOTE_LINES) {
-        let next = &text[c..d];
-        if next.trim().is_empty() || mask.get(c) || new[j].is_some() || starts_block(next) {
+        let (next_depth, prefix) = quote_prefix(&text[c..d]);
+        let next = &text[c + prefix..d];
+        if next_depth != depth || next.trim().is_empty() || mask.get(c + prefix) || new[j].is_some() || starts_block(next) {
             return None;
         }
         if close(next) {
@@ -444,8 +448,11 @@ mod tests {
         let (out, map) = run(text, &protect::protect(text), &mut Vec::new());
         assert_eq!(out, "Un fait[^inline-1] connu,\nsuite.\n\nFin.\n\n[^inline-1]: Voir la page trois, et *là* [ailleurs].\n");
         assert_eq!(map, [1, 4, 5, 6, 1, 1]);
-        // Not closed in its paragraph, or in code, or over a new block: as typed.
-        for s in ["x ^[a b\n\nFin.]\n", "x ^[a b\n# Titre]\n", "x `^[a b`\nsuite]\n", "x ^[a b\n- item]\n", "```\nx ^[a b\nc] d\n```\n"] {
+        // In a block quote, over lines quoted as deep.
+        assert_eq!(p("> Un fait^[Voir la\n> page trois.] connu.\n"), "> Un fait[^inline-1] connu.\n\n[^inline-1]: Voir la page trois.\n");
+        // Not closed in its paragraph, or in code, or over a new block, or
+        // out of its quote: as typed.
+        for s in ["x ^[a b\n\nFin.]\n", "x ^[a b\n# Titre]\n", "x `^[a b`\nsuite]\n", "x ^[a b\n- item]\n", "```\nx ^[a b\nc] d\n```\n", "> x ^[a b\n>> c] d\n", "> x ^[a b\n>\n> c] d\n"] {
             assert_eq!(p(s), s, "{s}");
         }
         // Lines keep their numbers when nothing is merged.
