@@ -32,11 +32,9 @@ fn notes_over_lines(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings:
     }
     for (li, &(a, b)) in lines.iter().enumerate() {
         let line = &text[a..b];
-        let Some(o) = line.find("^[").filter(|&o| !mask.get(a + o) && !line[..o].ends_with('\\')) else { continue };
-        let rest = &line[o + 1..];
-        let depth = rest.bytes().fold(0i32, |d, c| d + i32::from(c == b'[') - i32::from(c == b']'));
+        let Some(o) = super::pandoc::unclosed_note(line, &|k| mask.get(a + k)) else { continue };
         let continues = lines.get(li + 1).is_some_and(|&(c, d)| !text[c..d].trim().is_empty());
-        if depth > 0 && continues && rest.contains(' ') {
+        if continues && line[o..].contains(' ') {
             warnings.push(Warning {
                 line: li + 1,
                 message: "an inline note (`^[…]`) is not closed in its paragraph (or in its quote, as deep): it prints as typed".into(),

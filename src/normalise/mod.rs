@@ -375,5 +375,10 @@ mod tests {
         let merged = normalise("ter-\nrible\nfin :", &Options::all("fr"), &v);
         assert_eq!(merged.text, "terrible\nfin\u{a0}:");
         assert_eq!(merged.changes.last().unwrap().line, 3);
+        // A note over lines is made a note, and what follows keeps its line;
+        // one that cannot be (out of its quote) is warned about at its line.
+        let notes = normalise("Un^[a b\nc] d.\nfin :\n\n> x ^[a b\nc] d\n", &Options::all("fr"), &v);
+        assert_eq!(notes.changes.iter().filter(|c| c.step == Step::Typography).map(|c| c.line).collect::<Vec<_>>(), [3]);
+        assert_eq!(notes.warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [5], "{:?}", notes.warnings);
     }
 }

@@ -137,11 +137,7 @@ fn line_edits(text: &str, mask: &Mask, group: &[(usize, usize)], next_label: &mu
 fn note_end_line(text: &str, lines: &[(usize, usize)], li: usize, mask: &Mask, new: &[Option<String>]) -> Option<usize> {
     let (a, b) = lines[li];
     let line = &text[a..b];
-    if !line.contains("^[") {
-        return None;
-    }
-    let pairs = bracket_pairs(line);
-    let o = line.match_indices("^[").map(|(o, _)| o).find(|&o| !mask.get(a + o) && !line[..o].ends_with('\\') && closing_bracket(&pairs, o + 1).is_none())?;
+    let o = unclosed_note(line, &|k| mask.get(a + k))?;
     // (Its `[` has no `]` on the line: the count cannot reach 0 there.)
     let mut depth = 0usize;
     let mut close = |piece: &str| {
@@ -168,6 +164,16 @@ fn note_end_line(text: &str, lines: &[(usize, usize)], li: usize, mask: &Mask, n
         }
     }
     None
+}
+
+/// The first `^[` of `line` (not protected, not escaped) whose bracket
+/// does not close on the line: an inline note running over lines.
+pub(super) fn unclosed_note(line: &str, protected: &dyn Fn(usize) -> bool) -> Option<usize> {
+    if !line.contains("^[") {
+        return None;
+    }
+    let pairs = bracket_pairs(line);
+    line.match_indices("^[").map(|(o, _)| o).find(|&o| !protected(o) && !line[..o].ends_with('\\') && closing_bracket(&pairs, o + 1).is_none())
 }
 
 /// A line that begins a block of its own rather than going on a paragraph.
