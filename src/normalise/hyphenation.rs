@@ -10,7 +10,8 @@
 //! language's hyphenated words (French: Dicollecte's; English: those of the
 //! en_GB dictionary it does not also spell closed up); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
-//! CamelCase name, a lower-case piece before one in capitals, two short
+//! CamelCase name, a lower-case piece before one in capitals and the other
+//! way round, a capitalised piece before a CamelCase hump joined, two short
 //! pieces in capitals making no word (acronyms), French
 //! inversions `-t-il`, `-elle`, `-je`, `-là`...); English word lists: a
 //! suffix piece (`art- lessness`) or a listed joined form, inflections
@@ -226,6 +227,12 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         && right.chars().all(char::is_uppercase)
         && left.ends_with(char::is_lowercase)
         && next.strip_prefix(['\'', '’']).is_some_and(|n| n.starts_with(char::is_uppercase));
+    // A capitalised piece before one holding a CamelCase hump after three
+    // lower-case letters or more (`Piano- PedalBracket`, `Gui- tarTeX`):
+    // one identifier. (`Smith- MacDonald` is two names.)
+    if first_upper_then_lower(l_el) && camel_hump(r_el) {
+        return (Decision::Join, Evidence::Habit);
+    }
     if first_upper_then_lower(right) || apostrophe_name {
         // A capital inside the left piece (`PyThread- State`): the next hump
         // of a CamelCase name, not a compound of names (`Saint- Germain`).
@@ -234,6 +241,11 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     // Lower case, then a piece in capitals (`da- DK`, `non- ASCII`): no word
     // changes case so at a syllable.
     if left.ends_with(char::is_lowercase) && r_el.chars().count() >= 2 && r_el.chars().all(char::is_uppercase) {
+        return (Decision::Keep, Evidence::Habit);
+    }
+    // And the other way, capitals then lower case (`QR- code`): an acronym
+    // before a word, for a word set in capitals stays in capitals.
+    if l_el.chars().count() >= 2 && l_el.chars().all(char::is_uppercase) && r_el.chars().count() >= 2 && r_el.chars().all(char::is_lowercase) {
         return (Decision::Keep, Evidence::Habit);
     }
     // Two short pieces in capitals that make no word (`CRC- CCITT`, `PA-
@@ -398,6 +410,19 @@ fn compound_element(l: &str, r: &str, vocab: &Vocabulary) -> bool {
 /// A lower-case letter followed by a capital: `PyThread`, `myExtension`.
 fn inner_capital(w: &str) -> bool {
     w.chars().zip(w.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase())
+}
+
+/// Three lower-case letters or more, then a capital: `PedalBracket`,
+/// `tarTeX`, not `MacDonald`.
+fn camel_hump(w: &str) -> bool {
+    let mut run = 0;
+    for c in w.chars() {
+        if c.is_uppercase() && run >= 3 {
+            return true;
+        }
+        run = if c.is_lowercase() { run + 1 } else { 0 };
+    }
+    false
 }
 
 /// Does the book hyphenate these elements more than it closes them up?
@@ -733,6 +758,10 @@ mod tests {
         assert_eq!(en("pre- and post-war", ""), "pre- and post-war");
         // One letter alone on a side: no typesetter breaks there.
         assert_eq!(en("a T- shirt, press ctrl- C", ""), "a T-shirt, press ctrl-C");
+        // Case changing between the pieces: an acronym before a word, and a
+        // CamelCase identifier after a capitalised piece, but two names.
+        assert_eq!(en("a QR- code, a USB- stick, the Piano- PedalBracket and Gui- tarTeX", ""), "a QR-code, a USB-stick, the PianoPedalBracket and GuitarTeX");
+        assert_eq!(en("Smith- MacDonald and Smith- McLean", ""), "Smith-MacDonald and Smith-McLean");
         // Suffix pieces, inflected listed words, prefixes that are no words.
         assert_eq!(en("her art- lessness", ""), "her artlessness");
         assert_eq!(en("without re- thinking", ""), "without rethinking");
