@@ -130,8 +130,41 @@ const FR_HABITS: &[&str] = &["je", "tu", "nous", "vous", "moi", "toi", "lui", "l
 /// `ru- elle` is a break of `ruelle`.
 const FR_SUBJECTS: &[&str] = &["il", "ils", "elle", "elles", "on"];
 /// A conjunction after the hyphen, then a hyphenated word: a suspended
-/// hyphen (`pré- et post-opératoire`, `long- and short-term`).
-const CONJUNCTIONS: &[&str] = &["et", "ou", "ni", "and", "or", "nor", "to", "und", "oder"];
+/// hyphen (`pré- et post-opératoire`, `long- and short-term`, `micro-
+/// comme macro-économique`, `pre- as well as post-war`, `pré- et/ou
+/// post-`).
+const CONJUNCTIONS: &[&str] = &["et", "ou", "ni", "comme", "voire", "sinon", "mais", "and", "or", "nor", "to", "but", "versus", "vs", "und", "oder"];
+
+/// `right` and what follows it (`next`) make a suspended hyphen's
+/// conjunction before a hyphenated word.
+fn suspended(right: &str, next: &str) -> bool {
+    let mut words = next.split_whitespace();
+    // `et/ou`, `and/or`: one conjunction.
+    if next.starts_with('/') {
+        words.next();
+    }
+    let right = right.to_lowercase();
+    if right == "as" {
+        // `as well as`
+        if words.next() != Some("well") || words.next() != Some("as") {
+            return false;
+        }
+    } else if !CONJUNCTIONS.contains(&right.as_str()) {
+        return false;
+    }
+    // Articles and the like may come between: `micro- comme la macro-`,
+    // `pre- but not post-`.
+    const BETWEEN: &[&str] = &["la", "le", "les", "du", "des", "de", "pas", "même", "aussi", "the", "a", "an", "not", "even", "also"];
+    for w in words.take(3) {
+        if w.contains('-') {
+            return true;
+        }
+        if !BETWEEN.contains(&w.to_lowercase().as_str()) {
+            return false;
+        }
+    }
+    false
+}
 
 fn first_upper_then_lower(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
@@ -170,7 +203,8 @@ impl English {
 
 /// Decide for `left- right` (`left`: the word before the hyphen, with any
 /// elision; `right`: the word after it, compounds included; `next`: the
-/// word after `right`, for suspended hyphens).
+/// text after `right`, a few words of it, for elisions and suspended
+/// hyphens).
 pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocabulary) -> (Decision, Evidence) {
     let lang = lang_of(lang_tag);
     // An elision (`c’est- à-dire`) counts for the word list only.
@@ -179,7 +213,7 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         None => ("", left),
     };
     let rl = right.to_lowercase();
-    if CONJUNCTIONS.contains(&rl.as_str()) && next.contains('-') {
+    if suspended(right, next) {
         return (Decision::Leave, Evidence::Habit);
     }
     let joined = format!("{left}{right}");
@@ -555,7 +589,8 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             let left = &text[l_start..h];
             let right = &text[r0..r_end];
             // The word after `right`, or the rest of it after an apostrophe.
-            let next = text[r_end..].split_whitespace().next().unwrap_or("");
+            let rest = &text[r_end..];
+            let next = &rest[..rest.char_indices().nth(80).map_or(rest.len(), |(i, _)| i)];
             let (d, ev) = if hyphen == '\u{ad}' { (Decision::Join, Evidence::Habit) } else { decide(left, right, next, lang, vocab) };
             let before = format!("{}{}", &text[l_start..r0], right);
             let line = li + 1;
@@ -661,6 +696,10 @@ mod tests {
         assert_eq!(fr("celle- ci"), "celle-ci");
         assert_eq!(fr("dit- elle, prend- il"), "dit-elle, prend-il");
         assert_eq!(fr("la ru- elle, la dou- leur, cel- les"), "la ruelle, la douleur, celles");
+        // Suspended hyphens, whatever the conjunction.
+        for t in ["la micro- comme la macro-économie", "les hyper- voire les super-marchés", "pré- et/ou post-opératoire", "pré- et\npost-opératoire"] {
+            assert_eq!(fr(t), t);
+        }
         assert_eq!(fr("Garde- les, montre- leur"), "Garde-les, montre-leur");
         fix("il peut- être", "peut-être, peut-être", "fr");
         assert_eq!(fix("il peut- être", "peut-être, peut-être", "fr"), "il peut-être");
@@ -756,6 +795,9 @@ mod tests {
         // A conjunction without a hyphenated word after it: a plain break.
         assert_eq!(en("and Eli- nor said", ""), "and Elinor said");
         assert_eq!(en("pre- and post-war", ""), "pre- and post-war");
+        assert_eq!(en("pre- as well as post-war, in- and/or out-patients, pre- but not post-", ""), "pre- as well as post-war, in- and/or out-patients, pre- but not post-");
+        // `as` alone is no conjunction of one (`Thom- as`).
+        assert_eq!(en("Thom- as well-known", ""), "Thomas well-known");
         // One letter alone on a side: no typesetter breaks there.
         assert_eq!(en("a T- shirt, press ctrl- C", ""), "a T-shirt, press ctrl-C");
         // Case changing between the pieces: an acronym before a word, and a
