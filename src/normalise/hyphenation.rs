@@ -8,7 +8,8 @@
 //! weighed by how readily the book breaks compounds; in English, an
 //! inflection of it the book closes up and never hyphenates); a list of the
 //! language's hyphenated words (French: Dicollecte's; English: those of the
-//! en_GB dictionary it does not also spell closed up); compounding habits
+//! en_GB dictionary it does not also spell closed up; French, an elided word
+//! after the hyphen, `chef- d’œuvre`); compounding habits
 //! (one letter alone on a side, a capital after the hyphen but not inside a
 //! CamelCase name, a lower-case piece before one in capitals and the other
 //! way round, a capitalised piece before a CamelCase hump joined, two short
@@ -241,6 +242,25 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     let listed_compound = |w: &str| FR_COMPOUND_LIST.contains(&w.to_lowercase().replace('’', "'"));
     if lang == Lang::French && ((!elision.is_empty() && listed_compound(&format!("{elision}{hyphened}"))) || listed_compound(&hyphened)) {
         return (Decision::Keep, Evidence::Dictionary);
+    }
+    // French: an elided word after the hyphen (`chef- d’œuvre`, `va-
+    // t’en`). The word lists know the whole (`aujourd’hui` is one word);
+    // else a letter elided just after a break is a compound's: a word is
+    // never broken right before its apostrophe.
+    if let Some(after) = next.strip_prefix(['\'', '’']).filter(|_| lang == Lang::French) {
+        let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+        if !word.is_empty() {
+            if listed_compound(&format!("{elision}{hyphened}'{word}")) {
+                return (Decision::Keep, Evidence::Dictionary);
+            }
+            if french_word(&format!("{joined}'{word}").to_lowercase()) {
+                return (Decision::Join, Evidence::Dictionary);
+            }
+            let r_el = right.rsplit('-').next().unwrap_or(right);
+            if r_el.chars().count() == 1 {
+                return (Decision::Keep, Evidence::Habit);
+            }
+        }
     }
     // (French text borrows English compounds: `counter-clockwise`, `co-founder`.)
     if lang != Lang::Other && EN_COMPOUND_LIST.contains(&hyphened.to_lowercase()) {
@@ -725,6 +745,8 @@ mod tests {
     fn a_letter_before_an_apostrophe_is_not_alone() {
         assert_eq!(fr("Il vient aujour- d'hui et aujour-\nd’hui, quel- qu’un"), "Il vient aujourd'hui et aujourd’hui,\nquelqu’un");
         assert_eq!(fr("un T- shirt"), "un T-shirt");
+        // A compound's hyphen before an elided word: listed, or not.
+        assert_eq!(fr("un chef- d’œuvre, un hors- d'œuvre, va- t’en, un trompe- l’œil, un coq- à-l’âne, un pot- d’étain"), "un chef-d’œuvre, un hors-d'œuvre, va-t’en, un trompe-l’œil, un coq-à-l’âne, un pot-d’étain");
     }
 
     #[test]

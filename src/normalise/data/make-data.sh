@@ -11,7 +11,8 @@ x/usr/bin/unmunch x/usr/share/hunspell/fr.dic x/usr/share/hunspell/fr.aff 2>/dev
 python3 -c '
 import re, sys
 L = "a-zàâäéèêëîïôöùûüÿçœæ"
-ok = re.compile(rf"^([{L}]+\x27)?[{L}]+(-[{L}]+)+$")
+# An elided word may follow a hyphen (chef-d\x27œuvre, va-t\x27en).
+ok = re.compile(rf"^([{L}]+\x27)?[{L}]+(-[{L}]+(\x27[{L}]+)?)+$")
 ws = set()
 for line in sys.stdin:
     w = line.split("/")[0].split()
@@ -22,10 +23,12 @@ for line in sys.stdin:
 ws = sorted(w for w in ws if "\x27" not in w or w.split("\x27", 1)[1] not in ws)
 print("\n".join(ws))' < forms.txt > "$OLDPWD/fr-compounds.txt"
 # Words without hyphen or apostrophe, in byte order (looked up by binary
-# search), gzip'd without a time stamp so that the file is reproducible.
+# search), gzip'd without a time stamp so that the file is reproducible;
+# and the few with an elided letter inside (aujourd\x27hui, prud\x27homme),
+# not the elisions of a word before another (jusqu\x27alors, l\x27arbre).
 python3 -c '
 import re, sys
-ok = re.compile(r"^[a-zàâäéèêëîïôöùûüÿçœæ]{2,}$")
+ok = re.compile(r"^[a-zàâäéèêëîïôöùûüÿçœæ]{2,}$|^(?!entr)[a-zàâäéèêëîïôöùûüÿçœæ]{2,}[dltmsnjc]\x27[a-zàâäéèêëîïôöùûüÿçœæ]{2,}$")
 ws = set()
 for line in sys.stdin:
     w = line.split("/")[0].split()
