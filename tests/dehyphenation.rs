@@ -70,7 +70,7 @@ fn normalise_dehyphenation_french_corpus() {
         let set = generate(&texts, &mut rng, "fr");
         keep_cases += set.tokens.iter().filter(|t| t.kind == Kind::Keep).count();
         cases += set.tokens.iter().filter(|t| matches!(t.kind, Kind::Join | Kind::Keep)).count();
-        s.add(&score(&set.tokens, &folio_normalise("fr", &set.text)));
+        s.add(&score(&set, &folio_normalise("fr", &set.text)));
     }
     println!("{}", s.line("fr corpus"));
     println!("dehyphenation fr corpus baseline: always join {:.2}%", 100.0 * s.join_total as f64 / (s.join_total + s.keep_total) as f64);
@@ -82,7 +82,7 @@ fn normalise_dehyphenation_french_corpus() {
     println!("dehyphenation fr corpus: {unsure} unsure-break warnings for {} breaks", n.changes.len());
     // Ablation: no book vocabulary at all (text never seen).
     let blind = folio::normalise::normalise(&set.text, &only, &folio::normalise::Vocabulary::default());
-    let b = score(&set.tokens, &blind.text);
+    let b = score(&set, &blind.text);
     println!("{}", b.line("fr corpus, no book vocabulary"));
     for e in b.errors.iter().take(25) {
         println!("  {e}");
@@ -108,7 +108,7 @@ fn normalise_dehyphenation_corpus_each_novel_alone() {
     for book in ["noir-et-blanc", "pas-tout-a-fait-des-hommes"] {
         let texts: Vec<String> = novel(&root.join(book)).iter().map(|t| nfc(t)).collect();
         let set = generate(&texts, &mut Rng::new(7), "fr");
-        let s = score(&set.tokens, &folio_normalise("fr", &set.text));
+        let s = score(&set, &folio_normalise("fr", &set.text));
         println!("{}", s.line(book));
         assert!(s.overall() >= 0.99, "{book}: overall {:.4}", s.overall());
         assert_eq!(s.collateral, 0);
@@ -393,7 +393,7 @@ fn set_score(texts: &[String], seeds: u64, lang: &str, name: &str) -> dehyphenat
             std::fs::write(PathBuf::from(&dir).join(format!("{stem}.in.md")), &set.text).unwrap();
             std::fs::write(PathBuf::from(&dir).join(format!("{stem}.out.md")), &out).unwrap();
         }
-        total.add(&score(&set.tokens, &out));
+        total.add(&score(&set, &out));
     }
     println!("{}", total.line(name));
     // FOLIO_EVAL_ERRORS: how many errors to list (20).

@@ -514,9 +514,19 @@ fn only_markers(s: &str) -> bool {
     t.is_empty() || matches!(t, "-" | "*" | "+") || t.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Would `line` start a block, or end the paragraph above it, at the start
+/// of a line? (Headings, quotes, list items, rules, setext underlines,
+/// code, HTML.)
 fn is_block_start(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with(['#', '>', '|', '<', '`', '~', '{', '[', '!']) || t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || protect::is_rule_line(line)
+    let t = line.trim();
+    let underline = !t.is_empty() && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'));
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let ordered = (1..=9).contains(&digits) && t[digits..].starts_with(['.', ')']) && t[digits + 1..].chars().next().is_none_or(char::is_whitespace);
+    t.starts_with(['#', '>', '|', '<', '`', '~', '{', '[', '!'])
+        || ["-", "*", "+"].iter().any(|m| t == *m || t.strip_prefix(m).is_some_and(|r| r.starts_with([' ', '\t'])))
+        || underline
+        || ordered
+        || protect::is_rule_line(line)
 }
 
 /// Letters with hyphens between letters, from `start` forward.
@@ -631,7 +641,9 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
                 let tok_end = r0 + text[r0..ne].find([' ', '\t']).unwrap_or(ne - r0);
                 let rest = tok_end + (text[tok_end..ne].len() - text[tok_end..ne].trim_start().len());
                 let indent = &text[ns..r0];
-                if rest < ne {
+                // (Not when what stays would open a block: `ter-⏎rible - a`
+                // would make `- a` a list item.)
+                if rest < ne && !is_block_start(&text[rest..ne]) {
                     // Move the word's end up: `ter-⏎rible, la` → `terrible,⏎la`.
                     Edit { start: h, end: rest, with: format!("{joiner}{}\n{indent}", &text[r0..tok_end]), merges_line: false }
                 } else {
@@ -867,6 +879,19 @@ mod tests {
         assert_eq!(fr("un grand ter-\nrible."), "un grand\nterrible.");
         assert_eq!(fr("ter-\nrible"), "terrible");
         assert_eq!(fr("les Etats-\nUnis et"), "les Etats-Unis\net");
+        // What stays on the line must not open a block there: the word's
+        // start goes down instead, or the lines merge.
+        for (broken, fixed) in [
+            ("un ter-\nrible - et", "un\nterrible - et"),
+            ("un ter-\nrible # et", "un\nterrible # et"),
+            ("un ter-\nrible > et", "un\nterrible > et"),
+            ("un ter-\nrible 1. et", "un\nterrible 1. et"),
+            ("un ter-\nrible ---", "un\nterrible ---"),
+            ("un ter-\nrible =", "un\nterrible ="),
+            ("ter-\nrible * et", "terrible * et"),
+        ] {
+            assert_eq!(fr(broken), fixed);
+        }
     }
 
     #[test]

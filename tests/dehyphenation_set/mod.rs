@@ -236,8 +236,46 @@ impl Score {
     }
 }
 
+/// The Markdown blocks of `text`, in order: what a re-wrap must not change
+/// (a word moved up must not leave `- a` to open a list item).
+pub fn blocks(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    Parser::new_ext(text, Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES)
+        .filter_map(|e| match e {
+            Event::Start(t) => match t {
+                Tag::Paragraph => Some("paragraph".to_string()),
+                Tag::Heading { level, .. } => Some(format!("heading {level}")),
+                Tag::BlockQuote(_) => Some("quote".into()),
+                Tag::CodeBlock(_) => Some("code".into()),
+                Tag::HtmlBlock => Some("html".into()),
+                Tag::List(start) => Some(format!("list {start:?}")),
+                Tag::Item => Some("item".into()),
+                Tag::Table(_) => Some("table".into()),
+                Tag::FootnoteDefinition(_) => Some("note".into()),
+                _ => None,
+            },
+            Event::Rule => Some("rule".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Score the normaliser's output for `set`: token by token, and the blocks
+/// of the whole (each block added, lost or changed is a collateral change).
+pub fn score(set: &Set, output: &str) -> Score {
+    let mut s = score_tokens(&set.tokens, output);
+    let (before, after) = (blocks(&set.text), blocks(output));
+    let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count() + before.len().abs_diff(after.len());
+    if changed > 0 {
+        s.collateral += changed;
+        let first = before.iter().zip(&after).position(|(a, b)| a != b).unwrap_or(before.len().min(after.len()));
+        s.errors.push(format!("Blocks: {changed} changed, the first at block {first}: {:?} became {:?}", before.get(first), after.get(first)));
+    }
+    s
+}
+
 /// Compare the normaliser's output with the expected tokens.
-pub fn score(expected: &[Token], output: &str) -> Score {
+pub fn score_tokens(expected: &[Token], output: &str) -> Score {
     let out: Vec<&str> = output.split_whitespace().collect();
     let mut s = Score::default();
     let mut o = 0;
