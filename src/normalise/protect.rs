@@ -1,5 +1,5 @@
 //! What no step may touch: code (blocks and spans), URLs, raw HTML tags and
-//! comments, link destinations and reference definitions, attribute lists,
+//! comments, HTML blocks shown as typed (`<pre>`, `<script>`), link destinations and reference definitions, attribute lists,
 //! footnote labels, a leading YAML block, thematic breaks and setext
 //! underlines. One linear pass gives a byte mask.
 
@@ -55,6 +55,19 @@ pub(crate) fn fence(line: &str) -> Option<(u8, usize)> {
     }
     let n = t.bytes().take_while(|&b| b == c).count();
     (n >= 3).then_some((c, n))
+}
+
+/// A line opening an HTML block whose content is verbatim (CommonMark's
+/// first kind): the closing tag that ends it.
+fn verbatim_html(line: &str) -> Option<&'static str> {
+    if indent(line) > 3 {
+        return None;
+    }
+    let t = line.trim_start().strip_prefix('<')?;
+    ["pre", "script", "style", "textarea"].iter().zip(["</pre>", "</script>", "</style>", "</textarea>"]).find_map(|(name, close)| {
+        let rest = t.get(..name.len()).filter(|n| n.eq_ignore_ascii_case(name)).map(|_| &t[name.len()..])?;
+        (rest.is_empty() || rest.starts_with([' ', '\t', '>'])).then_some(close)
+    })
 }
 
 /// A line that is only the Liquid tag `{% name args %}` (Jekyll; `{%-`
@@ -164,6 +177,16 @@ pub fn protect(text: &str) -> Mask {
         if liquid_tag(line, "highlight").is_some() {
             // Jekyll's `{% highlight ruby %}` … `{% endhighlight %}`: code.
             let j = (i + 1..lines.len()).find(|&j| liquid_tag(&text[lines[j].0..lines[j].1], "endhighlight").is_some()).unwrap_or(lines.len() - 1);
+            set(&mut m, a, lines[j].1);
+            i = j + 1;
+            prev_blank = false;
+            p += 1;
+            continue;
+        }
+        if let Some(close) = verbatim_html(line) {
+            // `<pre>`, `<script>`, `<style>`, `<textarea>`: HTML whose text
+            // is shown as typed, up to the line that closes it.
+            let j = (i..lines.len()).find(|&j| text[lines[j].0..lines[j].1].to_ascii_lowercase().contains(close)).unwrap_or(lines.len() - 1);
             set(&mut m, a, lines[j].1);
             i = j + 1;
             prev_blank = false;
@@ -388,6 +411,10 @@ mod tests {
         assert_eq!(prot("---\na: b\n---\nx"), "###\n####\n###\nx");
         assert_eq!(prot("[id]: http://x \"t\"\nz"), "##################\nz");
         assert_eq!(prot("a < b > c"), "a < b > c");
+        // HTML shown as typed, up to its closing tag's line.
+        assert_eq!(prot("a\n<pre>\nter-\nrible\n</pre> x\nb"), "a\n#####\n####\n#####\n########\nb");
+        assert_eq!(prot("<PRE class=\"x\">t</PRE>\nb"), "######################\nb");
+        assert_eq!(prot("<press>\nter-\nb"), "#######\nter-\nb");
     }
 
     #[test]
