@@ -220,7 +220,8 @@ fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> (Vec<Option<String
 /// A div's attributes on its paragraphs, as kramdown IALs after each: on
 /// the closing fence's line for the last (or only) block, on a line added
 /// after the others (its id on the first only). Blocks a nested div styled
-/// keep their own; a list or a quote among several blocks is left.
+/// keep their own and take this div's classes; a list or a quote among
+/// several blocks is left.
 fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, (new, after): (&mut [Option<String>], &mut [Option<String>]), inside: std::ops::Range<usize>, attrs: &str) {
     let close = inside.end;
     // (a fence inside, gone, leaves a blank line)
@@ -238,14 +239,26 @@ fn style_div(text: &str, lines: &[(usize, usize)], mask: &Mask, (new, after): (&
         }
         runs.push(start..j);
     }
+    let classes: String = attrs.split_whitespace().filter(|a| a.starts_with('.')).map(|a| format!(" {a}")).collect();
+    // Blocks a nested div styled take this div's classes too (not its id:
+    // one block, one id).
+    runs.retain(|run| {
+        let mut styled = false;
+        for k in run.clone() {
+            for ial in [&mut new[k], &mut after[k]].into_iter().filter_map(|s| s.as_mut()).filter(|s| s.ends_with('}')) {
+                ial.insert_str(ial.len() - 1, &classes);
+                styled = true;
+            }
+        }
+        !styled
+    });
     let unstyled = |k: usize| new[k].is_none() && after[k].is_none();
     if let [only] = runs.as_slice() {
         if only.end == close && only.clone().all(unstyled) {
             new[close] = Some(format!("{{:{attrs}}}"));
+            return;
         }
-        return;
     }
-    let classes: String = attrs.split_whitespace().filter(|a| a.starts_with('.')).map(|a| format!(" {a}")).collect();
     let paragraph = |run: &std::ops::Range<usize>| {
         let (a, b) = lines[run.start];
         !mask.get(a) && !starts_block(&text[a..b]) && run.clone().all(unstyled)
@@ -430,7 +443,9 @@ mod tests {
         assert_eq!(map, [1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11]);
         // What a styled paragraph holds is read as everywhere.
         assert_eq!(p("::: c\nH~2~O et^[une\nnote].\n\nB.\n:::\n"), "\nH<sub>2</sub>O et[^inline-1].\n{: .c}\n\nB.\n{: .c}\n\n[^inline-1]: une note\n");
-        assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner}\n\n");
+        // Nested: the outer div's classes join the inner's.
+        assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner .outer}\n\n");
+        assert_eq!(p(":::: {.o #top}\nA.\n\n::: i\nB.\n\nC.\n:::\n::::\n"), "\nA.\n{: .o #top}\n\n\nB.\n{: .i .o}\n\nC.\n{: .i .o}\n\n");
         // never closed, or in code: no div
         for s in ["::: {.x}\nTexte.\n", "```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
             assert_eq!(p(s), s);
