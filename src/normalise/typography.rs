@@ -353,9 +353,10 @@ fn open_quote_at_line_end(text: &str, a: usize, b: usize, mask: &Mask, edits: &m
 /// opening a line before a quote or a capital. Not a dash: the
 /// Markdown of a table's delimiter row or a rule, an HTML comment, and a
 /// command-line option (`--verbose`: a space before, a word right after).
+/// Four hyphens or five are the two-em dash, six or more the three-em.
 fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str)> {
     let n = line[k..].bytes().take_while(|&x| x == b'-').count();
-    if !(2..=3).contains(&n) || line[..k].ends_with('-') || line.bytes().all(|x| matches!(x, b'|' | b'-' | b':' | b' ' | b'\t' | b'>')) {
+    if n < 2 || line[..k].ends_with('-') || line.bytes().all(|x| matches!(x, b'|' | b'-' | b':' | b' ' | b'\t' | b'>')) {
         return None;
     }
     let prev = line[..k].chars().next_back().filter(|_| !line[..k].trim_start_matches([' ', '>']).is_empty());
@@ -363,6 +364,10 @@ fn typed_dash(line: &str, k: usize, french: bool) -> Option<(usize, &'static str
     let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
     let dash = match (prev, next) {
         _ if next == Some('>') || line[..k].ends_with("<!") || prev == Some('<') => return None,
+        // Four or more: the long dash of a name or a word left out (`the
+        // ----shire`, `Mr. ----`), two ems, three from six on.
+        _ if n >= 6 => "⸻",
+        _ if n >= 4 => "⸺",
         // Opening the line: a French reply (`-- Oui`), else left.
         (None, Some(' ')) if french && !line[k + n..].trim().is_empty() => "—",
         // In English, glued to a quote or a capital: a dash the line goes on
@@ -454,13 +459,15 @@ fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edit
                 let number = after.bytes().take_while(u8::is_ascii_digit).count();
                 // (before a double quote that opens: `'"Hello," he said,'`)
                 let nested = after.strip_prefix(['"', '“']).is_some_and(|t| t.starts_with(char::is_alphanumeric));
-                let quote = opening && (!word.is_empty() || number > 2 || nested) && !elided;
+                // The possessive of a name left out (`General ----'s`).
+                let possessive = word == "s" && line[..k].len() - line[..k].trim_end_matches('-').len() >= 4;
+                let quote = opening && (!word.is_empty() || number > 2 || nested) && !elided && !possessive;
                 if quote {
                     opened_at = k + 1;
                 }
                 // An apostrophe inside a word, elided or before a number
                 // (`it's`, `'tis`, `'90s`); else a quote mark.
-                let apostrophe = !quote && ((prev.is_alphabetic() && next.is_alphabetic()) || elided || next.is_ascii_digit());
+                let apostrophe = !quote && ((prev.is_alphabetic() && next.is_alphabetic()) || elided || possessive || next.is_ascii_digit());
                 if (apostrophe && rules.apostrophes) || (!apostrophe && rules.quotes) {
                     edits.push(Edit { start: i, end: i + 1, with: if quote { "‘" } else { "’" }.into() });
                 }
@@ -639,12 +646,17 @@ mod tests {
         assert_eq!(en("well--you -- so --- now, pages 3--7; \"Yes--\" she said.--\"No.\" Odd!--But:--no--"), "well—you – so — now, pages 3–7; “Yes—” she said.—“No.” Odd!—But:—no—");
         assert_eq!(fr("Il dit -- enfin -- oui, pages 3--7.\n-- Oui.\n---  Non.\n> -- Cité."), "Il dit — enfin — oui, pages 3–7.\n—\u{a0}Oui.\n—\u{a0}Non.\n> —\u{a0}Cité.");
         // Markdown, options and comments are no dashes.
-        for s in ["| a | b |\n| -- | --- |\n|:--|--:|", "Use --verbose now", "-b/--bind (--all)", "<!-- note -->", "Title\n--", "---\n", "-- Not a reply in English", "a ---- b", "x - y"] {
+        for s in ["| a | b |\n| -- | --- |\n|:--|--:|", "Use --verbose now", "-b/--bind (--all)", "<!-- note -->", "Title\n--", "---\n", "-- Not a reply in English", "x - y"] {
             assert_eq!(en(s), s, "{s}");
             assert_eq!(fr(s), s.replace("-- Not", "—\u{a0}Not"), "{s}");
         }
         // A line going on after a dash, as older English texts wrap them.
         assert_eq!(en("Well,\n--\"The best.\"\n--But no,\n--verbose"), "Well,\n—“The best.”\n—But no,\n--verbose");
+        // A name or a word left out.
+        assert_eq!(en("the ----shire, General ----'s, the town of ----, superior to----You for--------.\n---- street"), "the ⸺shire, General ⸺’s, the town of ⸺, superior to⸺You for⸻.\n⸺ street");
+        for s in ["a\n\n----\n\nb", "T\n----\n", "| a |\n|-----|\n| b |", "<!------ x ------>"] {
+            assert_eq!(en(s), s, "{s}");
+        }
         let once = fr("-- Oui -- enfin.");
         assert_eq!(fr(&once), once);
     }
