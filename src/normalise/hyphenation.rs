@@ -658,7 +658,11 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
                     }
                 }
             };
-            if edits.last().is_some_and(|e| e.end > edit.start) {
+            let overlaps = |e: &Edit| edits.last().is_some_and(|last| last.end > e.start);
+            // The start cannot go down when the break before moved a word up
+            // to it (`ter-⏎rible, peut-⏎être.`): merge the lines then.
+            let edit = if overlaps(&edit) && line_end { Edit { start: h, end: r0, with: joiner.into(), merges_line: true } } else { edit };
+            if overlaps(&edit) {
                 continue;
             }
             changes.push(Change { line, step: Step::Hyphenation, before, after: format!("{left}{joiner}{right}") });
@@ -892,6 +896,14 @@ mod tests {
         ] {
             assert_eq!(fr(broken), fixed);
         }
+    }
+
+    #[test]
+    fn breaks_on_following_lines() {
+        // The word moved up leaves the next broken word alone on its line.
+        assert_eq!(fr("Il était ter-\nrible, peut-\nêtre.\n"), "Il était terrible,\npeut-être.\n");
+        assert_eq!(fr("> Il était ter-\n> rible, pa-\n> role.\n"), "> Il était terrible,\n> parole.\n");
+        assert_eq!(fr("Il était ter-\nrible, peut-\nêtre, dit-\nil.\n"), "Il était terrible,\npeut-être,\ndit-il.\n");
     }
 
     #[test]
