@@ -360,8 +360,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     };
     let l_low = l_el.to_lowercase();
     let long_r = r_el.chars().count() >= 3;
+    // (In French, joined into a word of either language: `ex- plain`.)
+    let joined_word = || {
+        let lower = joined.to_lowercase();
+        lang == Lang::French && (french_word(&lower) || EN_WORD_LIST.contains(&lower))
+    };
     if (always.contains(&l_low.as_str()) && long_r)
-        || (before_words.contains(&l_low.as_str()) && long_r && known(r_el))
+        || (before_words.contains(&l_low.as_str()) && long_r && known(r_el) && !joined_word())
         || (l_low.chars().count() >= 4 && l_low == r_el.to_lowercase())
     {
         return (Decision::Keep, Evidence::Habit);
@@ -745,6 +750,9 @@ mod tests {
         assert_eq!(fr("un demi- mensonge"), "un demi-mensonge");
         assert_eq!(fr("par exem- ple"), "par exemple");
         assert_eq!(fix("ses ex- amis", "des amis", "fr"), "ses ex-amis");
+        // (Unless joined they make a word: English in a French manual.)
+        assert_eq!(fix("pour ex- plain", "en plain text", "fr"), "pour explain");
+        assert_eq!(fix("un non- sens", "le sens", "fr"), "un non-sens");
         assert_eq!(fr("une chauve- souris"), "une chauve-souris");
         assert_eq!(fix("une mort- vivante", "un mort-vivant", "fr"), "une mort-vivante");
         assert_eq!(fix("des ter- ribles", "terrible", "fr"), "des terribles");
