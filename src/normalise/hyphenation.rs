@@ -382,6 +382,13 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
     if en.on && both_words {
         return (Decision::Keep, Evidence::BothWords);
     }
+    // A name the book never writes closed up, then a listed word of five
+    // letters or more (`Autoconf- style`, `Manchester- street`): names
+    // break at syllables that are seldom such words.
+    let name_then_word = first_upper_then_lower(l_el) && l_el.chars().count() >= 4 && r_el.chars().count() >= 5 && r_el.chars().all(char::is_lowercase);
+    if en.on && name_then_word && j == 0 && en.listed(r_el) {
+        return (Decision::Keep, Evidence::BothWords);
+    }
     // The joined form is no word, and one piece is a compound element the
     // book uses: it begins (`non-`) or ends (`-style`) two distinct
     // hyphenated compounds or more, and over twice as many as the closed-up
@@ -872,6 +879,8 @@ mod tests {
         // A compound element the book uses, before or after a piece that
         // makes no word joined; not when the element is mostly closed up.
         assert_eq!(en("an Eiffel- style contract", "PIL-style, Autoconf-style"), "an Eiffel-style contract");
+        assert_eq!(en("an Autoconf- style build", ""), "an Autoconf-style build");
+        assert_eq!(en("Mr. Tun- bridge", ""), "Mr. Tunbridge");
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal"), "a non-hypertextual page");
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
         // CamelCase names break between humps; compounds of names keep.
