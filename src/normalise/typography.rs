@@ -525,7 +525,9 @@ fn log_edits(text: &str, made: &[Edit], changes: &mut Vec<Change>) {
     while i < made.len() {
         let (ctx, mut tail) = span(&made[i]);
         let mut j = i + 1;
-        while j < made.len() && made[j].start < tail {
+        // (Also an edit whose context reaches back into this one's:
+        // `venez ? »` is one change, not two showing each other's text.)
+        while j < made.len() && span(&made[j]).0 < tail {
             tail = tail.max(span(&made[j]).1);
             j += 1;
         }
@@ -696,5 +698,11 @@ mod tests {
         run(t, &protect::protect(t), &Options::all("en"), Some(&mut c));
         let c: Vec<_> = c.iter().map(|c| (c.before.as_str(), c.after.as_str())).collect();
         assert_eq!(c, [("answered--\"My", "answered—“My"), ("visit,\"", "visit,”")]);
+        // Edits whose contexts overlap: one change, showing the text made.
+        let mut c = Vec::new();
+        let t = "« Vous venez\u{a0}? »";
+        run(t, &protect::protect(t), &Options::all("fr"), Some(&mut c));
+        let c: Vec<_> = c.iter().map(|c| (c.before.as_str(), c.after.as_str())).collect();
+        assert_eq!(c, [("« Vous", "«\u{202f}Vous"), ("venez\u{a0}? »", "venez\u{202f}?\u{202f}»")]);
     }
 }
