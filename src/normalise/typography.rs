@@ -145,7 +145,12 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
             ';' | '!' | '?' | ':' if rules.spaces => {
                 let j = space_before(text, a, i);
                 let before = text[a..j].chars().next_back().unwrap_or('\n');
+                // A run of `!` or `?` is looked at as one mark: spaced after
+                // a space or a letter (`Oui!!!`), not glued to code (`C_??`).
+                let run = line[k..].len() - line[k..].trim_start_matches(c).len();
+                let next = if matches!(c, '!' | '?') { line[k + run..].chars().next().unwrap_or('\n') } else { next };
                 let skip = j == a
+                    || (run > 1 && j == i && !before.is_alphabetic())
                     || !is_content(before)
                     || (c == '!' && next == '[')
                     || (c == ':' && (next.is_ascii_digit() && prev.is_ascii_digit() || line[k..].starts_with("://")))
@@ -153,7 +158,9 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                     // `C:\Windows`, `index.php?id=3`, `(a):(b)`
                     || (is_content(before) && j == i && (next.is_alphanumeric() || matches!(next, '\\' | '/' | '(' | '[' | '=' | '@' | '#' | '&' | '%' | '$')))
                     || (c == ';' && text[a..i].rsplit(char::is_whitespace).next().is_some_and(|w| w.starts_with('&')))
-                    || next == c;
+                    // (`::`, `;;` are code; `!!!`, `???` the prose's
+                    // insistence, spaced before the first.)
+                    || (next == c && !matches!(c, '!' | '?'));
                 if !skip && !mask.any(j, i) {
                     set_space(text, j, i, if c == ':' && rules.colon_full_space { NBSP } else { NNBSP }, edits);
                 }
@@ -560,6 +567,7 @@ mod tests {
     #[test]
     fn french_spaces() {
         assert_eq!(fr("Quoi ? Oui! Non ; si:"), "Quoi\u{202f}? Oui\u{202f}! Non\u{202f}; si\u{a0}:");
+        assert_eq!(fr("Oui !!! Quoi ??? Non!! (x??y, 'C_??x', C_??)"), "Oui\u{202f}!!! Quoi\u{202f}??? Non\u{202f}!! (x??y, ‘C_??x’, C_??)");
         assert_eq!(fr("**Un:** et **Deux :** x"), "**Un\u{a0}:** et **Deux\u{a0}:** x");
         assert_eq!(fr("«Bonjour» et «  toi  »"), "«\u{202f}Bonjour\u{202f}» et «\u{202f}toi\u{202f}»");
         assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
