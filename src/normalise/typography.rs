@@ -200,6 +200,11 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                     let thousands = group <= 3 && unit.bytes().take_while(u8::is_ascii_digit).count() == 3;
                     if (UNITS.contains(&&unit[..word_end]) || thousands) && !mask.get(i + 1) {
                         edits.push(Edit { start: i + 1, end: i + 2, with: if thousands { NNBSP } else { NBSP }.to_string() });
+                        // `10 h 30`: the minutes stay with the hour too.
+                        let minutes = unit[word_end..].strip_prefix(' ').is_some_and(|m| m.starts_with(|ch: char| ch.is_ascii_digit()));
+                        if &unit[..word_end] == "h" && minutes && !mask.get(i + 2 + word_end) {
+                            edits.push(Edit { start: i + 2 + word_end, end: i + 3 + word_end, with: NBSP.to_string() });
+                        }
                     }
                 }
             }
@@ -591,6 +596,7 @@ mod tests {
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
         assert_eq!(fr("l´été, aujourd´hui, ´ seul, a ´b"), "l’été, aujourd’hui, ´ seul, a ´b");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
+        assert_eq!(fr("à 10 h 30 ou 11 h, 2 h avant"), "à 10\u{a0}h\u{a0}30 ou 11\u{a0}h, 2\u{a0}h avant");
         assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
         assert_eq!(fr("C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi?! et fin:"), "C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi\u{202f}?! et fin\u{a0}:");
         assert_eq!(fr("12km, 30°C, 5,5kg (100€) 50km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms"), "12\u{a0}km, 30\u{a0}°C, 5,5\u{a0}kg (100\u{a0}€) 50\u{a0}km/h, 10h30, 45°, 3D, 4x4, B12km, v2.3m, 12kms");
