@@ -141,6 +141,13 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
                 edits.push(Edit { start: i, end: i + 1, with: "‘".into() })
             }
             '.' if rules.ellipsis && ellipsis(line, k, prev, i, edits) => skip_to = k + 3,
+            '.' if rules.number_spaces && prev.is_alphabetic() => {
+                // `p. 12`, `vol. 3`: the reference stays with its number.
+                let w = line[..k].trim_end_matches(char::is_alphabetic).len();
+                if !line[..w].ends_with(char::is_alphanumeric) {
+                    abbreviation_space(text, b, a + w, REFERENCES, |ch| ch.is_ascii_digit(), mask, edits);
+                }
+            }
             '-' if rules.dashes => skip_to = typed(line, k, true, i, edits),
             ';' | '!' | '?' | ':' if rules.spaces => {
                 let j = space_before(text, a, i);
@@ -274,6 +281,9 @@ fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules
         _ => edits.push(Edit { start: i, end: i + 1, with: "»".into() }),
     }
 }
+
+/// French abbreviations of a reference, kept with the number after them.
+const REFERENCES: &[&str] = &["p.", "pp.", "t.", "vol.", "chap.", "art.", "fig."];
 
 /// French titles of address, kept with the name they go with.
 const CIVILITIES: &[&str] = &["M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Mgr"];
@@ -596,6 +606,7 @@ mod tests {
         assert_eq!(fr("— Oui.\n— Non."), "—\u{a0}Oui.\n—\u{a0}Non.");
         assert_eq!(fr("l´été, aujourd´hui, ´ seul, a ´b"), "l’été, aujourd’hui, ´ seul, a ´b");
         assert_eq!(fr("4,5 millions et 30 km et 40 personnes, 30% et 5‰"), "4,5\u{a0}millions et 30\u{a0}km et 40 personnes, 30\u{a0}% et 5\u{a0}‰");
+        assert_eq!(fr("voir p. 12, t. 2, vol. 3 (fig. 4), et. 5, la p. suivante"), "voir p.\u{a0}12, t.\u{a0}2, vol.\u{a0}3 (fig.\u{a0}4), et. 5, la p. suivante");
         assert_eq!(fr("à 10 h 30 ou 11 h, 2 h avant"), "à 10\u{a0}h\u{a0}30 ou 11\u{a0}h, 2\u{a0}h avant");
         assert_eq!(fr("M. Dupont, Mme de Staël, MM. Durand, Mlle Lise, n° 5, N°  12, § 3 ; Mme, M.5, MAM. x, un° 3"), "M.\u{a0}Dupont, Mme\u{a0}de Staël, MM.\u{a0}Durand, Mlle\u{a0}Lise, n°\u{a0}5, N°\u{a0}12, §\u{a0}3\u{202f}; Mme, M.5, MAM. x, un° 3");
         assert_eq!(fr("C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi?! et fin:"), "C:\\Windows, index.php?id=3, (a):(b), a;b et Oui!Non mais Quoi\u{202f}?! et fin\u{a0}:");
