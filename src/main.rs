@@ -252,6 +252,11 @@ struct FileRun {
 }
 
 fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> Result<FileRun, Failure> {
+    // (A locale's `fr_FR` is taken for `fr-FR`.)
+    let lang = lang.map(|tag| tag.replace('_', "-"));
+    if let Some(tag) = &lang {
+        folio::manuscript::check_language(tag).map_err(|hint| Failure::usage(format!("--lang {tag:?} is no language tag: {hint}")))?;
+    }
     let (original, shown) = if file == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::input(format!("<stdin>: not readable as UTF-8 text: {e}")))?;

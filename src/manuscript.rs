@@ -277,6 +277,9 @@ impl Manuscript {
             None => None,
         };
         let language = y.language.clone().unwrap_or_else(|| "en".into());
+        check_language(&language).map_err(|hint| {
+            LoadError::new(&yaml_path, format!("`language: {language}` is no language tag"), hint).at(key_line(&text, &["language"]), None)
+        })?;
         let meta = BookMeta {
             title: y.title.clone().unwrap_or_else(|| "Untitled".into()),
             author: y.author.clone(),
@@ -431,7 +434,12 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, 
                     "title" => fm.title = val,
                     "date" => fm.date = val.map(|d| ChapterDate::parse(&d)),
                     "published" => fm.published = !matches!(v, serde_yaml::Value::Bool(false)) && val.as_deref() != Some("false"),
-                    "lang" | "language" => fm.lang = val,
+                    "lang" | "language" => {
+                        if let Some(tag) = &val {
+                            check_language(tag).map_err(|hint| LoadError::new(rel, format!("`{key}: {tag}` is no language tag"), hint).at(1 + key_line(yaml, &[&key]), None))?;
+                        }
+                        fm.lang = val
+                    }
                     "category" => fm.category = val,
                     _ => fm.extra.push((key, val.unwrap_or_default())),
                 }
@@ -441,6 +449,36 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, 
         _ => return Err(LoadError::new(rel, "front matter must be a list of `key: value` lines", "").at(2, None)),
     }
     Ok((fm, &text[body_start.min(text.len())..], close_line + 1))
+}
+
+/// A BCP 47 language tag as EPUB and PDF need it (`fr`, `en-GB`,
+/// `pt-BR`): an ISO 639 code of two or three letters, then subtags of
+/// letters and digits. (The syntax allows longer codes; no language has
+/// one, while `French` is a common slip.)
+/// Else a hint that names the likely tag.
+pub fn check_language(tag: &str) -> Result<(), String> {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if ok {
+        return Ok(());
+    }
+    let named = match tag.trim().to_lowercase().as_str() {
+        "français" | "francais" | "french" => Some("fr"),
+        "english" | "anglais" => Some("en"),
+        _ => None,
+    };
+    Err(match named {
+        Some(t) => format!("write `{t}` (a BCP 47 tag: `fr`, `en`, `en-GB`)"),
+        None if tag.contains('_') => format!("write `{}`: subtags are joined by `-`", tag.replace('_', "-")),
+        None => "give a BCP 47 tag: `fr`, `en`, `en-GB`, `pt-BR`".into(),
+    })
+}
+
+/// The 1-based line of the first of `keys` at the start of a line of
+/// `yaml`, else 1.
+fn key_line(yaml: &str, keys: &[&str]) -> usize {
+    yaml.lines().position(|l| keys.iter().any(|k| l.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')))).map_or(1, |i| i + 1)
 }
 
 /// A YAML scalar as text (numbers, booleans and dates included).
@@ -470,6 +508,20 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize, hint: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags() {
+        for ok in ["fr", "en", "en-GB", "pt-BR", "zh-Hant-TW", "sr-Latn", "de-CH-1996"] {
+            assert_eq!(check_language(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "f", "fr_FR", "en GB", "français", "fr-", "-fr", "en-toolongsubtag", "1a"] {
+            assert!(check_language(bad).is_err(), "{bad}");
+        }
+        assert!(check_language("French").unwrap_err().contains("`fr`"));
+        assert!(check_language("fr_CA").unwrap_err().contains("`fr-CA`"));
+        assert_eq!(key_line("title: T\nauthor: A\nlanguage : x\n", &["language"]), 3);
+        assert_eq!(key_line("title: T\nlanguages: x\n", &["language"]), 1);
+    }
 
     #[test]
     fn post_dates_from_file_names() {

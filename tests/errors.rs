@@ -74,6 +74,17 @@ fn unterminated_front_matter() {
 }
 
 #[test]
+fn language_that_is_no_tag() {
+    // EPUBCheck rejects such a book: it is an input error, with the tag to write.
+    let m = manuscript("lang-yaml", &[("book.yaml", b"title: T\nauthor: A\nlanguage: fran\xc3\xa7ais\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["m/book.yaml:3", "no language tag", "`fr`"]);
+    let m = manuscript("lang-locale", &[("book.yaml", b"title: T\nlanguage: pt_BR\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["m/book.yaml:2", "`pt-BR`"]);
+    let m = manuscript("lang-fm", &[("book.yaml", BOOK), ("a.md", b"---\ntitle: A\nlang: en GB\n---\n\nText\n")]);
+    assert_error(&m, &[], &["m/a.md:3", "no language tag"]);
+}
+
+#[test]
 fn listed_chapter_missing() {
     let m = manuscript("missing", &[("book.yaml", b"title: T\nchapters:\n  - a.md\n  - b.md\n"), ("a.md", b"x")]);
     assert_error(&m, &[], &["book.yaml", "`b.md` does not exist"]);
@@ -146,6 +157,9 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = folio().args(["build", "--manuscript", "/nonexistent"]).env("SOURCE_DATE_EPOCH", "soon").output().unwrap();
     assert_eq!(o.status.code(), Some(1), "a missing folder is an input error");
+    let o = folio().args(["normalise", "--lang", "", "-"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "an empty --lang");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no language tag"));
 }
 
 /// Hostile raw HTML and metadata: the EPUB still passes EPUBCheck, nothing
