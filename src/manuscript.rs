@@ -280,16 +280,21 @@ impl Manuscript {
         check_language(&language).map_err(|hint| {
             LoadError::new(&yaml_path, format!("`language: {language}` is no language tag"), hint).at(key_line(&text, &["language"]), None)
         })?;
+        if y.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(LoadError::new(&yaml_path, "`title:` is empty", "give the book's title").at(key_line(&text, &["title"]), None));
+        }
+        // An empty value is no value (EPUB refuses an empty identifier or rights).
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
         let meta = BookMeta {
             title: y.title.clone().unwrap_or_else(|| "Untitled".into()),
-            author: y.author.clone(),
+            author: given(&y.author),
             language,
-            identifier: y.identifier.clone(),
-            date: y.date.as_deref().map(|d| ChapterDate::parse(d).iso_date().unwrap_or_else(|| d.to_string())),
-            description: y.description.clone(),
-            subject: y.subject.clone(),
-            license: y.license.clone(),
-            version: y.version.clone(),
+            identifier: given(&y.identifier),
+            date: given(&y.date).map(|d| ChapterDate::parse(&d).iso_date().unwrap_or(d)),
+            description: given(&y.description),
+            subject: given(&y.subject),
+            license: given(&y.license),
+            version: given(&y.version),
             typography: y.typography.clone(),
         };
         Ok(Manuscript { root, meta, style, cover, sources, newest })

@@ -208,9 +208,11 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         for (k, mut section) in parsed.sections.into_iter().enumerate() {
             // book.yaml's title, then front matter, then the first `#` heading;
             // they name the file's first chapter only.
-            let given = if k == 0 { src.title.as_ref().or(src.front.title.as_ref()) } else { None };
+            // (An empty or blank title is none: the nav needs a name.)
+            let named = |t: &&String| !t.trim().is_empty();
+            let given = if k == 0 { src.title.as_ref().filter(named).or(src.front.title.as_ref().filter(named)) } else { None };
             let given = given.map(|t| normalise::typeset_title(t, &normalise_options(&ms, src)));
-            let title = match (given, section.heading.take()) {
+            let title = match (given, section.heading.take().filter(|h| !h.trim().is_empty())) {
                 (Some(t), Some(h)) => {
                     if h.trim() != t.trim() {
                         // Keep the heading's words rather than lose them.

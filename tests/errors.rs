@@ -85,6 +85,23 @@ fn language_that_is_no_tag() {
 }
 
 #[test]
+fn empty_metadata() {
+    // An empty book title is an error; other empty values are no values, and
+    // a chapter with an empty title takes its heading's or its file's name:
+    // EPUB refuses empty identifiers, rights and table-of-contents entries.
+    let m = manuscript("empty-title", &[("book.yaml", b"language: en\ntitle: \"\"\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["m/book.yaml:2", "`title:` is empty"]);
+    let yaml = b"title: T\nlanguage: en\nidentifier: \"\"\nauthor: \" \"\nlicense: \"\"\nsubject: \"\"\ndescription: \"\"\ndate: \"\"\nchapters:\n  - file: a.md\n    title: \"\"\n  - b.md\n";
+    let m = manuscript("empty-values", &[("book.yaml", yaml), ("a.md", b"Text.\n"), ("b.md", b"---\ntitle: \" \"\n---\n\n# \n\nMore.\n")]);
+    let out = m.parent().unwrap().join("out");
+    build(&m, &out, "epub", "1700000000");
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let nav = zip_texts(&epub, |n| n.ends_with("nav.xhtml")).remove(0).1;
+    assert!(nav.contains(">a</a>") && nav.contains(">b</a>"), "{nav}");
+}
+
+#[test]
 fn listed_chapter_missing() {
     let m = manuscript("missing", &[("book.yaml", b"title: T\nchapters:\n  - a.md\n  - b.md\n"), ("a.md", b"x")]);
     assert_error(&m, &[], &["book.yaml", "`b.md` does not exist"]);
