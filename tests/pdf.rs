@@ -161,13 +161,14 @@ fn bbox_pages(pdf: &Path) -> Vec<Vec<TLine>> {
     pages
 }
 
-/// Lines inside the text block (no running heads, no page numbers).
+/// Lines inside the text block (no running heads, no page numbers), and
+/// the one a spread run a line long sets below it.
 fn body(g: &Geo, lines: &[TLine]) -> Vec<TLine> {
     lines
         .iter()
         .filter(|l| {
             let mid = (l.y0 + l.y1) / 2.0;
-            mid > g.top && mid < g.height - g.bottom
+            mid > g.top && mid < g.height - g.bottom + g.leading
         })
         .cloned()
         .collect()

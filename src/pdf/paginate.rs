@@ -33,7 +33,12 @@ const EPS: f32 = 0.01;
 /// A spread may be this many lines short to end both pages on the same line
 /// without a widow or orphan; past that, an unbalanced spread looks better
 /// than a half-empty one.
-const MAX_SHORT_LINES: usize = 4;
+const MAX_SHORT_LINES: i32 = 4;
+/// Or one line long, both pages (Bringhurst's other remedy): into the foot
+/// margin, never on a page with notes, which sit at the block's foot.
+const MAX_LONG_LINES: i32 = 1;
+/// A spread a line long costs more than one a line short, less than two.
+const LONG_COST: u32 = 2;
 /// A word broken across a leaf (hyphen at the foot of a right-hand page)
 /// makes the reader turn the page mid-word: worth one line of shortening,
 /// not more.
@@ -174,7 +179,7 @@ impl Fill {
                 with_h = notes_height(flow, &with, r.note_gap);
             }
             let total = used_text + it.height() + with_h;
-            if total > r.height + EPS && i > start {
+            if total > r.height + MAX_LONG_LINES as f32 * r.line + EPS && i > start {
                 break;
             }
             for &n in called {
@@ -215,7 +220,7 @@ struct Planner<'f> {
     /// The page filled from each start, once tried.
     fills: Vec<Option<Fill>>,
     /// Best cost from each start and the shortening that gives it.
-    memo: Vec<Option<(u32, Option<usize>)>>,
+    memo: Vec<Option<(u32, Option<i32>)>>,
 }
 
 impl<'f> Planner<'f> {
@@ -230,15 +235,16 @@ impl<'f> Planner<'f> {
         }
     }
 
-    /// The page from `start`, `short` lines short; `None` at the end.
-    fn page(&mut self, start: usize, short: usize) -> Option<PageCut> {
+    /// The page from `start`, `short` lines short (long if negative);
+    /// `None` at the end.
+    fn page(&mut self, start: usize, short: i32) -> Option<PageCut> {
         let fill = self.fills.get_mut(start)?.get_or_insert_with(|| Fill::new(self.flow, start, &self.r));
         fill.cut(start, self.r.height - short as f32 * self.r.line, &self.breaks)
     }
 
     /// The spread from `s` when both pages are `short` lines short: each page
     /// ends at the last allowed break that fits.
-    fn spread(&mut self, s: usize, short: usize) -> Option<Spread> {
+    fn spread(&mut self, s: usize, short: i32) -> Option<Spread> {
         let left = self.page(s, short)?;
         let right = self.page(skip_space(self.flow, left.end), short);
         Some((left, right))
@@ -252,12 +258,17 @@ impl<'f> Planner<'f> {
         if let Some((c, _)) = self.memo[s] {
             return c;
         }
-        let mut best: (u32, Option<usize>) = (u32::MAX, None);
-        for short in 0..=MAX_SHORT_LINES {
+        let mut best: (u32, Option<i32>) = (u32::MAX, None);
+        for short in -MAX_LONG_LINES..=MAX_SHORT_LINES {
             let Some((left, right)) = self.spread(s, short) else { break };
             let end = right.as_ref().map_or(left.end, |p| p.end);
             let last = end >= self.flow.items.len();
             let balanced = right.as_ref().is_none_or(|p| (left.used - p.used).abs() < self.r.line / 2.0);
+            // A long spread only where it balances and both pages run long.
+            let long = |p: &PageCut| p.used > self.r.height + EPS;
+            if short < 0 && (last || !balanced || !right.as_ref().is_some_and(|p| long(&left) && long(p) && left.notes.is_empty() && p.notes.is_empty())) {
+                continue;
+            }
             let turn = right.as_ref().is_some_and(|p| ends_hyphenated(self.flow, p) && p.end < self.flow.items.len());
             let here = if last { 0 } else { cost(short, balanced) + if turn { HYPHEN_TURN_COST } else { 0 } };
             let total = here.saturating_add(self.best(end));
@@ -295,8 +306,8 @@ fn ends_hyphenated(flow: &Flow, cut: &PageCut) -> bool {
 /// Cost of a spread: each line short costs its square, so that two spreads
 /// one line short beat one spread two lines short; an unbalanced spread
 /// costs more than any allowed shortening.
-fn cost(short: usize, balanced: bool) -> u32 {
-    let s = (short * short) as u32;
+fn cost(short: i32, balanced: bool) -> u32 {
+    let s = if short < 0 { LONG_COST } else { (short * short) as u32 };
     if balanced {
         s
     } else {
@@ -443,7 +454,7 @@ mod tests {
                 if k + 1 < pages.len() && last.1 + 1 < last.2 {
                     assert!(last.1 + 1 >= 2, "orphan on page {k}: {paras:?}");
                 }
-                assert!(p.used <= rules().height + EPS);
+                assert!(p.used <= rules().height + MAX_LONG_LINES as f32 * rules().line + EPS);
             }
             assert_eq!(seen, f.items.len());
         }
@@ -461,6 +472,37 @@ mod tests {
                     assert!((l.used - r.used).abs() < 14.0, "{l:?} {r:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_spread_runs_a_line_long_rather_than_two_short() {
+        // Pages of 10 lines; paragraphs of 4, 4, 3 lines may end a page after
+        // 8 lines (two short) or 11 (one long), never 9 or 10.
+        let f = flow(&[4, 4, 3].repeat(8));
+        let pages = paginate(&f, &rules());
+        let lines = |p: &PageCut| lines_of(&f, p).len();
+        let mut long = 0;
+        for pair in pages[1..].chunks(2) {
+            if let [l, r] = pair {
+                if r.end < f.items.len() {
+                    assert_eq!(lines(l), lines(r), "{l:?} {r:?}");
+                    assert!(lines(l) != 8, "two lines short: {l:?}");
+                    long += usize::from(lines(l) == 11);
+                }
+            }
+        }
+        assert!(long > 0);
+        // Never with notes: they sit at the foot of the text block.
+        let mut f = flow(&[4, 4, 3].repeat(8));
+        f.notes = vec![vec![line(99, 0, 1)]];
+        for it in &mut f.items {
+            if let VItem::Line(l) = it {
+                l.line.notes = vec![0];
+            }
+        }
+        for p in paginate(&f, &rules()) {
+            assert!(p.used <= rules().height + EPS, "{p:?}");
         }
     }
 
