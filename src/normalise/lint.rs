@@ -21,6 +21,20 @@ pub fn run(text: &str, mask: &Mask, escaped: &[usize], warnings: &mut Vec<Warnin
     replies_as_list_items(text, &lines, mask, warnings);
     trailing_breaks(text, &lines, mask, warnings);
     notes_over_lines(text, &lines, mask, warnings);
+    unclosed_divs(text, &lines, mask, warnings);
+}
+
+/// A pandoc div opener never closed, which the normaliser escaped (`\:::`)
+/// to print as typed.
+fn unclosed_divs(text: &str, lines: &[(usize, usize)], mask: &Mask, warnings: &mut Vec<Warning>) {
+    if !text.contains("\\:::") {
+        return;
+    }
+    for (li, &(a, b)) in lines.iter().enumerate() {
+        if !mask.get(a) && text[a..b].trim_start_matches(' ').starts_with("\\:::") {
+            warnings.push(Warning { line: li + 1, message: "`:::` div never closed: printed as typed".into(), suggestion: "add a line `:::` where the div ends, or remove this line".into() });
+        }
+    }
 }
 
 /// A pandoc inline note (`^[…]`) whose bracket does not close on its line
@@ -362,6 +376,12 @@ mod tests {
         for s in ["H2O et mp3", "le 1er et le XVIe, 2e", "`code4`", "le MP3 et CO2", "l’an 2004", "Version3b"] {
             assert!(lint(s).is_empty(), "{s}: {:?}", lint(s));
         }
+    }
+
+    #[test]
+    fn unclosed_div() {
+        assert_eq!(lint("A.\n\n\\::: {.x}\nB.\n"), vec![(3, "add a line `:::` where the div ends, or remove this line".to_string())]);
+        assert!(lint("```\n\\::: x\n```\n").is_empty());
     }
 
     #[test]

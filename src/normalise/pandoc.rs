@@ -186,7 +186,8 @@ fn starts_block(line: &str) -> bool {
 /// The fence lines of fenced divs, each replaced: by nothing, or by a
 /// kramdown IAL that styles the paragraph before it; and the IAL lines to
 /// add after the div's other paragraphs. An opener never closed is no div:
-/// left as it is.
+/// its colons are escaped so that it prints as typed (Markdown would read
+/// `::: x` after a paragraph as a definition), and the lint says so.
 #[allow(clippy::type_complexity)]
 fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> (Vec<Option<String>>, Vec<Option<String>>) {
     let mut new = vec![None; lines.len()];
@@ -213,6 +214,11 @@ fn divs(text: &str, lines: &[(usize, usize)], mask: &Mask) -> (Vec<Option<String
         } else if let Some(attrs) = div_attributes(rest.trim_end_matches(':').trim_end()) {
             open.push((li, attrs));
         }
+    }
+    for (li, _) in open {
+        let line = &text[lines[li].0..lines[li].1];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        new[li] = Some(format!("{}\\{}", &line[..indent], &line[indent..]));
     }
     (new, after)
 }
@@ -446,10 +452,13 @@ mod tests {
         // Nested: the outer div's classes join the inner's.
         assert_eq!(p(":::: outer\n::: {.inner}\nX.\n:::\n::::\n"), "\n\nX.\n{: .inner .outer}\n\n");
         assert_eq!(p(":::: {.o #top}\nA.\n\n::: i\nB.\n\nC.\n:::\n::::\n"), "\nA.\n{: .o #top}\n\n\nB.\n{: .i .o}\n\nC.\n{: .i .o}\n\n");
-        // never closed, or in code: no div
-        for s in ["::: {.x}\nTexte.\n", "```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
+        // in code, or in a line: no div
+        for s in ["```\n::: x\ny\n:::\n```\n", "a ::: b\n"] {
             assert_eq!(p(s), s);
         }
+        // never closed: printed as typed, not read as a definition list
+        assert_eq!(p("A.\n\n::: {.x}\nTexte.\n"), "A.\n\n\\::: {.x}\nTexte.\n");
+        assert_eq!(p("::: a\nX.\n:::\n\n  ::: b\n"), "\nX.\n{: .a}\n\n  \\::: b\n");
     }
 
     #[test]
