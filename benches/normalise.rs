@@ -55,4 +55,6 @@ fn main() {
     run(1_000_000, "[x ^[y a~b ]{ ");
     // Nor lines each opening an inline note never closed (each looks ahead).
     run(1_000_000, "x ^[y a\n");
+    // Nor unclosed `<code>` and tags that might go on over lines.
+    run(1_000_000, "<code>x <a b c\n");
 }

@@ -267,9 +267,12 @@ pub fn protect(text: &str) -> Mask {
     // A destination's title, between its quotes: an image's is its
     // caption, text for the typography.
     let mut title: Option<(usize, usize)> = None;
+    // The end of a paragraph before which no closing tag of an inline code
+    // element was found: not looked for again (unclosed tags stay linear).
+    let mut no_close_before: Option<usize> = None;
     while k < bytes.len() {
         // Only these bytes can open what is protected below.
-        if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{' | b'&') || m[k] {
+        if !matches!(bytes[k], b'<' | b'h' | b'f' | b'w' | b'm' | b']' | b'[' | b'{' | b'&' | b'@') || m[k] {
             k += 1;
             continue;
         }
@@ -277,11 +280,30 @@ pub fn protect(text: &str) -> Mask {
         let end = if rest.starts_with("<!--") {
             rest.find("-->").map_or(text.len(), |e| k + e + 3)
         } else if bytes[k] == b'<' && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
-            // A tag or an autolink: up to `>` on the same line.
-            match gt.next(text, k) {
+            // A tag or an autolink: up to `>` on the same line, else a tag
+            // whose attributes go on over lines of its paragraph.
+            let end = match gt.next(text, k) {
                 Some(e) if bytes[e] == b'>' => e + 1,
-                _ => k + 1,
+                _ => tag_over_lines(text, k).unwrap_or(k + 1),
+            };
+            // `<code>`, `<kbd>`, `<samp>`, `<tt>`: code, up to the closing
+            // tag in the paragraph.
+            match inline_code_element(&text[k..end]) {
+                Some(name) if end > k + 1 && no_close_before.is_none_or(|p| end >= p) => match closing_tag(text, end, name) {
+                    Ok(close) => close,
+                    Err(paragraph_end) => {
+                        no_close_before = Some(paragraph_end);
+                        end
+                    }
+                },
+                _ => end,
             }
+        } else if bytes[k] == b'@' {
+            // An e-mail address (`foo--bar@example.com`): text of no prose.
+            email(text, k).map_or(k + 1, |(s, e)| {
+                set(&mut m, s, k);
+                e
+            })
         } else if (bytes[k] == b'h' || bytes[k] == b'f' || bytes[k] == b'w' || bytes[k] == b'm')
             && (k == 0 || !bytes[k - 1].is_ascii_alphanumeric())
             && (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("ftp://") || rest.starts_with("www.") || rest.starts_with("mailto:"))
@@ -347,6 +369,115 @@ pub fn protect(text: &str) -> Mask {
         k = end.max(k + 1);
     }
     Mask(m)
+}
+
+/// HTML elements whose text is code.
+const CODE_ELEMENTS: &[&str] = &["code", "kbd", "samp", "tt"];
+
+/// The name of the inline code element an opening tag opens.
+fn inline_code_element(tag: &str) -> Option<&'static str> {
+    let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let after = tag[1 + name.len()..].chars().next();
+    CODE_ELEMENTS.iter().copied().find(|&n| n == name && after.is_some_and(|c| c == '>' || c.is_whitespace()))
+}
+
+/// Where the closing tag `</name>` after `from` ends, within the paragraph;
+/// else the paragraph's end.
+fn closing_tag(text: &str, from: usize, name: &str) -> Result<usize, usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' && text[i + 1..].trim_start_matches([' ', '\t']).starts_with('\n') {
+            return Err(i);
+        }
+        if bytes[i] == b'<' && bytes.get(i + 1) == Some(&b'/') && text.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+            if let Some(e) = text[i..].find('>') {
+                return Ok(i + e + 1);
+            }
+        }
+        i += 1;
+    }
+    Err(bytes.len())
+}
+
+/// An HTML tag whose attributes run over lines (`<abbr title="one⏎two">`),
+/// in its paragraph and in 1 KB at most: where it ends, if it is one.
+fn tag_over_lines(text: &str, k: usize) -> Option<usize> {
+    let b = &text.as_bytes()[k..text.len().min(k + 1024)];
+    let name = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')).count();
+    let mut i = 1 + usize::from(b.get(1) == Some(&b'/'));
+    let n = name(i);
+    if n == 0 || !b[i].is_ascii_alphabetic() {
+        return None;
+    }
+    i += n;
+    let mut newline = false;
+    // Spaces: whether any, and the line ends among them (two: a blank line,
+    // the paragraph's end).
+    let space = |i: &mut usize| {
+        let start = *i;
+        let mut lines = 0;
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            lines += usize::from(b[*i] == b'\n');
+            *i += 1;
+        }
+        (*i > start, lines)
+    };
+    loop {
+        let (spaced, lines) = space(&mut i);
+        if lines > 1 {
+            return None;
+        }
+        newline |= lines > 0;
+        match b.get(i)? {
+            b'>' => return newline.then_some(k + i + 1),
+            b'/' if b.get(i + 1) == Some(&b'>') => return newline.then_some(k + i + 2),
+            _ if !spaced => return None,
+            _ => {}
+        }
+        let n = name(i);
+        if n == 0 {
+            return None;
+        }
+        i += n;
+        let mut j = i;
+        let (_, l1) = space(&mut j);
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            let (_, l2) = space(&mut j);
+            if l1 + l2 > 1 {
+                return None;
+            }
+            newline |= l1 + l2 > 0;
+            match *b.get(j)? {
+                q @ (b'"' | b'\'') => {
+                    let close = b[j + 1..].iter().position(|&c| c == q)?;
+                    let value = &b[j + 1..j + 1 + close];
+                    if value.windows(2).any(|w| w[0] == b'\n' && w[1] == b'\n') {
+                        return None;
+                    }
+                    newline |= value.contains(&b'\n');
+                    j += close + 2;
+                }
+                _ => j += b[j..].iter().take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')).count(),
+            }
+            i = j;
+        }
+    }
+}
+
+/// The address around the `@` at `at` (`name@host.tld`): its byte range.
+fn email(text: &str, at: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let local = b[..at].iter().rev().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')).count();
+    let host = b[at + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-')).count();
+    let host_text = text[at + 1..at + 1 + host].trim_end_matches(['.', '-']);
+    let dotted = host_text.split('.').count() >= 2 && host_text.split('.').all(|p| !p.is_empty());
+    // (Not one broken at a line end, `bug-⏎lilypond@gnu.org`: the
+    // de-hyphenation mends it first, and the text is protected again.)
+    let before = &text[..at - local];
+    let broken = before.trim_end_matches([' ', '\t', '\n', '>']).ends_with('-') && before.ends_with([' ', '\t', '\n', '>']);
+    (local > 0 && dotted && !broken).then(|| (at - local, at + 1 + host_text.len()))
 }
 
 /// The title of a link or image destination (`x.png "Le port"`,
@@ -415,6 +546,15 @@ mod tests {
         assert_eq!(prot("a\n<pre>\nter-\nrible\n</pre> x\nb"), "a\n#####\n####\n#####\n########\nb");
         assert_eq!(prot("<PRE class=\"x\">t</PRE>\nb"), "######################\nb");
         assert_eq!(prot("<press>\nter-\nb"), "#######\nter-\nb");
+        // A tag over lines, inline code elements, addresses.
+        assert_eq!(prot("A <abbr title=\"one\ntwo -- x\">w</abbr>."), "A ################\n##########w#######.");
+        assert_eq!(prot("<a\nhref='x'>y</a>"), "##\n#########y####");
+        assert_eq!(prot("a <b\n\nc> d"), "a <b\n\nc> d");
+        assert_eq!(prot("2 <x, and\ny > 3"), "2 <x, and\ny > 3");
+        assert_eq!(prot("x <code>a -- \"b\"</code> y <KBD>Ctrl--C</KBD>."), "x ##################### y ##################.");
+        assert_eq!(prot("<code>open\n\nnext \"q\""), "######open\n\nnext \"q\"");
+        assert_eq!(prot("write to foo--bar@example.com. Or @home, a@b, x@y."), "write to ####################. Or @home, a@b, x@y.");
+        assert_eq!(prot("bug-\nlily@gnu.org"), "bug-\nlily@gnu.org");
     }
 
     #[test]
