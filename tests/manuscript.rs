@@ -299,3 +299,20 @@ fn typography_rules_switch_off_one_by_one() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("book.yaml") && err.contains("quote"), "{err}");
 }
+
+#[test]
+fn percent_escapes_and_mail_autolinks() {
+    // `%C3%A9.md` names `é.md`, as a browser reads it; `<a@b.example>` is a
+    // mail link, not a lost link into the manuscript.
+    let m = book("escapes", &[
+        ("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, é.md]\n"),
+        ("a.md", "# A\n\nVoir [l’autre](%C3%A9.md) et <ecrire@exemple.org>.\n"),
+        ("é.md", "# É\n\nx\n"),
+    ]);
+    let (_, err) = chapters(&m, &[]);
+    assert!(!err.contains("no chapter of the book"), "{err}");
+    let x = epub_chapters(&only_file(&m.parent().unwrap().join("out"), "epub")).remove(0).1;
+    assert!(x.contains("href=\"ch002.xhtml\""), "{x}");
+    assert!(x.contains("href=\"mailto:ecrire@exemple.org\""), "{x}");
+    epubcheck(&only_file(&m.parent().unwrap().join("out"), "epub"));
+}

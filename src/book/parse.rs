@@ -6,7 +6,7 @@
 use super::html::{self, HtmlTag};
 use super::{Attrs, Block, CellAlign, Definition, Inline, Note};
 use crate::manuscript::LoadError;
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// One level-1 section of a file: its heading (if it opened with one), its
 /// blocks and its footnotes.
@@ -165,6 +165,8 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::Strikethrough => Kind::Strike,
                     Tag::Superscript => Kind::Sup,
                     Tag::Subscript => Kind::Sub,
+                    // An address autolink (`<foo@bar.example>`) is a mail link.
+                    Tag::Link { link_type: LinkType::Email, dest_url, .. } => Kind::Link(format!("mailto:{dest_url}")),
                     Tag::Link { dest_url, .. } => {
                         if !dest_url.contains(':') {
                             out.links.push((line, dest_url.to_string()));
