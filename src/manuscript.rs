@@ -250,7 +250,7 @@ impl Manuscript {
         let mut sources = Vec::with_capacity(listed.len());
         let mut newest = mtime(&yaml_path);
         for (file, title) in listed {
-            let path = inside(&root, &file, &yaml_path, "chapter")?;
+            let path = inside(&root, &file, &yaml_path, "chapter").map_err(|e| e.at(value_line(&text, &file), None))?;
             newest = newest.max(mtime(&path));
             sources.push(read_source(&path, file, title)?);
         }
@@ -266,12 +266,12 @@ impl Manuscript {
             return Err(LoadError::new(&yaml_path, "the manuscript has no chapter", "add Markdown files to the folder, or list them under `chapters:`"));
         }
         let style = match &y.style {
-            Some(s) => Some(inside(&root, s, &yaml_path, "style sheet")?),
+            Some(s) => Some(inside(&root, s, &yaml_path, "style sheet").map_err(|e| e.at(value_line(&text, s), None))?),
             None => None,
         };
         let cover = match &y.cover {
             Some(c) => {
-                inside(&root, c, &yaml_path, "cover")?;
+                inside(&root, c, &yaml_path, "cover").map_err(|e| e.at(value_line(&text, c), None))?;
                 Some(c.clone())
             }
             None => None,
@@ -330,12 +330,24 @@ pub const MAX_ASSET_BYTES: u64 = 32 << 20;
 /// Resolve `rel` under `root`, refusing absolute paths, `..` and symlinks
 /// that lead out of the folder; the file must exist.
 fn inside(root: &Path, rel: &str, referrer: &Path, what: &str) -> Result<PathBuf, LoadError> {
-    let p = Path::new(rel);
-    let leaves = p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+    // `sub/../p.png` stays inside; `../p.png` from the root does not.
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    let mut leaves = false;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(n) => parts.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => leaves |= parts.pop().is_none(),
+            Component::RootDir | Component::Prefix(_) => leaves = true,
+        }
+    }
+    if parts.is_empty() && !leaves {
+        return Err(LoadError::new(referrer, format!("{what} `{rel}` is not a file"), format!("give the path of the {what}'s file, relative to the manuscript folder")));
+    }
     if leaves {
         return Err(LoadError::new(referrer, format!("{what} path `{rel}` leads out of the manuscript folder"), "keep every file of the book inside the manuscript folder and give its path relative to it"));
     }
-    let path = root.join(p);
+    let path = parts.iter().fold(root.to_path_buf(), |p, n| p.join(n));
     let real = path.canonicalize().map_err(|_| {
         LoadError::new(referrer, format!("{what} `{rel}` does not exist"), format!("check the name; paths are relative to {}", root.display()))
     })?;
@@ -344,7 +356,7 @@ fn inside(root: &Path, rel: &str, referrer: &Path, what: &str) -> Result<PathBuf
         return Err(LoadError::new(referrer, format!("{what} `{rel}` is a link that leads out of the manuscript folder"), "copy the file into the manuscript folder instead of linking to it"));
     }
     if !real.is_file() {
-        return Err(LoadError::new(referrer, format!("{what} `{rel}` is not a file"), ""));
+        return Err(LoadError::new(referrer, format!("{what} `{rel}` is not a file"), format!("give the path of the {what}'s file, relative to the manuscript folder")));
     }
     Ok(path)
 }
@@ -478,6 +490,11 @@ pub fn check_language(tag: &str) -> Result<(), String> {
         None if tag.contains('_') => format!("write `{}`: subtags are joined by `-`", tag.replace('_', "-")),
         None => "give a BCP 47 tag: `fr`, `en`, `en-GB`, `pt-BR`".into(),
     })
+}
+
+/// The 1-based line of `yaml` where `value` is first written, else 1.
+fn value_line(yaml: &str, value: &str) -> usize {
+    yaml.lines().position(|l| l.contains(value)).map_or(1, |i| i + 1)
 }
 
 /// The 1-based line of the first of `keys` at the start of a line of

@@ -85,6 +85,17 @@ fn language_that_is_no_tag() {
 }
 
 #[test]
+fn a_path_that_goes_up_and_stays_inside() {
+    // `sub/b.md` showing `../p.png`: the folder's own image.
+    let m = manuscript("up-inside", &[("book.yaml", b"title: T\nlanguage: en\nchapters: [sub/b.md]\n"), ("sub/b.md", b"# B\n\n![x](../p.png)\n"), ("p.png", &png(4, 4, [200, 0, 0]))]);
+    let out = m.parent().unwrap().join("out");
+    build(&m, &out, "epub", "1700000000");
+    epubcheck(&only_file(&out, "epub"));
+    let m = manuscript("up-out", &[("book.yaml", b"title: T\nchapters: [sub/b.md]\n"), ("sub/b.md", b"# B\n\n![x](../../p.png)\n")]);
+    assert_error(&m, &[], &["m/sub/b.md:3", "leads out of the manuscript folder"]);
+}
+
+#[test]
 fn empty_metadata() {
     // An empty book title is an error; other empty values are no values, and
     // a chapter with an empty title takes its heading's or its file's name:
@@ -104,7 +115,9 @@ fn empty_metadata() {
 #[test]
 fn listed_chapter_missing() {
     let m = manuscript("missing", &[("book.yaml", b"title: T\nchapters:\n  - a.md\n  - b.md\n"), ("a.md", b"x")]);
-    assert_error(&m, &[], &["book.yaml", "`b.md` does not exist"]);
+    assert_error(&m, &[], &["m/book.yaml:4", "`b.md` does not exist"]);
+    let m = manuscript("dot", &[("book.yaml", b"title: T\nchapters: [.]\n"), ("a.md", b"x")]);
+    assert_error(&m, &[], &["m/book.yaml:2", "chapter `.` is not a file"]);
 }
 
 #[test]
