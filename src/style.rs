@@ -500,7 +500,7 @@ impl Style {
 }
 
 fn parse_sheet(text: &str, shown: &str) -> Result<StyleSheet, StyleError> {
-    serde_yaml::from_str(text).map_err(|e| {
+    let sheet: StyleSheet = serde_yaml::from_str(text).map_err(|e| {
         let loc = e.location();
         StyleError {
             path: shown.to_string(),
@@ -509,7 +509,51 @@ fn parse_sheet(text: &str, shown: &str) -> Result<StyleSheet, StyleError> {
             message: e.to_string(),
             hint: "see styles/book.yaml in the folio repository for every key the sheet accepts",
         }
-    })
+    })?;
+    match out_of_range(&sheet) {
+        Some((section, key, message)) => Err(StyleError {
+            path: shown.to_string(),
+            line: Some(key_line(text, section, key)),
+            column: None,
+            message: format!("`{section}: {key}`: {message}"),
+            hint: "see styles/book.yaml in the folio repository for the values the sheet takes",
+        }),
+        None => Ok(sheet),
+    }
+}
+
+/// A value that parses but cannot make a book: a size or leading of zero
+/// (invisible or overprinted text, `font-size: infem` in the CSS), a
+/// superscript scaled to nothing or raised off the line.
+fn out_of_range(s: &StyleSheet) -> Option<(&'static str, &'static str, &'static str)> {
+    let em = s.body.size.pt(11.0);
+    let sized = |l: Length| l.pt(em) > 0.0;
+    let checks: [(bool, &str, &str, &str); 12] = [
+        (s.body.size.pt(11.0) > 0.0, "body", "size", "a text size must be more than 0"),
+        (sized(s.body.leading), "body", "leading", "the leading must be more than 0"),
+        (sized(s.headings.chapter.size), "chapter", "size", "a text size must be more than 0"),
+        (sized(s.headings.h2.size), "h2", "size", "a text size must be more than 0"),
+        (sized(s.headings.h3.size), "h3", "size", "a text size must be more than 0"),
+        (sized(s.headings.h4.size), "h4", "size", "a text size must be more than 0"),
+        (sized(s.blockquote.size), "blockquote", "size", "a text size must be more than 0"),
+        (sized(s.footnotes.size), "footnotes", "size", "a text size must be more than 0"),
+        (sized(s.footnotes.leading), "footnotes", "leading", "the leading must be more than 0"),
+        (sized(s.captions.size), "captions", "size", "a text size must be more than 0"),
+        ((0.2..=1.0).contains(&s.superscript.scale), "superscript", "scale", "give a fraction of the text's size from 0.2 to 1"),
+        ((0.0..=1.0).contains(&s.superscript.rise), "superscript", "rise", "give a fraction of the text's size from 0 to 1"),
+    ];
+    checks.into_iter().find(|c| !c.0).map(|(_, section, key, message)| (section, key, message))
+}
+
+/// The 1-based line of `key:` in the block of `section:` (at any depth),
+/// else of `section:`, else 1.
+fn key_line(text: &str, section: &str, key: &str) -> usize {
+    let starts = |l: &str, k: &str| l.trim_start().strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':'));
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| starts(l, section)) else { return 1 };
+    let depth = lines[at].len() - lines[at].trim_start().len();
+    let inside = lines[at + 1..].iter().take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > depth);
+    inside.clone().position(|l| starts(l, key)).map_or(at + 1, |i| at + 2 + i)
 }
 
 fn font_data(file_name: String, bytes: Arc<[u8]>, sheet: &str) -> Result<FontData, StyleError> {
@@ -533,6 +577,19 @@ fn font_data(file_name: String, bytes: Arc<[u8]>, sheet: &str) -> Result<FontDat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_make_no_book() {
+        let sheet = include_str!("../styles/book.yaml");
+        assert!(parse_sheet(sheet, "s").is_ok());
+        for (from, to, line_key) in [("leading: 14pt", "leading: 0pt", "leading:"), ("scale: 0.7", "scale: 0", "scale:"), ("rise: 0.35", "rise: 80", "rise:")] {
+            assert!(sheet.contains(from), "{from}");
+            let bad = sheet.replacen(from, to, 1);
+            let e = parse_sheet(&bad, "s").unwrap_err();
+            let want = bad.lines().position(|l| l.trim_start().starts_with(line_key)).unwrap() + 1;
+            assert_eq!(e.line, Some(want), "{}", e.message);
+        }
+    }
 
     #[test]
     fn lengths_convert_units() {
