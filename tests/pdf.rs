@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 const EPOCH: &str = "1700000000";
 /// Tolerance on margins, in points.
 const TOL: f32 = 0.5;
@@ -592,4 +594,19 @@ fn corpus_copied_text_keeps_compound_hyphens() {
 #[test]
 fn corpus_web_links_are_followed_in_the_pdf() {
     check_web_links("noir-et-blanc", 8);
+}
+
+/// A note called from inside another note is printed after it, on the page
+/// of the call, numbered as in the EPUB (its text was missing).
+#[test]
+fn a_note_called_from_a_note_is_printed() {
+    let dir = common::scratch("nested_note");
+    std::fs::write(dir.join("book.yaml"), "title: Test\nauthor: A\nlanguage: en\nchapters:\n  - a.md\n").unwrap();
+    std::fs::write(dir.join("a.md"), "# N\n\nText[^a].\n\n[^a]: outer[^b]\n[^b]: inner\n").unwrap();
+    let out = dir.join("out");
+    common::build(&dir, &out, "pdf", EPOCH);
+    let text = run("pdftotext", &[common::only_file(&out, "pdf").to_str().unwrap(), "-"]);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "outer2").unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(words[at + 1..at + 3], ["2", "inner"], "{text}");
 }

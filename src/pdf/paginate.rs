@@ -63,6 +63,27 @@ fn notes_height(flow: &Flow, notes: &[usize], gap: f32) -> f32 {
     gap + notes.iter().filter_map(|&n| flow.notes.get(n)).flatten().map(VItem::height).sum::<f32>()
 }
 
+/// The notes `called` on a line, each followed by the notes its own text
+/// calls (a note within a note goes on the page of its call, after the note
+/// calling it), depth first, each once. No recursion: notes may nest deep.
+fn with_nested(flow: &Flow, called: &[usize], out: &mut Vec<usize>) {
+    out.clear();
+    let mut stack: Vec<usize> = called.iter().rev().copied().collect();
+    while let Some(n) = stack.pop() {
+        if out.contains(&n) {
+            continue;
+        }
+        out.push(n);
+        let from = stack.len();
+        for it in flow.notes.get(n).into_iter().flatten() {
+            if let VItem::Line(l) = it {
+                stack.extend(&l.line.notes);
+            }
+        }
+        stack[from..].reverse();
+    }
+}
+
 /// First item of a page starting at `s`: discardable spaces vanish.
 fn skip_space(flow: &Flow, mut s: usize) -> usize {
     while let Some(VItem::Space { discardable: true, .. }) = flow.items.get(s) {
@@ -167,9 +188,13 @@ impl Fill {
         let mut notes_h = 0.0;
         let mut steps = Vec::new();
         let mut to_last_line = used_text;
+        let mut nested = Vec::new();
         for (i, it) in items.iter().enumerate().skip(start) {
             let called: &[usize] = match it {
-                VItem::Line(l) => &l.line.notes,
+                VItem::Line(l) if !l.line.notes.is_empty() => {
+                    with_nested(flow, &l.line.notes, &mut nested);
+                    &nested
+                }
                 _ => &[],
             };
             let mut with_h = notes_h;
@@ -504,6 +529,32 @@ mod tests {
         for p in paginate(&f, &rules()) {
             assert!(p.used <= rules().height + EPS, "{p:?}");
         }
+    }
+
+    /// A note called in a note goes on the page of the outer note's call,
+    /// after it (and a note calling itself back ends).
+    #[test]
+    fn a_note_called_from_a_note_is_on_the_page_of_its_call() {
+        let mut f = flow(&[9, 9, 9]);
+        let note = |calls: Vec<usize>| {
+            let mut l = line(99, 0, 1);
+            if let VItem::Line(fl) = &mut l {
+                fl.line.notes = calls;
+            }
+            vec![l]
+        };
+        // 0 calls 2, 2 calls 3 and back 0; 1 calls nothing
+        f.notes = vec![note(vec![2]), note(vec![]), note(vec![3, 0]), note(vec![])];
+        for (at, n) in [(2, 0), (20, 1)] {
+            if let VItem::Line(l) = &mut f.items[at] {
+                l.line.notes = vec![n];
+            }
+        }
+        let pages = paginate(&f, &rules());
+        let on = |item: usize| pages.iter().find(|p| p.start <= item && item < p.end).unwrap();
+        assert_eq!(on(2).notes, [0, 2, 3]);
+        assert_eq!(on(20).notes, [1]);
+        assert_eq!(pages.iter().map(|p| p.notes.len()).sum::<usize>(), 4, "{pages:?}");
     }
 
     #[test]
