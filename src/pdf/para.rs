@@ -274,9 +274,17 @@ impl Builder<'_, '_, '_> {
             s.shaped.push(id);
         }
         self.break_points(s, last);
+        // Points and segments are both in byte order: one pass over the
+        // points, not one per segment (a word of alternating faces has as
+        // many segments as points: that was quadratic).
+        let mut next = 0;
         for (g, &id) in s.segs.iter().zip(&s.shaped) {
             let mut from = 0;
-            for &(p, kind) in s.points.iter().filter(|p| p.0 > g.start && p.0 < g.end) {
+            while let Some(&(p, kind)) = s.points.get(next).filter(|p| p.0 < g.end) {
+                next += 1;
+                if p <= g.start {
+                    continue;
+                }
                 // no break inside a ligature
                 if let Some(at) = self.shaper.word(id).split_at(p - g.start) {
                     self.piece(g, id, from, at);
