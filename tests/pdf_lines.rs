@@ -32,3 +32,16 @@ fn long_words_and_compounds() {
     assert_fits(&format!("{} fin", "x".repeat(400)));
     assert_fits(&format!("a {}", "très-long-composé-".repeat(30)));
 }
+
+#[test]
+fn a_long_word_of_alternating_faces_breaks_between_them() {
+    // `a*b*` repeated: each letter its own segment, every break point
+    // between two; they were dropped, and the word ran off the page.
+    let style = Style::builtin();
+    let content: Vec<Inline> = (0..400).map(|k| if k % 2 == 0 { Inline::Text("a".into()) } else { Inline::Emph(vec![Inline::Text("b".into())]) }).collect();
+    let (measure, widths) = folio::pdf::set_paragraph(&style, "fr", &content).unwrap();
+    assert!(widths.len() > 1);
+    for (i, w) in widths.iter().enumerate() {
+        assert!(*w <= measure + 0.01, "line {i} is {w} pt wide, the measure is {measure} pt");
+    }
+}

@@ -280,9 +280,19 @@ impl Builder<'_, '_, '_> {
         let mut next = 0;
         for (g, &id) in s.segs.iter().zip(&s.shaped) {
             let mut from = 0;
-            while let Some(&(p, kind)) = s.points.get(next).filter(|p| p.0 < g.end) {
+            while let Some(&(p, kind)) = s.points.get(next).filter(|p| p.0 <= g.end) {
                 next += 1;
                 if p <= g.start {
+                    continue;
+                }
+                // between this segment and the next (`*peut*-*être*`, or a
+                // long word of alternating faces): the segment's last piece,
+                // then the break
+                if p == g.end {
+                    let end = self.shaper.word(id).glyphs.len();
+                    self.piece(g, id, from, end);
+                    from = end;
+                    self.break_after(g, kind);
                     continue;
                 }
                 // no break inside a ligature
