@@ -8,8 +8,11 @@ use folio::book::Inline;
 use folio::style::Style;
 use std::time::Instant;
 
+/// The `k`th repeat of a case's unit of text.
+type Unit<'a> = &'a dyn Fn(usize) -> Vec<Inline>;
+
 /// `unit` repeated to `size` bytes.
-fn paragraph(size: usize, unit: &dyn Fn(usize) -> Vec<Inline>) -> Vec<Inline> {
+fn paragraph(size: usize, unit: Unit) -> Vec<Inline> {
     let mut out = Vec::new();
     let (mut len, mut k) = (0, 0);
     while len < size {
@@ -21,7 +24,7 @@ fn paragraph(size: usize, unit: &dyn Fn(usize) -> Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-fn run(name: &str, size: usize, style: &Style, unit: &dyn Fn(usize) -> Vec<Inline>) -> f64 {
+fn run(name: &str, size: usize, style: &Style, unit: Unit) -> f64 {
     let content = paragraph(size, unit);
     let runs = 3;
     let t = Instant::now();
@@ -37,7 +40,7 @@ fn run(name: &str, size: usize, style: &Style, unit: &dyn Fn(usize) -> Vec<Inlin
 fn main() {
     let style = Style::builtin();
     let text = |s: &str| Inline::Text(s.into());
-    let cases: [(&str, &dyn Fn(usize) -> Vec<Inline>); 4] = [
+    let cases: [(&str, Unit); 4] = [
         ("plain words", &|_| vec![text("Il leur apprit à utiliser les ordinateurs. ")]),
         ("a*b* (one word, alternating faces)", &|_| vec![text("a"), Inline::Emph(vec![text("b")])]),
         ("H~ (one word of subscripts)", &|k| vec![if k % 2 == 0 { text("H") } else { Inline::Sub(vec![text("H")]) }]),
