@@ -215,3 +215,30 @@ fn hostile_html_and_metadata_stay_valid_and_safe() {
     assert!(all.contains("A &lt; B &amp; C"), "title escaped");
     assert!(all.contains("Bloc &amp; entités é é"));
 }
+
+/// Builds `m` as an EPUB, checks it with EPUBCheck (0 errors, 0 warnings)
+/// and returns its chapter file and its package document.
+fn valid_epub(m: &Path) -> (PathBuf, String, String) {
+    let out = m.parent().unwrap().join("out");
+    build(m, &out, "epub", "1700000000");
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let text = |suffix: &str| zip_texts(&epub, |n| n.ends_with(suffix)).into_iter().map(|(_, t)| t).collect::<String>();
+    let (chapter, opf) = (text("ch001.xhtml"), text(".opf"));
+    (epub, chapter, opf)
+}
+
+/// URLs holding what no URL may (a space, `"`, `|`, a second `#`, a `%`
+/// that starts no escape) were written into `href` as typed: EPUBCheck
+/// refused the book (RSC-020). They are percent-encoded; valid ones kept.
+#[test]
+fn link_urls_are_percent_encoded() {
+    let md = "# L\n\n[a](<http://x.org/a b>) [b](http://x.org/a[b]) [c](http://x.org/a\"b) [d](http://x.org/%zz) [e](http://x.org/#a#b) \
+        [ok](http://x.org/?a=1&b=%C3%A9#top) [v6](http://[::1]:80/x) [u](http://ex.com/é?q=ü)\n\n\
+        <a href=\"http://x.org/a b\">html</a> <http://x.org/a|b> <http://x.org/a\\b> <http://x.org/a{b}> <http://x.org/a^b> <http://x.org/a`b> <http://x.org/a%> [m](<mailto:a b@x.org>)\n";
+    let m = manuscript("link-urls", &[("book.yaml", b"title: T\nauthor: A\nlanguage: en\n"), ("a.md", md.as_bytes())]);
+    let (_, x, _) = valid_epub(&m);
+    for href in ["http://x.org/a%20b", "http://x.org/a%5Bb%5D", "http://x.org/a%22b", "http://x.org/%25zz", "http://x.org/#a%23b", "http://x.org/a%7Cb", "http://x.org/a%25", "http://x.org/?a=1&amp;b=%C3%A9#top", "http://[::1]:80/x", "mailto:a%20b@x.org"] {
+        assert!(x.contains(&format!("href=\"{href}\"")), "href=\"{href}\" in {x}");
+    }
+}

@@ -201,6 +201,39 @@ pub fn is_web_link(url: &str) -> bool {
     ["http://", "https://", "mailto:"].iter().any(|p| url.get(..p.len()).is_some_and(|u| u.eq_ignore_ascii_case(p)))
 }
 
+/// A web or mail link's `url` as both books write it: what a URL cannot
+/// hold percent-encoded (a space, `"`, `<`, `\`, `{`, `|`, a `[` outside an
+/// IPv6 host, a second `#`, a `%` that starts no escape), so that EPUBCheck
+/// takes it. A valid URL comes back as it was; other characters than
+/// ASCII stay (an IRI).
+pub fn web_href(url: &str) -> std::borrow::Cow<'_, str> {
+    let b = url.as_bytes();
+    // The host (after `//`, up to `/ ? #`) may hold an IPv6 address's brackets.
+    let host = url.find("://").map_or(0..0, |s| {
+        let from = s + 3;
+        from..url[from..].find(['/', '?', '#']).map_or(url.len(), |e| from + e)
+    });
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let mut fragment = false;
+    let mut out: Option<String> = None;
+    for (i, c) in url.char_indices() {
+        let bad = match c {
+            '%' => !(hex(i + 1) && hex(i + 2)),
+            '#' => std::mem::replace(&mut fragment, true),
+            '[' | ']' => !host.contains(&i),
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '\u{7f}' => true,
+            c => c.is_ascii_control(),
+        };
+        if bad {
+            let s = out.get_or_insert_with(|| url[..i].to_string());
+            s.push_str(&format!("%{:02X}", c as u32));
+        } else if let Some(s) = &mut out {
+            s.push(c);
+        }
+    }
+    out.map_or(std::borrow::Cow::Borrowed(url), std::borrow::Cow::Owned)
+}
+
 impl Block {
     /// The text a reader sees, without markup; its parts joined by spaces.
     pub fn plain_text(&self) -> String {
@@ -243,6 +276,25 @@ impl Inline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_hrefs_are_valid_urls() {
+        for ok in ["http://x.org/a?b=1&c=%C3%A9#top", "http://[::1]:80/x", "http://ex.com/é?q=ü", "mailto:a@b.c"] {
+            assert!(matches!(web_href(ok), std::borrow::Cow::Borrowed(_)), "{ok} left as it is");
+        }
+        for (bad, good) in [
+            ("http://x.org/a b", "http://x.org/a%20b"),
+            ("http://x.org/a[b]", "http://x.org/a%5Bb%5D"),
+            ("http://x.org/a\"b", "http://x.org/a%22b"),
+            ("http://x.org/%zz", "http://x.org/%25zz"),
+            ("http://x.org/a%", "http://x.org/a%25"),
+            ("http://x.org/#a#b", "http://x.org/#a%23b"),
+            ("http://x.org/a|b\\c{d}^e`f<g>", "http://x.org/a%7Cb%5Cc%7Bd%7D%5Ee%60f%3Cg%3E"),
+            ("http://[::1]/[x]", "http://[::1]/%5Bx%5D"),
+        ] {
+            assert_eq!(web_href(bad), good);
+        }
+    }
 
     #[test]
     fn renumbering_reaches_nested_images() {

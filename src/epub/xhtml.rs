@@ -243,7 +243,7 @@ fn inlines(out: &mut String, v: &[Inline], ctx: &Ctx) {
             }
             // Web and mail links are kept, and links to chapters; a link
             // to anything else of the manuscript would lead nowhere.
-            Inline::Link { url, content } if crate::book::is_web_link(url) => anchor(out, url, content, ctx),
+            Inline::Link { url, content } if crate::book::is_web_link(url) => anchor(out, &crate::book::web_href(url), content, ctx),
             Inline::Link { content, .. } => inlines(out, content, ctx),
             Inline::XRef { id, anchor: to, content, .. } => {
                 let here = *id == ctx.chapter.id;

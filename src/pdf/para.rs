@@ -150,7 +150,7 @@ fn flatten<'i>(inlines: &'i [Inline], face: Face, size: f32, rise: f32, link: u1
             Inline::Sup(c) => flatten(c, face, size * st.sup_scale, rise + size * st.sup_rise, link, st, links, out),
             Inline::Sub(c) => flatten(c, face, size * st.sup_scale, rise - size * st.sup_rise / 2.0, link, st, links, out),
             Inline::Link { url, content } => {
-                let to = crate::book::is_web_link(url).then(|| Destination::Web(url.as_str().into()));
+                let to = crate::book::is_web_link(url).then(|| Destination::Web(crate::book::web_href(url).as_ref().into()));
                 let inner = to.map_or(link, |to| add_link(links, to, link));
                 flatten(content, face, size, rise, inner, st, links, out)
             }
