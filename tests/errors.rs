@@ -242,3 +242,18 @@ fn link_urls_are_percent_encoded() {
         assert!(x.contains(&format!("href=\"{href}\"")), "href=\"{href}\" in {x}");
     }
 }
+
+/// A link inside a link (raw HTML's `<a>` or an autolink in link text) made
+/// invalid XHTML: the outer link stays, the inner one is its words.
+#[test]
+fn links_inside_links_become_their_words() {
+    let md = "# T\n\nSee [x <a href=\"http://y.org\">y</a>](http://x.org) now.\n\n\
+        See <a href=\"http://x.org\">x <a href=\"http://y.org\">y</a></a> now.\n\n\
+        See <a href=\"http://x.org\">x <http://y.org> y</a> now.\n\n\
+        <h2>Head <a href=\"http://x.org\">link <a href=\"http://y.org\">inner</a></a></h2>\n";
+    let m = manuscript("nested-links", &[("book.yaml", b"title: T\nauthor: A\nlanguage: en\n"), ("a.md", md.as_bytes())]);
+    let (_, x, _) = valid_epub(&m);
+    assert_eq!(x.matches("<a href=\"http://x.org\">").count(), 4, "{x}");
+    assert!(!x.contains("y.org\">"), "{x}");
+    assert!(x.contains("<a href=\"http://x.org\">x y</a>") && x.contains("x http://y.org y</a>"), "{x}");
+}

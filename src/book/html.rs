@@ -117,7 +117,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 pub fn wrap(el: Element, content: Vec<Inline>) -> Vec<Inline> {
     match el.tag {
         "a" => match el.href {
-            Some(url) => vec![Inline::Link { url, content }],
+            Some(url) => vec![Inline::Link { url, content: super::without_links(content) }],
             None => content,
         },
         "em" => vec![Inline::Emph(content)],

@@ -234,6 +234,24 @@ pub fn web_href(url: &str) -> std::borrow::Cow<'_, str> {
     out.map_or(std::borrow::Cow::Borrowed(url), std::borrow::Cow::Owned)
 }
 
+/// A link's content without the links inside it (kept as their words): a
+/// link inside a link is invalid HTML, and the outer one is the author's.
+pub fn without_links(content: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(content.len());
+    for i in content {
+        match i {
+            Inline::Link { content, .. } | Inline::XRef { content, .. } => out.extend(without_links(content)),
+            Inline::Emph(c) => out.push(Inline::Emph(without_links(c))),
+            Inline::Strong(c) => out.push(Inline::Strong(without_links(c))),
+            Inline::Strike(c) => out.push(Inline::Strike(without_links(c))),
+            Inline::Sup(c) => out.push(Inline::Sup(without_links(c))),
+            Inline::Sub(c) => out.push(Inline::Sub(without_links(c))),
+            i => out.push(i),
+        }
+    }
+    out
+}
+
 impl Block {
     /// The text a reader sees, without markup; its parts joined by spaces.
     pub fn plain_text(&self) -> String {
@@ -294,6 +312,13 @@ mod tests {
         ] {
             assert_eq!(web_href(bad), good);
         }
+    }
+
+    #[test]
+    fn links_inside_links_become_their_words() {
+        let t = |s: &str| Inline::Text(s.into());
+        let inner = Inline::Emph(vec![t("x "), Inline::Link { url: "http://y.org".into(), content: vec![t("y")] }]);
+        assert_eq!(without_links(vec![inner, t(" z")]), vec![Inline::Emph(vec![t("x "), t("y")]), t(" z")]);
     }
 
     #[test]

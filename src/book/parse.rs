@@ -467,7 +467,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         Kind::Strike => parent.inlines.push(Inline::Strike(f.inlines)),
         Kind::Sup => parent.inlines.push(Inline::Sup(f.inlines)),
         Kind::Sub => parent.inlines.push(Inline::Sub(f.inlines)),
-        Kind::Link(url) => parent.inlines.push(Inline::Link { url, content: f.inlines }),
+        Kind::Link(url) => parent.inlines.push(Inline::Link { url, content: super::without_links(f.inlines) }),
         Kind::Html(el) => parent.inlines.extend(html::wrap(el, f.inlines)),
         Kind::Loose => {
             parent.inlines.extend(f.inlines);
