@@ -257,3 +257,19 @@ fn links_inside_links_become_their_words() {
     assert!(!x.contains("y.org\">"), "{x}");
     assert!(x.contains("<a href=\"http://x.org\">x y</a>") && x.contains("x http://y.org y</a>"), "{x}");
 }
+
+/// An author's id equal to one folio gives the title or a note
+/// (`{#ch001-title}`, `## ch001 title`, `{#ch001-note1}`) made an id twice
+/// (and a table of contents out of reading order, NAV-011): the author's
+/// is renamed, and a link to it still leads there.
+#[test]
+fn ids_of_titles_and_notes_are_folio_s_own() {
+    let md = "# T\n\nText[^1] and [back](#ch001-title) and [note](#ch001-note1).\n\n## X {#ch001-title}\n\n## Y {#ch001-note1}\n\n## Z {#ch001-ref1}\n\n\
+        ## ch001 title\n\n<h2 id=\"ch001-note1\">html heading</h2>\n\n<p id=\"ch001-ref1\">para with id</p>\n\n[^1]: note\n";
+    let m = manuscript("generated-ids", &[("book.yaml", b"title: T\nauthor: A\nlanguage: en\n"), ("a.md", md.as_bytes())]);
+    let (_, x, _) = valid_epub(&m);
+    for id in ["ch001-title", "ch001-note1", "ch001-ref1"] {
+        assert_eq!(x.matches(&format!("id=\"{id}\"")).count(), 1, "{id} once in {x}");
+    }
+    assert!(x.contains("<a href=\"#ch001-title-1\">back</a>") && x.contains("<a href=\"#ch001-note1-1\">note</a>"), "{x}");
+}

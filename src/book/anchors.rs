@@ -131,13 +131,18 @@ impl Ids {
 /// returns what fragments can find (a repeated id finds its first element;
 /// the chapter's title, and the id written on it, its start).
 pub fn name_headings(chapter: &mut Chapter) -> Anchors {
+    let mut taken = Ids::default();
+    // The ids the backends give the title and the notes are no one else's:
+    // an author's `{#ch001-title}` is renamed as a repeated id is.
+    taken.set.extend(generated_ids(chapter));
     let blocks = &mut chapter.blocks;
     // Ids written, each kept once: a repeated one is made unique (the
     // parser warned), as a file must not hold one id twice.
-    let mut taken = Ids::default();
+    let mut written = Vec::new();
     visit_blocks_mut(blocks, &mut |b| {
         if let Block::Heading { attrs: Attrs { id: Some(id), .. }, .. } | Block::Para { attrs: Attrs { id: Some(id), .. }, .. } = b {
-            *id = taken.unique(std::mem::take(id));
+            let given = taken.unique(id.clone());
+            written.push((std::mem::replace(id, given.clone()), given));
         }
     });
     // the title first, as the first heading of its file
@@ -153,6 +158,10 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
     for id in &taken.order {
         anchors.add(squash(id), Place::Id(id.clone()));
     }
+    // (a written id renamed because folio's own has it still finds it)
+    for (written, given) in written {
+        anchors.add(squash(&written), Place::Id(given));
+    }
     if let Some(id) = &chapter.title_id {
         anchors.add(squash(id), Place::Start);
     }
@@ -165,6 +174,32 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
         }
     }
     anchors
+}
+
+/// The ids a chapter's XHTML gives its title, its notes and their calls
+/// (`ch001-title`, `ch001-note1`, `ch001-ref1`, a second call `ch001-ref1-2`).
+fn generated_ids(chapter: &mut Chapter) -> Vec<String> {
+    let mut calls = vec![0usize; chapter.notes.len()];
+    let mut count = |i: &mut Inline| {
+        if let Inline::NoteRef(n) = i {
+            if let Some(k) = calls.get_mut(*n) {
+                *k += 1;
+            }
+        }
+    };
+    super::visit_mut(&mut chapter.blocks, &mut count, &mut |_| {});
+    for note in &mut chapter.notes {
+        super::visit_mut(&mut note.blocks, &mut count, &mut |_| {});
+    }
+    let id = &chapter.id;
+    let mut ids = vec![format!("{id}-title")];
+    for (i, k) in calls.iter().enumerate() {
+        let n = i + 1;
+        ids.push(format!("{id}-note{n}"));
+        ids.push(format!("{id}-ref{n}"));
+        ids.extend((2..=*k).map(|k| format!("{id}-ref{n}-{k}")));
+    }
+    ids
 }
 
 /// A fragment (as written after `#`) as names are compared: decoded, without
@@ -246,6 +281,28 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["part", "part-2", "part-1", "part-3", "part-1-1"]);
+    }
+
+    /// `ch001-title`, `ch001-note1`, `ch001-ref1` are the XHTML's own: an
+    /// author's heading of that id (or words) is renamed, and still found.
+    #[test]
+    fn ids_folio_makes_are_no_heading_s() {
+        let mut c = chapter("T", None, vec![
+            Block::Para { content: vec![Inline::NoteRef(0), Inline::NoteRef(0)], attrs: Attrs::default() },
+            h("X", Some("ch001-title")),
+            h("ch001 title", None),
+            h("Y", Some("ch001-note1")),
+            h("Z", Some("ch001-ref1-2")),
+        ]);
+        c.notes.push(crate::book::Note { label: "1".into(), blocks: vec![] });
+        let anchors = name_headings(&mut c);
+        let ids: Vec<_> = c.blocks[1..].iter().map(|b| match b {
+            Block::Heading { attrs, .. } => attrs.id.clone().unwrap(),
+            _ => unreachable!(),
+        }).collect();
+        assert_eq!(ids, ["ch001-title-1", "ch001-title-2", "ch001-note1-1", "ch001-ref1-2-1"]);
+        assert_eq!(anchors.find("ch001-title"), Some(&Place::Id("ch001-title-1".into())));
+        assert_eq!(anchors.find("ch001-note1"), Some(&Place::Id("ch001-note1-1".into())));
     }
 
     #[test]
