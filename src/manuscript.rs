@@ -231,11 +231,20 @@ impl Manuscript {
             }
             Err(e) => return Err(LoadError::new(&yaml_path, format!("cannot read: {e}"), "check the file's permissions")),
         };
-        let y: BookYaml = if text.trim().is_empty() {
+        let mut y: BookYaml = if text.trim().is_empty() {
             return Err(LoadError::new(&yaml_path, "book.yaml is empty", "give at least `title:` and `language:`"));
         } else {
             serde_yaml::from_str(&text).map_err(|e| yaml_error(&yaml_path, &e, 0, "book.yaml keys: title, author, language, identifier, date, description, subject, license, cover, style, chapters, typography"))?
         };
+        // Text for the book's metadata, not paths or the language (checked).
+        for v in [&mut y.title, &mut y.author, &mut y.identifier, &mut y.date, &mut y.description, &mut y.subject, &mut y.license, &mut y.version] {
+            *v = v.take().map(xml_text);
+        }
+        for c in y.chapters.iter_mut().flatten() {
+            if let ChapterEntry::Titled { title, .. } = c {
+                *title = title.take().map(xml_text);
+            }
+        }
         let root = dir.to_path_buf();
         let listed: Vec<Listed> = match &y.chapters {
             Some(list) => list
@@ -503,10 +512,22 @@ fn key_line(yaml: &str, keys: &[&str]) -> usize {
     yaml.lines().position(|l| keys.iter().any(|k| l.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')))).map_or(1, |i| i + 1)
 }
 
+/// `s` without the characters XML 1.0 cannot hold (C0 controls but tab
+/// and line ends, U+FFFE, U+FFFF): YAML's `"\x01"` escapes write them, and
+/// one in the metadata made an EPUB no reader opens.
+pub fn xml_text(s: String) -> String {
+    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if s.contains(bad) {
+        s.replace(bad, "")
+    } else {
+        s
+    }
+}
+
 /// A YAML scalar as text (numbers, booleans and dates included).
 fn scalar(v: &serde_yaml::Value) -> Option<String> {
     match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::String(s) => Some(xml_text(s.clone())),
         serde_yaml::Value::Number(n) => Some(n.to_string()),
         serde_yaml::Value::Bool(b) => Some(b.to_string()),
         serde_yaml::Value::Tagged(t) => scalar(&t.value),
@@ -543,6 +564,13 @@ mod tests {
         assert!(check_language("fr_CA").unwrap_err().contains("`fr-CA`"));
         assert_eq!(key_line("title: T\nauthor: A\nlanguage : x\n", &["language"]), 3);
         assert_eq!(key_line("title: T\nlanguages: x\n", &["language"]), 1);
+    }
+
+    #[test]
+    fn metadata_holds_no_character_xml_cannot() {
+        assert_eq!(xml_text("A\u{1}B\u{b}C\u{1f}\u{fffe}\u{ffff}\tD\u{7f}".into()), "ABC\tD\u{7f}");
+        let (fm, ..) = split_front_matter("---\ntitle: \"Ch\\x01ap\"\ncategory: \"a\\x0cb\"\n---\nx\n", "a.md").unwrap();
+        assert_eq!((fm.title.as_deref(), fm.category.as_deref()), (Some("Chap"), Some("ab")));
     }
 
     #[test]

@@ -273,3 +273,19 @@ fn ids_of_titles_and_notes_are_folio_s_own() {
     }
     assert!(x.contains("<a href=\"#ch001-title-1\">back</a>") && x.contains("<a href=\"#ch001-note1-1\">note</a>"), "{x}");
 }
+
+/// Control characters from YAML (`"\x01"`) in the title, author,
+/// description or a chapter's title made content.opf no XML (EPUBCheck:
+/// fatal). They are dropped from every metadata string.
+#[test]
+fn control_characters_leave_the_metadata() {
+    let yaml = "title: \"Ti\\x01tle\"\nauthor: \"Au\\x0Bthor\"\ndescription: \"De\\x1Fsc\\uFFFE\"\nsubject: \"Su\\x0Cb\"\nlicense: \"Li\\x02c\"\nlanguage: en\nchapters:\n  - a.md\n  - file: b.md\n    title: \"Se\\x08cond\"\n";
+    let m = manuscript("control-metadata", &[("book.yaml", yaml.as_bytes()), ("a.md", b"---\ntitle: \"Ch\\x01ap\"\n---\n\nText\n"), ("b.md", b"Text\n")]);
+    let (epub, x, opf) = valid_epub(&m);
+    for want in ["Title", "Author", "Desc", "Sub", "Lic"] {
+        assert!(opf.contains(want), "{want} in {opf}");
+    }
+    assert!(x.contains(">Chap</h1>"), "{x}");
+    let nav: String = zip_texts(&epub, |n| n.ends_with("nav.xhtml")).into_iter().map(|(_, t)| t).collect();
+    assert!(nav.contains("Second"), "{nav}");
+}
