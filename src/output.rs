@@ -22,7 +22,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A file name from a title: lowercase ASCII, words joined by `-`.
+/// The longest slug, in bytes: file names stop at 255 bytes, and the
+/// version and extension are added to it.
+const MAX_SLUG: usize = 80;
+
+/// A file name from a title: lowercase ASCII, words joined by `-`; a long
+/// title's first words (at most [`MAX_SLUG`] bytes).
 pub fn slug(title: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut s = String::new();
@@ -39,7 +44,12 @@ pub fn slug(title: &str) -> String {
             s.push_str("ae");
         }
     }
-    let s = s.trim_end_matches('-').to_string();
+    let mut s = s.trim_end_matches('-').to_string();
+    if s.len() > MAX_SLUG {
+        // (ASCII: any byte is a char boundary) at a word's end if there is one
+        let cut = if s.as_bytes()[MAX_SLUG] == b'-' { MAX_SLUG } else { s[..MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG) };
+        s.truncate(cut);
+    }
     if s.is_empty() {
         "book".into()
     } else {
@@ -64,6 +74,9 @@ mod tests {
         assert_eq!(slug("«»"), "book");
         assert_eq!(slug("L’homme qui rit\u{202f}?"), "l-homme-qui-rit");
         assert_eq!(file_safe("1.0.0-3-gab/c d"), "1.0.0-3-gab-c-d");
+        assert_eq!(slug(&"a".repeat(300)), "a".repeat(80));
+        assert_eq!(slug(&"Le long titre ".repeat(30)), format!("{}le-long", "le-long-titre-".repeat(5)), "cut at a word's end");
+        assert_eq!(slug(&format!("{} b", "a".repeat(80))), "a".repeat(80));
     }
 
     #[test]

@@ -289,3 +289,13 @@ fn control_characters_leave_the_metadata() {
     let nav: String = zip_texts(&epub, |n| n.ends_with("nav.xhtml")).into_iter().map(|(_, t)| t).collect();
     assert!(nav.contains("Second"), "{nav}");
 }
+
+/// A title of 245 letters or more made a file name longer than the system
+/// takes (`File name too long`): the name is the title's first words.
+#[test]
+fn a_long_title_makes_a_short_file_name() {
+    let yaml = format!("title: {}\nauthor: A\nlanguage: en\n", "a".repeat(300));
+    let m = manuscript("long-title", &[("book.yaml", yaml.as_bytes()), ("a.md", b"# One\n\nHello.\n")]);
+    let (epub, ..) = valid_epub(&m);
+    assert_eq!(epub.file_name().unwrap().to_str().unwrap(), format!("{}.epub", "a".repeat(80)));
+}
