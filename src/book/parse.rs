@@ -607,13 +607,46 @@ pub fn parse_ial(s: &str) -> Option<Attrs> {
     let inner = inner.strip_prefix(':').unwrap_or(inner);
     let mut a = Attrs::default();
     let mut any = false;
-    for tok in inner.split_whitespace() {
-        if !absorb_ial(&mut a, tok) {
+    for tok in ial_tokens(inner)? {
+        // `key="value"` (`lang="fr"`): an attribute neither book uses,
+        // taken so that the list is no text.
+        let pair = tok.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        if !pair && !absorb_ial(&mut a, tok) {
             return None;
         }
         any = true;
     }
     any.then_some(a)
+}
+
+/// An IAL's tokens, split at spaces outside quotes; `None` if a quote is
+/// left open.
+fn ial_tokens(s: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let (mut start, mut quote) = (None, None);
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                start.get_or_insert(i);
+            }
+            (None, c) if c.is_whitespace() => {
+                if let Some(st) = start.take() {
+                    out.push(&s[st..i]);
+                }
+            }
+            (None, _) => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    out.extend(start.map(|st| &s[st..]));
+    Some(out)
 }
 
 /// Add `.class` or `#id` (with an optional leading `:`) to `a`.
@@ -730,6 +763,19 @@ mod tests {
                 assert_eq!(attrs.classes, vec!["text-center"]);
                 assert_eq!(Inline::plain_text(content), "Histoire 1");
             }
+            b => panic!("{b:?}"),
+        }
+    }
+
+    #[test]
+    fn ial_with_key_values() {
+        let a = parse_ial("{: #p1 lang=\"fr\" title='a b' .x}").unwrap();
+        assert_eq!((a.id.as_deref(), a.classes.clone()), (Some("p1"), vec!["x".to_string()]));
+        assert!(parse_ial("{: title=\"open}").is_none());
+        assert!(parse_ial("{: not an ial}").is_none());
+        let p = parse("Para\n{: #p1 lang=\"fr\"}\n");
+        match &p.sections[0].blocks[0] {
+            Block::Para { content, attrs } => assert_eq!((Inline::plain_text(content).as_str(), attrs.id.as_deref()), ("Para", Some("p1"))),
             b => panic!("{b:?}"),
         }
     }
