@@ -281,6 +281,15 @@ fn read_image(ms: &Manuscript, rel: &str, referrer: &str, line: usize, stem: &st
             hint: "use a PNG, JPEG, GIF or SVG file".into(),
         });
     };
+    if !book::is_complete(media_type, &bytes) {
+        return Err(LoadError {
+            path: ms.root.join(referrer).display().to_string(),
+            line: (line > 0).then_some(line),
+            column: None,
+            message: format!("{} is cut short: the image's end is missing", path.display()),
+            hint: "copy or export the image again".into(),
+        });
+    }
     let size = book::pixel_size(&bytes);
     Ok(Asset { href: format!("{stem}.{}", book::extension(media_type)), media_type, bytes: bytes.into(), size })
 }

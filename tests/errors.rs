@@ -96,6 +96,13 @@ fn a_path_that_goes_up_and_stays_inside() {
 }
 
 #[test]
+fn an_image_cut_short() {
+    let whole = png(8, 8, [0, 120, 0]);
+    let m = manuscript("cut-png", &[("book.yaml", BOOK), ("a.md", b"# A\n\n![x](x.png)\n"), ("x.png", &whole[..whole.len() - 12])]);
+    assert_error(&m, &[], &["m/a.md:3", "cut short"]);
+}
+
+#[test]
 fn empty_metadata() {
     // An empty book title is an error; other empty values are no values, and
     // a chapter with an empty title takes its heading's or its file's name:

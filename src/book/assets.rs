@@ -26,6 +26,20 @@ pub fn media_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether a PNG, JPEG or GIF file holds its end marker: a file cut short
+/// (a copy stopped midway) is refused rather than embedded broken. PNG
+/// ends with its `IEND` chunk; JPEG's `EOI` and GIF's trailer may be
+/// followed by padding some tools add.
+pub fn is_complete(media_type: &str, bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    match media_type {
+        "image/png" => tail.windows(8).any(|w| w == b"IEND\xAE\x42\x60\x82"),
+        "image/jpeg" => tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+        "image/gif" => tail.contains(&0x3B),
+        _ => true,
+    }
+}
+
 /// The file extension for a media type `media_type` returned.
 pub fn extension(media_type: &str) -> &'static str {
     match media_type {

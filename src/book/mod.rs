@@ -6,7 +6,7 @@ mod assets;
 mod html;
 mod parse;
 
-pub use assets::{extension, media_type, pixel_size, Asset};
+pub use assets::{extension, is_complete, media_type, pixel_size, Asset};
 pub use parse::{parse_chapters, ParsedFile};
 
 /// A book ready for the backends.
