@@ -152,12 +152,15 @@ fn png_with_alpha(width: u32, height: u32, color: u8, data: &[u8]) -> Result<Emb
 fn jpeg(bytes: &[u8]) -> Result<Embedded, String> {
     // walk the segments to the start of frame
     let mut i = 2;
+    // Adobe's APP14 segment: its CMYK is stored inverted.
+    let mut adobe = false;
     while i + 9 < bytes.len() {
         if bytes[i] != 0xFF {
             return Err("malformed JPEG".into());
         }
         let marker = bytes[i + 1];
         let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        adobe |= marker == 0xEE && bytes[i + 4..].starts_with(b"Adobe");
         if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
             let depth = bytes[i + 4];
             let height = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]) as u32;
@@ -168,8 +171,12 @@ fn jpeg(bytes: &[u8]) -> Result<Embedded, String> {
                 4 => name("DeviceCMYK"),
                 n => return Err(format!("JPEG with {n} colour components")),
             };
+            let cmyk = bytes[i + 9] == 4;
             let mut d = image_dict(width, height, depth, space);
             d.set("Filter", name("DCTDecode"));
+            if cmyk && adobe {
+                d.set("Decode", Object::Array([1, 0, 1, 0, 1, 0, 1, 0].into_iter().map(Object::Integer).collect()));
+            }
             let mut stream = Stream::new(d, bytes.to_vec());
             stream.allows_compression = false;
             return Ok(Embedded { stream, mask: None, width, height });
@@ -227,6 +234,28 @@ mod tests {
         let e = embed(&tiny_png(6, 3)).unwrap();
         assert!(e.mask.is_some());
         assert!(e.stream.dict.get(b"DecodeParms").is_err());
+    }
+
+    /// A JPEG's segments up to its frame header: `components` colours,
+    /// with Adobe's APP14 segment or not.
+    fn jpeg_head(components: u8, adobe: bool) -> Vec<u8> {
+        let mut j = vec![0xFF, 0xD8];
+        if adobe {
+            j.extend([0xFF, 0xEE, 0x00, 0x0E]);
+            j.extend(b"Adobe\x00\x64\x00\x00\x00\x00\x02");
+        }
+        j.extend([0xFF, 0xC0, 0x00, 0x0B + 3 * components, 8, 0, 1, 0, 1, components]);
+        j.extend((0..components).flat_map(|c| [c + 1, 0x11, 0]));
+        j.extend([0xFF, 0xD9]);
+        j
+    }
+
+    #[test]
+    fn adobe_cmyk_is_decoded_inverted() {
+        let decode = |j: &[u8]| embed(j).unwrap().stream.dict.get(b"Decode").is_ok();
+        assert!(decode(&jpeg_head(4, true)));
+        assert!(!decode(&jpeg_head(4, false)));
+        assert!(!decode(&jpeg_head(3, true)));
     }
 
     #[test]
