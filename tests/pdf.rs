@@ -610,3 +610,17 @@ fn a_note_called_from_a_note_is_printed() {
     let at = words.iter().position(|w| *w == "outer2").unwrap_or_else(|| panic!("{text}"));
     assert_eq!(words[at + 1..at + 3], ["2", "inner"], "{text}");
 }
+
+/// An image the PDF cannot hold (a GIF): its alt text and caption stand
+/// for it, no words lost.
+#[test]
+fn a_figure_left_out_keeps_its_words() {
+    let dir = common::scratch("gif_figure");
+    std::fs::write(dir.join("book.yaml"), "title: Test\nlanguage: en\nchapters:\n  - a.md\n").unwrap();
+    std::fs::write(dir.join("a.md"), "# G\n\n![the alt](p.gif \"Caption here\")\n").unwrap();
+    std::fs::write(dir.join("p.gif"), b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    let out = dir.join("out");
+    common::build(&dir, &out, "pdf", EPOCH);
+    let text = run("pdftotext", &[common::only_file(&out, "pdf").to_str().unwrap(), "-"]);
+    assert!(text.contains("[the alt]") && text.contains("Caption here"), "{text}");
+}

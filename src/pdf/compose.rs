@@ -408,7 +408,8 @@ impl<'s, 'a> Composer<'s, 'a> {
                     self.images.insert(asset, e);
                 }
                 Err(why) => {
-                    self.warn(format!("figure {} is not in the PDF: {why}", a.href));
+                    let kind = a.media_type.trim_start_matches("image/").trim_end_matches("+xml").to_uppercase();
+                    self.warn(format!("figure \"{alt}\" ({kind}) is not in the PDF: {why}; its alt text and caption stand for it"));
                     return None;
                 }
             }
@@ -645,6 +646,18 @@ impl<'s, 'a> Composer<'s, 'a> {
                         out.push(VItem::Figure { asset: *asset, x, width, height, with_next: !lines.is_empty() });
                         if gap > 0.0 {
                             out.push(VItem::Space { height: gap, discardable: false });
+                        }
+                        self.push_paragraph(out, lines, &cap, false);
+                        out.push(VItem::Space { height: space, discardable: true });
+                        fresh = true;
+                    } else {
+                        // No image: its alt text stands for it, then the
+                        // caption, so that no words are lost.
+                        let space = sheet.blockquote.space.pt(em);
+                        out.push(VItem::Space { height: space, discardable: true });
+                        if !alt.trim().is_empty() {
+                            let alt_lines = self.lines_of(&[Inline::Text(format!("[{}]", alt.trim()))], cap, 0.0, Align::Center, None);
+                            self.push_paragraph(out, alt_lines, &cap, false);
                         }
                         self.push_paragraph(out, lines, &cap, false);
                         out.push(VItem::Space { height: space, discardable: true });
