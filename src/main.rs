@@ -258,12 +258,21 @@ fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> R
         folio::manuscript::check_language(tag).map_err(|hint| Failure::usage(format!("--lang {tag:?} is no language tag: {hint}")))?;
     }
     let (original, shown) = if file == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::input(format!("<stdin>: not readable as UTF-8 text: {e}")))?;
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
+        let s = String::from_utf8(b).map_err(|e| {
+            let off = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..off].iter().filter(|&&c| c == b'\n').count() + 1;
+            Failure::input(format!("<stdin>:{line}: not UTF-8: invalid byte 0x{:02X} at byte offset {off}\n  hint: give UTF-8 text (e.g. `iconv -f latin1 -t utf-8`)", e.as_bytes()[off]))
+        })?;
         (s, "<stdin>".to_string())
     } else {
         let s = std::fs::read(file).map_err(|e| Failure::input(format!("{file}: cannot read: {e}")))?;
-        let s = String::from_utf8(s).map_err(|e| Failure::input(format!("{file}: not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+        let s = String::from_utf8(s).map_err(|e| {
+            let off = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..off].iter().filter(|&&c| c == b'\n').count() + 1;
+            Failure::input(format!("{file}:{line}: not UTF-8: invalid byte 0x{:02X} at byte offset {off}\n  hint: save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)", e.as_bytes()[off]))
+        })?;
         (s, file.to_string())
     };
     let text = original.strip_prefix('\u{feff}').unwrap_or(&original).replace("\r\n", "\n");
@@ -271,6 +280,10 @@ fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> R
     // The book beside the file, if any, gives its language and vocabulary.
     let book = Path::new(file).parent().filter(|_| file != "-").and_then(|d| Manuscript::load(if d.as_os_str().is_empty() { Path::new(".") } else { d }).ok());
     let lang = lang.or(front.lang.clone()).or_else(|| book.as_ref().map(|b| b.meta.language.clone())).unwrap_or_else(|| "en".into());
+    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    if primary != "fr" && primary != "en" {
+        eprintln!("warning: {shown}: the normaliser knows French and English; for `{lang}` it mends hyphen breaks on the text's own evidence and leaves the typography as typed");
+    }
     let vocab = match &book {
         Some(b) => pipeline::vocabulary(b),
         None => Vocabulary::from_texts([body]),

@@ -194,6 +194,13 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = folio().args(["build", "--manuscript", "/nonexistent"]).env("SOURCE_DATE_EPOCH", "soon").output().unwrap();
     assert_eq!(o.status.code(), Some(1), "a missing folder is an input error");
+    // Standard input that is no UTF-8: the line, the byte and what to do.
+    let mut child = folio().args(["normalise", "-"]).stdin(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"abc\nd\xe9f\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("<stdin>:2:") && err.contains("0xE9") && err.contains("hint:"), "{err}");
     let o = folio().args(["normalise", "--lang", "", "-"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2), "an empty --lang");
     assert!(String::from_utf8_lossy(&o.stderr).contains("no language tag"));
