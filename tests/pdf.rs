@@ -624,3 +624,29 @@ fn a_figure_left_out_keeps_its_words() {
     let text = run("pdftotext", &[common::only_file(&out, "pdf").to_str().unwrap(), "-"]);
     assert!(text.contains("[the alt]") && text.contains("Caption here"), "{text}");
 }
+
+/// A table of many columns stays within the measure, every cell there and
+/// no number broken: it is set smaller instead.
+#[test]
+fn a_wide_table_fits_the_measure() {
+    let dir = common::scratch("wide_table");
+    std::fs::write(dir.join("book.yaml"), "title: Test\nlanguage: en\nchapters:\n  - a.md\n").unwrap();
+    let head: String = (10..34).map(|n| format!("| {n} ")).collect();
+    let md = format!("# T\n\n{head}|\n{}|\n{}|\n", "|---".repeat(24), "| x ".repeat(24));
+    std::fs::write(dir.join("a.md"), md).unwrap();
+    let out = dir.join("out");
+    common::build(&dir, &out, "pdf", EPOCH);
+    let pdf = common::only_file(&out, "pdf");
+    let text = run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(words.iter().filter(|w| **w == "x").count(), 24, "{text}");
+    for n in 10..34 {
+        assert!(words.contains(&n.to_string().as_str()), "{n} broken or lost: {text}");
+    }
+    let g = geo();
+    for (i, page) in bbox_pages(&pdf).iter().enumerate() {
+        for l in page {
+            assert!(l.x1 <= g.right(i + 1) + TOL, "page {}: past the margin: {}", i + 1, l.text());
+        }
+    }
+}

@@ -283,7 +283,9 @@ impl<'s, 'a> Composer<'s, 'a> {
             return;
         }
         let bold = Ctx { face: Face::new(ctx.face.is_italic(), true), ..ctx };
-        let gap = ctx.size;
+        // The space between columns: an em, less when many columns would
+        // give it over a quarter of the measure.
+        let gap = if cols > 1 { ctx.size.min(ctx.width / 4.0 / (cols - 1) as f32) } else { ctx.size };
         let all_rows = || std::iter::once((head, bold)).filter(|(h, _)| !h.is_empty()).chain(rows.iter().map(|r| (r.as_slice(), ctx)));
         // Each column's widest line unbroken, and its longest word.
         let (mut most, mut least) = (vec![ctx.size; cols], vec![ctx.size; cols]);
@@ -297,7 +299,15 @@ impl<'s, 'a> Composer<'s, 'a> {
                 }
             }
         }
-        let room = (ctx.width - gap * (cols - 1) as f32).max(ctx.width / 2.0);
+        let room = ctx.width - gap * (cols - 1) as f32;
+        // Too many columns for their longest words: the table is set
+        // smaller (to half size at most), rather than break words at any
+        // letter or run off the page.
+        let scale = (room / least.iter().sum::<f32>()).clamp(0.5, 1.0);
+        let small = |c: Ctx| Ctx { size: c.size * scale, leading: c.leading * scale, ..c };
+        let (bold, ctx) = (small(bold), small(ctx));
+        most.iter_mut().chain(least.iter_mut()).for_each(|w| *w *= scale);
+        let all_rows = || std::iter::once((head, bold)).filter(|(h, _)| !h.is_empty()).chain(rows.iter().map(|r| (r.as_slice(), ctx)));
         let (sum_most, sum_least): (f32, f32) = (most.iter().sum(), least.iter().sum());
         let widths: Vec<f32> = if sum_most <= room {
             most
