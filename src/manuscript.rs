@@ -147,6 +147,8 @@ pub struct FrontMatter {
     pub lang: Option<String>,
     pub category: Option<String>,
     pub extra: Vec<(String, String)>,
+    /// What was read but not understood: (line in the file, message).
+    pub doubts: Vec<(usize, String)>,
 }
 
 /// A date as Jekyll writes it (`2015-04-21 18:48 CEST`): kept as written,
@@ -457,9 +459,26 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, 
                 let key = scalar(&k).unwrap_or_default();
                 let val = scalar(&v);
                 match key.as_str() {
-                    "title" => fm.title = val,
-                    "date" => fm.date = val.map(|d| ChapterDate::parse(&d)),
-                    "published" => fm.published = !matches!(v, serde_yaml::Value::Bool(false)) && val.as_deref() != Some("false"),
+                    "title" => {
+                        if val.is_none() && !v.is_null() {
+                            fm.doubts.push((1 + key_line(yaml, &["title"]), "`title:` is not text: left out (write `title: Words`)".into()));
+                        }
+                        fm.title = val
+                    }
+                    "date" => {
+                        let d = val.map(|d| ChapterDate::parse(&d));
+                        if let Some(d) = d.as_ref().filter(|d| d.iso_date().is_none()) {
+                            fm.doubts.push((1 + key_line(yaml, &["date"]), format!("`date: {}` holds no calendar date: the chapter is not dated (write `date: 2019-05-01`)", d.written)));
+                        }
+                        fm.date = d
+                    }
+                    "published" => {
+                        let yes_no = matches!(v, serde_yaml::Value::Bool(_)) || matches!(val.as_deref(), Some("true" | "false"));
+                        if !yes_no {
+                            fm.doubts.push((1 + key_line(yaml, &["published"]), format!("`published: {}` is neither true nor false: taken as true", val.as_deref().unwrap_or(""))));
+                        }
+                        fm.published = !matches!(v, serde_yaml::Value::Bool(false)) && val.as_deref() != Some("false")
+                    }
                     "lang" | "language" => {
                         if let Some(tag) = &val {
                             check_language(tag).map_err(|hint| LoadError::new(rel, format!("`{key}: {tag}` is no language tag"), hint).at(1 + key_line(yaml, &[&key]), None))?;

@@ -194,7 +194,7 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
         for (line, url) in parsed.links {
             link_lines.entry((src.rel.clone(), url)).or_insert(line);
         }
-        for (line, message) in parsed.warnings {
+        for (line, message) in parsed.warnings.into_iter().chain(src.front.doubts.iter().cloned()) {
             report.warnings.push(Diagnostic { file: src.shown.clone(), line, message });
         }
         let draft = !src.front.published;

@@ -192,9 +192,7 @@ fn check_takes_a_folder_or_one_chapter() {
 
 /// A 1×1 PNG, and another of a different colour.
 fn png(byte: u8) -> Vec<u8> {
-    let mut v = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec();
-    v.push(byte);
-    v
+    common::png(1, 1, [byte, 0, 0])
 }
 
 #[test]
@@ -315,4 +313,16 @@ fn percent_escapes_and_mail_autolinks() {
     assert!(x.contains("href=\"ch002.xhtml\""), "{x}");
     assert!(x.contains("href=\"mailto:ecrire@exemple.org\""), "{x}");
     epubcheck(&only_file(&m.parent().unwrap().join("out"), "epub"));
+}
+
+#[test]
+fn front_matter_not_understood_is_warned_about() {
+    let m = book("doubts", &[
+        ("book.yaml", "title: T\nlanguage: en\n"),
+        ("a.md", "---\ntitle: [a, b]\ndate: not a date\npublished: maybe\n---\n\nText.\n"),
+    ]);
+    let (_, err) = chapters(&m, &[]);
+    for needle in ["a.md:2: `title:` is not text", "a.md:3: `date: not a date`", "a.md:4: `published: maybe`"] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
 }
