@@ -650,3 +650,21 @@ fn a_wide_table_fits_the_measure() {
         }
     }
 }
+
+/// A web address too long for a line breaks without a hyphen, which would
+/// read as part of it.
+#[test]
+fn a_long_address_breaks_without_a_hyphen() {
+    let dir = common::scratch("long_url");
+    std::fs::write(dir.join("book.yaml"), "title: Test\nlanguage: en\nchapters:\n  - a.md\n").unwrap();
+    let url = format!("https://example.org/{}/{}", "abcdefghij".repeat(6), "klmnopqrst".repeat(4));
+    std::fs::write(dir.join("a.md"), format!("# U\n\nSee {url} now.\n")).unwrap();
+    let out = dir.join("out");
+    common::build(&dir, &out, "pdf", EPOCH);
+    let text = run("pdftotext", &[common::only_file(&out, "pdf").to_str().unwrap(), "-"]);
+    let at = text.find("https://").unwrap_or_else(|| panic!("{text}"));
+    let tail: Vec<&str> = text[at..].lines().take_while(|l| !l.contains("now.")).collect();
+    assert!(tail.len() >= 2 && tail.iter().all(|l| !l.ends_with('-')), "{tail:?}");
+    let joined: String = text[at..].lines().take(tail.len() + 1).collect();
+    assert!(joined.starts_with(&url), "{joined}");
+}

@@ -111,6 +111,9 @@ enum Break {
     Explicit,
     /// Inside a word too wide for any line: adds a hyphen.
     Emergency,
+    /// Inside a web or mail address too wide for any line: adds nothing (a
+    /// hyphen would read as part of it); after `/ . ? & = #` first.
+    Address,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -256,6 +259,21 @@ impl Builder<'_, '_, '_> {
         // overflow the margin; the penalty keeps these breaks for need.
         let width: f32 = s.segs.iter().zip(&s.shaped).map(|(g, &id)| self.width(id, g.face, g.size)).sum();
         if width > self.st.width - self.st.indent.max(0.0) {
+            let address = text.contains("://") || text.starts_with("www.") || (text.contains('@') && text.contains('.'));
+            if address {
+                s.points.retain(|p| p.1 == Break::Explicit);
+                s.points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Address)));
+                // (after the address's own separators: `/`, `.`, `?`…)
+                s.points.extend(
+                    text.char_indices()
+                        .filter(|&(i, c)| matches!(c, '/' | '.' | '?' | '&' | '=' | '#' | '_') && i > 0 && i + 1 < text.len() && !text[i + 1..].starts_with('/'))
+                        .map(|(i, _)| (i + 1, Break::Explicit)),
+                );
+                // (an explicit break wins over a silent one at the same place)
+                s.points.sort_by_key(|p| (p.0, p.1 != Break::Explicit));
+                s.points.dedup_by_key(|p| p.0);
+                return;
+            }
             s.points.extend(text.char_indices().skip(1).map(|(i, _)| (i, Break::Emergency)));
         }
         s.points.sort_by_key(|p| p.0);
@@ -331,6 +349,8 @@ impl Builder<'_, '_, '_> {
     fn break_after(&mut self, g: &Seg, kind: Break) {
         if kind == Break::Explicit {
             self.push(Item::Penalty { width: 0.0, penalty: EXPLICIT_HYPHEN_PENALTY, flagged: true }, Content::None);
+        } else if kind == Break::Address {
+            self.push(Item::Penalty { width: 0.0, penalty: EMERGENCY_PENALTY, flagged: false }, Content::None);
         } else {
             let hy = self.shaper.shape(g.face, "-");
             let hw = self.width(hy, g.face, g.size);
