@@ -18,6 +18,8 @@ pub enum HtmlTag {
     /// that only makes a paragraph: `div`, `center`, `figure`...).
     BlockOpen(&'static str),
     BlockClose(&'static str),
+    /// An `<ol start="5">`'s first number, right after its `BlockOpen`.
+    ListStart(u64),
     /// `<img>`: its `src` and `alt`.
     Image { src: String, alt: String },
     /// What was dropped, for the warning.
@@ -179,6 +181,9 @@ pub fn tokens(raw: &str) -> Vec<HtmlTag> {
                 (n, None) if block(n).is_some() => {
                     let b = block(n).expect("a block");
                     out.push(if closing { HtmlTag::BlockClose(b) } else { HtmlTag::BlockOpen(b) });
+                    if let Some(n) = attribute(tag, "start").filter(|_| b == "ol" && !closing).and_then(|v| v.trim().parse().ok()) {
+                        out.push(HtmlTag::ListStart(n));
+                    }
                 }
                 (_, Some(k)) if closing => out.push(HtmlTag::Close(k)),
                 (_, Some(k)) if !self_closing => {
@@ -332,11 +337,13 @@ struct Frame {
     head: bool,
     /// A `<figure>`'s `<figcaption>`.
     caption: Vec<Inline>,
+    /// An `<ol>`'s first number, if not 1.
+    start: Option<u64>,
 }
 
 impl Frame {
     fn new(el: Element) -> Frame {
-        Frame { el, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), rows: Vec::new(), cells: Vec::new(), head: true, caption: Vec::new() }
+        Frame { el, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), rows: Vec::new(), cells: Vec::new(), head: true, caption: Vec::new(), start: None }
     }
     fn block(tag: &'static str) -> Frame {
         Frame::new(Element { tag, href: None })
@@ -420,6 +427,11 @@ pub fn to_blocks<E>(raw: &str, image: &mut dyn FnMut(&str, &str) -> Result<Inlin
             HtmlTag::Close(k) => {
                 if let Some(d) = stack.iter().rposition(|f| f.tag() == k).filter(|&d| d > 0 && stack[d..].iter().all(Frame::is_inline)) {
                     close_to(&mut stack, d);
+                }
+            }
+            HtmlTag::ListStart(n) => {
+                if let Some(f) = stack.last_mut().filter(|f| f.tag() == "ol") {
+                    f.start = Some(n);
                 }
             }
             HtmlTag::BlockOpen(b) => {
@@ -525,7 +537,7 @@ fn close_to(stack: &mut Vec<Frame>, depth: usize) {
                     "ul" | "ol" => {
                         parent.blocks.append(&mut f.blocks);
                         if !f.items.is_empty() {
-                            parent.blocks.push(Block::List { start: (tag == "ol").then_some(1), items: f.items });
+                            parent.blocks.push(Block::List { start: (tag == "ol").then_some(f.start.unwrap_or(1)), items: f.items });
                         }
                     }
                     "table" => {
@@ -583,6 +595,13 @@ mod tests {
         let (v, d) = blocks("<div>avant<script>alert(1)</script>après <![CDATA[x<y]]></div>");
         assert_eq!(texts(&v), ["avantaprès x<y"]);
         assert_eq!(d.as_deref(), Some("<script>"));
+    }
+
+    #[test]
+    fn ordered_list_keeps_its_start() {
+        let (v, _) = blocks("<ol start=\"5\"><li>cinq<li>six</ol><ol><li>un</ol><ul start=\"3\"><li>x</ul>");
+        let starts: Vec<Option<u64>> = v.iter().filter_map(|b| if let Block::List { start, .. } = b { Some(*start) } else { None }).collect();
+        assert_eq!(starts, [Some(5), Some(1), None]);
     }
 
     #[test]

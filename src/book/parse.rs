@@ -524,7 +524,7 @@ fn inline_html(stack: &mut Vec<Frame>, raw: &str, line: usize, out: &mut ParsedF
                 top(stack).inlines.push(image);
             }
             // (a block element inside a paragraph: its text stays inline)
-            HtmlTag::BlockOpen(_) | HtmlTag::BlockClose(_) => {}
+            HtmlTag::BlockOpen(_) | HtmlTag::BlockClose(_) | HtmlTag::ListStart(_) => {}
             // (nested deeper, inline HTML reads as text only: neither the
             // stack nor the book's inlines grow without end)
             HtmlTag::Open(el) => {
