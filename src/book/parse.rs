@@ -6,6 +6,7 @@
 use super::html::{self, HtmlTag};
 use super::{Attrs, Block, CellAlign, Definition, Inline, Note};
 use crate::manuscript::LoadError;
+use crate::manuscript::xml_text;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// One level-1 section of a file: its heading (if it opened with one), its
@@ -193,14 +194,16 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                 flattened_blocks -= 1;
             }
             Event::End(end) => close(&mut stack, end, &mut out, &mut note_defs, resolve)?,
+            // (Characters XML cannot hold go here, for both books: the
+            // EPUB could not write them, the PDF drew them as boxes.)
             Event::Text(t) => {
                 let top = stack.last_mut().expect("root frame");
                 match &mut top.kind {
-                    Kind::Code(s) | Kind::HtmlBlock(s, _) => s.push_str(&t),
-                    _ => top.inlines.push(Inline::Text(t.to_string())),
+                    Kind::Code(s) | Kind::HtmlBlock(s, _) => s.push_str(&xml_text(t.to_string())),
+                    _ => top.inlines.push(Inline::Text(xml_text(t.to_string()))),
                 }
             }
-            Event::Code(t) => top(&mut stack).inlines.push(Inline::Code(t.to_string())),
+            Event::Code(t) => top(&mut stack).inlines.push(Inline::Code(xml_text(t.to_string()))),
             Event::SoftBreak => top(&mut stack).inlines.push(Inline::Text("\n".into())),
             Event::HardBreak => top(&mut stack).inlines.push(Inline::LineBreak),
             Event::Rule => top(&mut stack).push_block(Block::SceneBreak),
@@ -765,6 +768,13 @@ mod tests {
             }
             b => panic!("{b:?}"),
         }
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_leave_the_text() {
+        let p = parse("A\u{1}B\u{1b} `c\u{2}d`\n\n```\nx\u{7}y\n```\n");
+        let plain: Vec<String> = p.sections[0].blocks.iter().map(Block::plain_text).collect();
+        assert_eq!(plain, ["AB cd", "xy\n"]);
     }
 
     #[test]

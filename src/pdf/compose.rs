@@ -507,7 +507,12 @@ impl<'s, 'a> Composer<'s, 'a> {
         self.anchors.clear();
         if !self.missing.is_empty() {
             let missing = std::mem::take(&mut self.missing);
-            let shown: String = missing.iter().take(12).flat_map(|c| [*c, ' ']).collect();
+            // (a control character is named, not sent to the terminal)
+            let shown: String = missing
+                .iter()
+                .take(12)
+                .map(|&c| if c.is_control() { format!("U+{:04X} ", c as u32) } else { format!("{c} ") })
+                .collect();
             let more = if missing.len() > 12 { "… " } else { "" };
             self.warn(format!(
                 "“{}”: the fonts have no glyph for {}{more}({} characters): they print as empty boxes; set fonts that have them in the style sheet (`fonts:`)",
