@@ -272,23 +272,18 @@ pub fn prepare(dir: &Path, opts: &PrepareOptions) -> Result<Prepared, PrepareErr
 
 fn read_image(ms: &Manuscript, rel: &str, referrer: &str, line: usize, stem: &str) -> Result<Asset, LoadError> {
     let (path, bytes) = ms.read_asset(rel, referrer, line)?;
+    let refused = |what: &str, hint: &str| LoadError {
+        path: ms.root.join(referrer).display().to_string(),
+        line: (line > 0).then_some(line),
+        column: None,
+        message: format!("{} {what}", path.display()),
+        hint: hint.into(),
+    };
     let Some(media_type) = book::media_type(&bytes) else {
-        return Err(LoadError {
-            path: ms.root.join(referrer).display().to_string(),
-            line: (line > 0).then_some(line),
-            column: None,
-            message: format!("{} is not an image folio can embed", path.display()),
-            hint: "use a PNG, JPEG, GIF or SVG file".into(),
-        });
+        return Err(refused("is not an image folio can embed", "use a PNG, JPEG, GIF or SVG file"));
     };
     if !book::is_complete(media_type, &bytes) {
-        return Err(LoadError {
-            path: ms.root.join(referrer).display().to_string(),
-            line: (line > 0).then_some(line),
-            column: None,
-            message: format!("{} is cut short: the image's end is missing", path.display()),
-            hint: "copy or export the image again".into(),
-        });
+        return Err(refused("is cut short: the image's end is missing", "copy or export the image again"));
     }
     let size = book::pixel_size(&bytes);
     Ok(Asset { href: format!("{stem}.{}", book::extension(media_type)), media_type, bytes: bytes.into(), size })
@@ -442,31 +437,6 @@ fn push_lost(lost: &mut Vec<LostLink>, seen: &mut std::collections::HashSet<(usi
     }
 }
 
-/// `%20`, `%C3%A9` decoded (UTF-8); a string whose escapes make no UTF-8
-/// is left as it is.
-fn percent_decoded(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// The file a relative link from `dir` names, and its chapters: `b.md`,
 /// `../a.md`, or a Jekyll post's name (the file of that stem, anywhere).
 fn chapter_file<'f>(files: &'f std::collections::BTreeMap<String, std::ops::Range<usize>>, dir: &Path, path: &str) -> Option<(&'f String, &'f std::ops::Range<usize>)> {
@@ -494,7 +464,7 @@ fn chapter_file<'f>(files: &'f std::collections::BTreeMap<String, std::ops::Rang
 /// A path that starts with `/` is read from the manuscript's root, as a
 /// website reads it from its own (`/assets/x.png` of a Jekyll post).
 fn join_rel(dir: &Path, url: &str) -> String {
-    let url = percent_decoded(url.split(['#', '?']).next().unwrap_or(url));
+    let url = book::anchors::percent_decoded(url.split(['#', '?']).next().unwrap_or(url));
     let joined = match url.strip_prefix('/').filter(|r| !r.starts_with('/')) {
         Some(from_root) => Path::new(from_root).to_path_buf(),
         None => dir.join(url),

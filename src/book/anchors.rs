@@ -220,7 +220,7 @@ fn squash(id: &str) -> String {
 }
 
 /// `%C3%A9` → `é`; a `%` not followed by two hex digits stays.
-fn percent_decoded(s: &str) -> String {
+pub fn percent_decoded(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
