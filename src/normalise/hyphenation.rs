@@ -112,6 +112,7 @@ fn pattern_allows(lang: Lang, joined: &str, at: usize) -> Option<bool> {
 pub(super) const FR_COMPOUNDS: &str = include_str!("data/fr-compounds.txt");
 pub(super) const FR_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/fr-words.txt"));
 pub(super) const EN_WORDS: &str = include_str!("data/en-words.txt");
+pub(super) const EN_PIECES: &str = include_str!("data/en-pieces.txt");
 pub(super) const EN_COMPOUNDS: &str = include_str!("data/en-compounds.txt");
 /// French hyphenated words (Dicollecte, MPL-2.0: see `data/README.md`).
 static FR_COMPOUND_LIST: WordList = WordList::new(FR_COMPOUNDS);
@@ -119,6 +120,9 @@ static FR_COMPOUND_LIST: WordList = WordList::new(FR_COMPOUNDS);
 static FR_WORD_LIST: WordList = WordList::new(FR_WORDS);
 /// English words (SCOWL: see `data/README.md`).
 static EN_WORD_LIST: WordList = WordList::new(EN_WORDS);
+/// Less common English words of four letters or more (SCOWL: see
+/// `data/README.md`).
+static EN_PIECE_LIST: WordList = WordList::new(EN_PIECES);
 /// English hyphenated words (en_GB hunspell dictionary: see `data/README.md`).
 static EN_COMPOUND_LIST: WordList = WordList::new(EN_COMPOUNDS);
 
@@ -194,6 +198,14 @@ impl English {
     fn derived(&self, w: &str) -> bool {
         let w = w.to_lowercase();
         self.on && EN_SUFFIXES.iter().any(|suf| w.strip_suffix(suf).is_some_and(|stem| stem.chars().count() >= 3 && (self.listed(stem) || self.listed(&format!("{stem}e")))))
+    }
+    /// A word of the wider list, for a piece of a break whose joined form
+    /// is in neither list (`online- help`, `dove- cote`). Only four letters
+    /// or more: shorter ones there are mostly prefixes and syllables
+    /// (`dis`, `tun`).
+    fn wider(&self, w: &str, joined: &str) -> bool {
+        let (w, joined) = (w.to_lowercase(), joined.to_lowercase());
+        self.on && w.chars().count() >= 4 && EN_PIECE_LIST.contains(&w) && !EN_PIECE_LIST.contains(&joined) && !EN_WORD_LIST.contains(&joined)
     }
     /// Lower-case pieces of one or two letters (`un`, `de`) are mostly
     /// prefixes or syllables: words only when listed.
@@ -339,7 +351,7 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         return (Decision::Join, Evidence::Dictionary);
     }
     let element = |w: &str| !en.short_unlisted(w);
-    let known = |w: &str| element(w) && (vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || en.listed(w) || en.derived(w));
+    let known = |w: &str| element(w) && (vocab.count(w) > 0 || vocab.head(w) > 0 || vocab.tail(w) > 0 || en.listed(w) || en.derived(w) || en.wider(w, &joined));
     let both_words = l_el.chars().count() >= 2 && known(l_el) && known(r_el);
     if en.listed(&joined) || en.derived(&joined) {
         // Both halves words too: the book's habit with them decides.
@@ -881,6 +893,10 @@ mod tests {
         assert_eq!(en("an Eiffel- style contract", "PIL-style, Autoconf-style"), "an Eiffel-style contract");
         assert_eq!(en("an Autoconf- style build", ""), "an Autoconf-style build");
         assert_eq!(en("Mr. Tun- bridge", ""), "Mr. Tunbridge");
+        // Less common words are pieces too, when the joined form is in no
+        // list; not those of three letters, mostly prefixes (`dis`).
+        assert_eq!(en("the online- help, a dove- cote", ""), "the online-help, a dove-cote");
+        assert_eq!(en("so dis- obliging", ""), "so disobliging");
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal"), "a non-hypertextual page");
         assert_eq!(en("a non- hypertextual page", "non-zero, non-fatal, nonsense, sense, nonfiction, fiction"), "a nonhypertextual page");
         // CamelCase names break between humps; compounds of names keep.

@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn shipped_lists_are_sorted() {
-        for (name, list) in [("en-words", super::super::hyphenation::EN_WORDS), ("en-compounds", super::super::hyphenation::EN_COMPOUNDS), ("fr-compounds", super::super::hyphenation::FR_COMPOUNDS), ("fr-words", super::super::hyphenation::FR_WORDS)] {
+        for (name, list) in [("en-words", super::super::hyphenation::EN_WORDS), ("en-pieces", super::super::hyphenation::EN_PIECES), ("en-compounds", super::super::hyphenation::EN_COMPOUNDS), ("fr-compounds", super::super::hyphenation::FR_COMPOUNDS), ("fr-words", super::super::hyphenation::FR_WORDS)] {
             let lines: Vec<&str> = list.lines().collect();
             assert!(lines.len() > 4_000, "{name}");
             assert!(lines.windows(2).all(|p| p[0] < p[1]), "{name} is not in byte order");

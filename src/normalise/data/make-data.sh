@@ -1,7 +1,8 @@
 #!/bin/sh
-# Regenerate the word lists from Debian's hunspell dictionaries:
-# fr-compounds.txt and fr-words.txt.gz from hunspell-fr-classical (MPL-2.0),
-# en-compounds.txt from hunspell-en-gb (LGPL). See README.md.
+# Regenerate the word lists from Debian's packages: fr-compounds.txt and
+# fr-words.txt.gz from hunspell-fr-classical (MPL-2.0), en-compounds.txt
+# from hunspell-en-gb (LGPL), en-words.txt and en-pieces.txt from SCOWL
+# (wamerican, wbritish). See README.md.
 set -eu
 tmp=$(mktemp -d)
 cd "$tmp"
@@ -64,3 +65,9 @@ for line in open("forms.txt", encoding="utf-8", errors="replace"):
 # ("re-sort" and "resort", "south-east" and "southeast"): a spelling
 # the dictionary leaves open is no evidence.
 sys.stdout.write("".join(f + "\n" for f in sorted(forms) if f.replace("-", "") not in words))' > "$OLDPWD/en-compounds.txt"
+# en-words.txt (SCOWL 35) and en-pieces.txt (SCOWL 50's words of four
+# letters or more that SCOWL 35 lacks), lower-case ASCII, in byte order.
+apt-get download wamerican-small wbritish-small wamerican wbritish
+for f in wamerican*.deb wbritish*.deb; do dpkg-deb -x "$f" x; done
+cat x/usr/share/dict/american-english-small x/usr/share/dict/british-english-small | grep -E '^[a-z]+$' | LC_ALL=C sort -u > "$OLDPWD/en-words.txt"
+cat x/usr/share/dict/american-english x/usr/share/dict/british-english | grep -E '^[a-z]{4,}$' | LC_ALL=C sort -u | LC_ALL=C comm -23 - "$OLDPWD/en-words.txt" > "$OLDPWD/en-pieces.txt"
