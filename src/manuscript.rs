@@ -520,6 +520,21 @@ pub fn check_language(tag: &str) -> Result<(), String> {
     })
 }
 
+/// Is text in the language `tag` written right to left? By its script
+/// subtag when it has one (`az-Arab`, `ku-Latn`), else by the language
+/// (Arabic, Hebrew, Persian, Urdu, Yiddish, and the others written in the
+/// Arabic, Hebrew, Syriac or Thaana script).
+pub fn right_to_left(tag: &str) -> bool {
+    const LANGUAGES: &[&str] = &["ar", "arc", "azb", "ckb", "dv", "fa", "he", "iw", "ji", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
+    const SCRIPTS: &[&str] = &["adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"];
+    let mut parts = tag.split('-').map(str::to_ascii_lowercase);
+    let primary = parts.next().unwrap_or_default();
+    match parts.find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
+        Some(script) => SCRIPTS.contains(&script.as_str()),
+        None => LANGUAGES.contains(&primary.as_str()),
+    }
+}
+
 /// The 1-based line of `yaml` where `value` is first written, else 1.
 fn value_line(yaml: &str, value: &str) -> usize {
     yaml.lines().position(|l| l.contains(value)).map_or(1, |i| i + 1)
@@ -570,6 +585,16 @@ fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize, hint: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_languages() {
+        for tag in ["he", "ar-EG", "fa", "ur-PK", "yi", "az-Arab", "AR"] {
+            assert!(right_to_left(tag), "{tag}");
+        }
+        for tag in ["en", "fr-CA", "ku-Latn", "ar-Latn", "sr-Cyrl", "hea", "x-ar"] {
+            assert!(!right_to_left(tag), "{tag}");
+        }
+    }
 
     #[test]
     fn language_tags() {

@@ -504,3 +504,31 @@ fn a_long_table_repeats_its_head_on_each_page() {
     let rows_seen: usize = pages.iter().map(|p| p.matches("remarque ").count()).sum();
     assert_eq!(rows_seen, 70, "every row once");
 }
+
+/// A book in a right-to-left language (Hebrew): its pages turn right to
+/// left and every document says so (`dir="rtl"`), still valid; a chapter
+/// in English inside it stays left to right. The PDF, which has no
+/// right-to-left layout, says so instead of printing reversed words in
+/// silence.
+#[test]
+fn right_to_left_books_read_right_to_left() {
+    let d = scratch("rtl");
+    let m = d.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(m.join("book.yaml"), "title: ספר\nlanguage: he\nchapters: [a.md, b.md]\n").unwrap();
+    std::fs::write(m.join("a.md"), "# פרק\n\nזהו טקסט בעברית.\n").unwrap();
+    std::fs::write(m.join("b.md"), "---\nlang: en\n---\n# Notes\n\nIn English.\n").unwrap();
+    let out = d.join("out");
+    let o = build(&m, &out, "all", EPOCH);
+    let epub = only_file(&out, "epub");
+    epubcheck(&epub);
+    let docs = zip_texts(&epub, |n| n.ends_with(".opf") || n.ends_with(".xhtml"));
+    let doc = |name: &str| docs.iter().find(|(n, _)| n.ends_with(name)).map(|(_, t)| t.as_str()).unwrap();
+    assert!(doc(".opf").contains("page-progression-direction=\"rtl\""), "{}", doc(".opf"));
+    for name in ["ch001.xhtml", "title.xhtml", "contents.xhtml", "nav.xhtml"] {
+        assert!(doc(name).contains("ops\" lang=\"he\" xml:lang=\"he\" dir=\"rtl\">"), "{name}: {}", doc(name));
+    }
+    assert!(doc("ch002.xhtml").contains("lang=\"en\" xml:lang=\"en\">"), "{}", doc("ch002.xhtml"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("text in `he` is set left to right") && !err.contains("text in `en`"), "{err}");
+}

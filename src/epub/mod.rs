@@ -69,6 +69,10 @@ pub fn write(book: &Book, style: &Style, opts: &EpubOptions) -> Result<Vec<u8>, 
         b.metadata("author", a.clone())?;
     }
     b.metadata("lang", lang)?;
+    // Pages turn the other way in a book written right to left.
+    if crate::manuscript::right_to_left(lang) {
+        b.metadata("direction", "rtl")?;
+    }
     b.metadata("generator", opts.generator.clone())?;
     b.metadata("toc_name", l.contents)?;
     if let Some(d) = &meta.description {

@@ -160,7 +160,7 @@ fn patch(name: &str, text: &str, fx: &Fixes, uuid: Option<&str>) -> String {
     if name.ends_with("nav.xhtml") {
         t = t.replacen(
             "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-            &format!("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
+            &format!("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"{}>", super::xhtml::language_attributes(&fx.lang)),
             1,
         );
         // Accessibility: the toc nav has the matching ARIA role, and the two

@@ -27,11 +27,18 @@ pub fn escape_into(out: &mut String, s: &str) {
 
 /// The head and body wrapper of every content document.
 pub fn document(lang: &str, title: &str, body_type: &str, body: &str) -> String {
-    let lang = escape(lang);
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"{body_type}\">\n{body}</body>\n</html>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"{}>\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body epub:type=\"{body_type}\">\n{body}</body>\n</html>\n",
+        language_attributes(lang),
         escape(title)
     )
+}
+
+/// The `<html>` element's language, and its direction when right to left.
+pub fn language_attributes(lang: &str) -> String {
+    let dir = if crate::manuscript::right_to_left(lang) { " dir=\"rtl\"" } else { "" };
+    let lang = escape(lang);
+    format!(" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}")
 }
 
 /// Where a chapter's images live in the book, by asset index.

@@ -223,6 +223,9 @@ impl<'s, 'a> Composer<'s, 'a> {
         if !self.dicts.contains_key(lang) {
             let dict = super::hyphenate::for_language(&self.style.sheet.body, lang);
             self.dicts.insert(lang.to_string(), dict);
+            if crate::manuscript::right_to_left(lang) {
+                self.warn(format!("text in `{lang}` is set left to right, its letters in reverse: the PDF has no right-to-left layout yet (the EPUB has)"));
+            }
         }
         if let Some(Err(e)) = self.dicts.get(lang) {
             self.warn(e.clone());
