@@ -58,6 +58,10 @@ enum Kind {
     Strike,
     Sup,
     Sub,
+    /// A `^…^` or `~…~` span with spaces inside, which pandoc reads as
+    /// text (`[^a] and x^2^`: a stray `^` took the words up to the next):
+    /// its text between the marks as typed.
+    Typed(&'static str),
     Link(String),
     /// Its destination, title and line.
     Image(String, String, usize),
@@ -164,6 +168,7 @@ pub fn parse_chapters(markdown: &str, first_line: usize, resolve: &mut Resolver<
                     Tag::Emphasis => Kind::Emph,
                     Tag::Strong => Kind::Strong,
                     Tag::Strikethrough => Kind::Strike,
+                    Tag::Superscript | Tag::Subscript if markdown[range.clone()].contains(char::is_whitespace) => Kind::Typed(if tag == Tag::Superscript { "^" } else { "~" }),
                     Tag::Superscript => Kind::Sup,
                     Tag::Subscript => Kind::Sub,
                     // An address autolink (`<foo@bar.example>`) is a mail link.
@@ -244,7 +249,7 @@ fn is_container(kind: &Kind) -> bool {
 
 /// Inline elements that nest: emphasis and the like, links, HTML's.
 fn is_inline(kind: &Kind) -> bool {
-    matches!(kind, Kind::Emph | Kind::Strong | Kind::Strike | Kind::Sup | Kind::Sub | Kind::Link(_) | Kind::Html(_))
+    matches!(kind, Kind::Emph | Kind::Strong | Kind::Strike | Kind::Sup | Kind::Sub | Kind::Typed(_) | Kind::Link(_) | Kind::Html(_))
 }
 
 /// How many of them are open at the top of the stack. Past
@@ -292,6 +297,8 @@ fn end_matches(kind: &Kind, end: &TagEnd) -> bool {
             | (Kind::Strike, TagEnd::Strikethrough)
             | (Kind::Sup, TagEnd::Superscript)
             | (Kind::Sub, TagEnd::Subscript)
+            | (Kind::Typed("^"), TagEnd::Superscript)
+            | (Kind::Typed("~"), TagEnd::Subscript)
             | (Kind::Link(_), TagEnd::Link)
             | (Kind::Image(..), TagEnd::Image)
     )
@@ -470,6 +477,11 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         Kind::Strike => parent.inlines.push(Inline::Strike(f.inlines)),
         Kind::Sup => parent.inlines.push(Inline::Sup(f.inlines)),
         Kind::Sub => parent.inlines.push(Inline::Sub(f.inlines)),
+        Kind::Typed(mark) => {
+            parent.inlines.push(Inline::Text(mark.into()));
+            parent.inlines.extend(f.inlines);
+            parent.inlines.push(Inline::Text(mark.into()));
+        }
         Kind::Link(url) => parent.inlines.push(Inline::Link { url, content: super::without_links(f.inlines) }),
         Kind::Html(el) => parent.inlines.extend(html::wrap(el, f.inlines)),
         Kind::Loose => {
@@ -768,6 +780,14 @@ mod tests {
             }
             b => panic!("{b:?}"),
         }
+    }
+
+    #[test]
+    fn spans_with_spaces_between_carets_or_tildes_stay_text() {
+        let p = parse("Voir [^a] puis 2^10^ et ~c d~ mais ^e^ et ~f~.\n");
+        let Block::Para { content, .. } = &p.sections[0].blocks[0] else { panic!() };
+        assert_eq!(Inline::plain_text(content), "Voir [^a] puis 2^10^ et ~c d~ mais e et f.");
+        assert_eq!(content.iter().filter(|i| matches!(i, Inline::Sup(_) | Inline::Sub(_))).count(), 2, "{content:?}");
     }
 
     #[test]

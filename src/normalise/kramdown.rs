@@ -135,6 +135,14 @@ pub fn run(text: &str, mask: &Mask, changes: &mut Vec<Change>, escaped: &mut Vec
                     fixed = Some(t);
                 }
             }
+            if line.contains("[^") && !indented_code {
+                let cur = fixed.as_deref().unwrap_or(line);
+                let code = code_spans(cur);
+                if let Some(t) = notes_after_links(cur, |k| in_code(&code, k) || (fixed.is_none() && mask.get(a + k))) {
+                    log(cur, &t);
+                    fixed = Some(t);
+                }
+            }
             let cur = fixed.as_deref().unwrap_or(line);
             let lead = cur.len() - cur.trim_start_matches(' ').len();
             let hashes = cur[lead..].bytes().take_while(|&c| c == b'#').count();
@@ -172,6 +180,84 @@ fn without_raw_tags(line: &str, protected: impl Fn(usize) -> bool) -> String {
     }
     out.push_str(&line[k..]);
     out
+}
+
+/// Note calls at the end of a link's text (`[le site[^1]](url)`, as
+/// kramdown reads them) moved after the link (`[le site](url)[^1]`):
+/// CommonMark reads the call first, and the link was lost. The line, if
+/// it changes (`protected(byte)`: code and URLs stay).
+fn notes_after_links(line: &str, protected: impl Fn(usize) -> bool) -> Option<String> {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut done = 0;
+    let mut p = 0;
+    while let Some(x) = line[p..].find("]]").map(|x| p + x + 1) {
+        p = x + 1;
+        // `x`: the `]` that closes the link text; the calls end just before.
+        // (The calls and the destination are masked: they are no text.)
+        let mut calls = x;
+        while let Some(open) = line[..calls].strip_suffix(']').and_then(|s| s.rfind("[^")).filter(|&o| {
+            let label = &line[o + 2..calls - 1];
+            !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[' || c == ']')
+        }) {
+            calls = open;
+        }
+        if calls == x {
+            continue;
+        }
+        let Some(text_open) = opening_bracket(b, calls).filter(|&o| o + 1 < calls && o >= done) else { continue };
+        let end = match b.get(x + 1) {
+            Some(b'(') => closing(b, x + 1, b'(', b')'),
+            Some(b'[') => closing(b, x + 1, b'[', b']'),
+            _ => None,
+        };
+        let Some(end) = end else { continue };
+        if protected(text_open) {
+            continue;
+        }
+        out.push_str(&line[done..calls]);
+        out.push_str(&line[x..end]);
+        out.push_str(&line[calls..x]);
+        done = end;
+        p = end;
+    }
+    (done > 0).then(|| out + &line[done..])
+}
+
+/// The `[` that opens the bracket closing just before byte `end`.
+fn opening_bracket(b: &[u8], end: usize) -> Option<usize> {
+    let mut depth = 0;
+    for k in (0..end).rev() {
+        match b[k] {
+            _ if k > 0 && b[k - 1] == b'\\' => {}
+            b']' => depth += 1,
+            b'[' if depth == 0 => return Some(k),
+            b'[' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The byte after the `close` that matches the `open` at `start`.
+fn closing(b: &[u8], start: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0;
+    let mut k = start;
+    while k < b.len() {
+        match b[k] {
+            b'\\' => k += 1,
+            c if c == open => depth += 1,
+            c if c == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    None
 }
 
 /// Whether byte `k` is inside one of the `code` spans of its line.
@@ -466,6 +552,16 @@ mod tests {
         assert_eq!(k("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
         // A list item that says TOC without `{:toc}` is text.
         assert_eq!(k("* TOC\n* more"), "* TOC\n* more");
+    }
+
+    #[test]
+    fn note_calls_leave_the_link_text() {
+        assert_eq!(k("Voir [le site[^1]](http://x.org/(a)) et [là[^a][^b]][ref]."), "Voir [le site](http://x.org/(a))[^1] et [là][ref][^a][^b].");
+        assert_eq!(k("![une image[^n]](i.png \"t\")"), "![une image](i.png \"t\")[^n]");
+        // No link, no text before the call, code: nothing moves.
+        for s in ["a[^1]] b", "[[^1]](u)", "[[a]](u) [b[c]][d]", "`[a[^1]](u)`", "[a [^1 x]](u)", "[a[^1]] (u)", "[a[^1]](u"] {
+            assert_eq!(k(s), s);
+        }
     }
 
     #[test]
