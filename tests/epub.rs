@@ -481,6 +481,20 @@ fn tables_in_both_books() {
     assert!(fonts.contains("Vollkorn-Bold"), "the head is set in bold: {fonts}");
 }
 
+/// kramdown IAL lines right after a list or a table style them (GFM and
+/// CommonMark read them as a last row or item text, which both books
+/// printed); a link finds the table by its id, in both books.
+#[test]
+fn ial_lines_after_lists_and_tables_in_both_books() {
+    let md = "# Un\n\nVoir [le tableau](#chiffres).\n\n- un\n- deux\n{: .liste}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n{: #chiffres .grille}\n";
+    let (xhtml, text, _) = both_books("ial-after", md, &[]);
+    for want in ["<ul class=\"liste\">\n<li>un</li>\n<li>deux</li>\n</ul>", "<table id=\"chiffres\" class=\"grille\">", "<a href=\"#chiffres\">le tableau</a>"] {
+        assert!(xhtml.contains(want), "{want} in {xhtml}");
+    }
+    assert!(!xhtml.contains("{:") && !text.contains("{:"), "{xhtml}\n{text}");
+    assert!(text.contains("deux") && text.contains('2'), "{text}");
+}
+
 /// A table longer than a page: no row split, and its head again at the
 /// top of each page its body runs on to (the PDF; an EPUB reader does its own).
 #[test]

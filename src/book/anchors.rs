@@ -6,7 +6,7 @@
 //! way kramdown (Jekyll) or GitHub make ids, so that links written for
 //! either site still lead somewhere.
 
-use super::{visit_blocks_mut, Attrs, Block, Chapter, Inline};
+use super::{visit_blocks_mut, Block, Chapter, Inline};
 
 /// The id folio gives a heading: its words, lower case, joined by `-`;
 /// letters of every script kept; `section` when none is left.
@@ -140,7 +140,7 @@ pub fn name_headings(chapter: &mut Chapter) -> Anchors {
     // parser warned), as a file must not hold one id twice.
     let mut written = Vec::new();
     visit_blocks_mut(blocks, &mut |b| {
-        if let Block::Heading { attrs: Attrs { id: Some(id), .. }, .. } | Block::Para { attrs: Attrs { id: Some(id), .. }, .. } = b {
+        if let Some(id) = b.attrs_mut().and_then(|a| a.id.as_mut()) {
             let given = taken.unique(id.clone());
             written.push((std::mem::replace(id, given.clone()), given));
         }

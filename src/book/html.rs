@@ -6,7 +6,7 @@
 //! (script, style and the like lose their content too). The backends
 //! therefore never see raw HTML, so it can never come out broken.
 
-use super::{Block, CellAlign, Inline};
+use super::{Attrs, Block, CellAlign, Inline};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HtmlTag {
@@ -537,7 +537,7 @@ fn close_to(stack: &mut Vec<Frame>, depth: usize) {
                     "ul" | "ol" => {
                         parent.blocks.append(&mut f.blocks);
                         if !f.items.is_empty() {
-                            parent.blocks.push(Block::List { start: (tag == "ol").then_some(f.start.unwrap_or(1)), items: f.items });
+                            parent.blocks.push(Block::List { start: (tag == "ol").then_some(f.start.unwrap_or(1)), items: f.items, attrs: Attrs::default() });
                         }
                     }
                     "table" => {
@@ -550,7 +550,7 @@ fn close_to(stack: &mut Vec<Frame>, depth: usize) {
                             let head = if rows[0].1 { rows.remove(0).0 } else { Vec::new() };
                             let cols = rows.iter().map(|r| r.0.len()).chain([head.len()]).max().unwrap_or(0);
                             let align = vec![CellAlign::Left; cols];
-                            parent.blocks.push(Block::Table { align, head, rows: rows.into_iter().map(|r| r.0).collect() });
+                            parent.blocks.push(Block::Table { align, head, rows: rows.into_iter().map(|r| r.0).collect(), attrs: Attrs::default() });
                         }
                     }
                     // a paragraph's element, or one out of its place: its
@@ -625,7 +625,7 @@ mod tests {
         assert!(matches!(&v[1], Block::Para { content, .. } if content.iter().any(|i| matches!(i, Inline::Emph(_))) && content.contains(&Inline::LineBreak)), "{:?}", v[1]);
         assert!(matches!(&v[2], Block::Heading { level: 2, .. }));
         assert!(matches!(&v[3], Block::Quote(q) if texts(q) == ["Quoted"]));
-        assert!(matches!(&v[4], Block::List { start: None, items } if items.len() == 2 && texts(&items[1]) == ["two bold"]), "{:?}", v[4]);
+        assert!(matches!(&v[4], Block::List { start: None, items, .. } if items.len() == 2 && texts(&items[1]) == ["two bold"]), "{:?}", v[4]);
         let Block::Table { head, rows, .. } = &v[5] else { panic!("{:?}", v[5]) };
         assert_eq!((head.len(), rows.len(), Inline::plain_text(&rows[0][1])), (2, 1, "2".to_string()));
         assert!(matches!(&v[6], Block::SceneBreak));

@@ -57,7 +57,7 @@ pub enum Block {
     Heading { level: u8, content: Vec<Inline>, attrs: Attrs },
     Para { content: Vec<Inline>, attrs: Attrs },
     Quote(Vec<Block>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    List { start: Option<u64>, items: Vec<Vec<Block>>, attrs: Attrs },
     Code { text: String },
     /// `***` or `* * *` between scenes.
     SceneBreak,
@@ -69,7 +69,7 @@ pub enum Block {
     Definitions(Vec<Definition>),
     /// A table (pipes): each column's alignment, the head row, the body
     /// rows; a row is its cells' inline content.
-    Table { align: Vec<CellAlign>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    Table { align: Vec<CellAlign>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, attrs: Attrs },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -253,6 +253,22 @@ pub fn without_links(content: Vec<Inline>) -> Vec<Inline> {
 }
 
 impl Block {
+    /// The id and classes of a block that can have them (a kramdown IAL
+    /// gives them: `{: #id .class}`).
+    pub fn attrs(&self) -> Option<&Attrs> {
+        match self {
+            Block::Heading { attrs, .. } | Block::Para { attrs, .. } | Block::List { attrs, .. } | Block::Table { attrs, .. } => Some(attrs),
+            _ => None,
+        }
+    }
+
+    pub fn attrs_mut(&mut self) -> Option<&mut Attrs> {
+        match self {
+            Block::Heading { attrs, .. } | Block::Para { attrs, .. } | Block::List { attrs, .. } | Block::Table { attrs, .. } => Some(attrs),
+            _ => None,
+        }
+    }
+
     /// The text a reader sees, without markup; its parts joined by spaces.
     pub fn plain_text(&self) -> String {
         let all = |v: &[Block]| v.iter().map(Block::plain_text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
@@ -327,7 +343,7 @@ mod tests {
         let mut blocks = vec![
             Block::Figure { asset: 0, alt: String::new(), caption: Vec::new() },
             Block::Quote(vec![Block::Para { content: vec![Inline::Emph(vec![Inline::Link { url: "u".into(), content: vec![img(1)] }])], attrs: Attrs::default() }]),
-            Block::List { start: None, items: vec![vec![Block::Heading { level: 2, content: vec![img(0)], attrs: Attrs::default() }]] },
+            Block::List { start: None, items: vec![vec![Block::Heading { level: 2, content: vec![img(0)], attrs: Attrs::default() }]], attrs: Attrs::default() },
         ];
         renumber_assets(&mut blocks, &[7, 3]);
         let mut seen = Vec::new();

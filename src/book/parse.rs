@@ -365,21 +365,29 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
             f.flush();
             parent.push_block(Block::Quote(f.blocks));
         }
+        // An IAL line right after an item is its list's (CommonMark reads
+        // it as the item's last line; a loose item's paragraph took it).
         Kind::Item => {
+            merge_text(&mut f.inlines);
+            let attrs = take_trailing_ial(&mut f.inlines).unwrap_or_default();
             f.flush();
-            parent.blocks.push(Block::List { start: None, items: vec![f.blocks] });
+            parent.blocks.push(Block::List { start: None, items: vec![f.blocks], attrs });
         }
         Kind::List(start) => {
             f.flush();
+            let mut attrs = Attrs::default();
             let items = f
                 .blocks
                 .into_iter()
                 .flat_map(|b| match b {
-                    Block::List { items, .. } => items,
+                    Block::List { items, attrs: a, .. } => {
+                        merge_into(&mut attrs, &a);
+                        items
+                    }
                     other => vec![vec![other]],
                 })
                 .collect();
-            parent.push_block(Block::List { start, items });
+            parent.push_block(Block::List { start, items, attrs });
         }
         // A term opens a definition; its details join the last one.
         // (The term is finished with its list: until then, its line breaks
@@ -436,7 +444,7 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
         Kind::TableHead | Kind::Row => {
             let cells: Vec<Vec<Inline>> = f.blocks.into_iter().map(|b| if let Block::Para { content, .. } = b { content } else { Vec::new() }).collect();
             let (head, rows) = if matches!(kind, Kind::TableHead) { (cells, Vec::new()) } else { (Vec::new(), vec![cells]) };
-            parent.blocks.push(Block::Table { align: Vec::new(), head, rows });
+            parent.blocks.push(Block::Table { align: Vec::new(), head, rows, attrs: Attrs::default() });
         }
         Kind::Table(align) => {
             let (mut head, mut rows) = (Vec::new(), Vec::new());
@@ -448,7 +456,16 @@ fn attach(stack: &mut [Frame], mut f: Frame, out: &mut ParsedFile, defs: &mut Ve
                     rows.extend(r);
                 }
             }
-            parent.push_block(Block::Table { align, head, rows });
+            // An IAL line right after the table is the table's (GFM reads it
+            // as a last row of one cell).
+            let ial = match rows.last().map(Vec::as_slice) {
+                Some([first, rest @ ..]) if rest.iter().all(Vec::is_empty) => parse_ial(Inline::plain_text(first).trim()),
+                _ => None,
+            };
+            if ial.is_some() {
+                rows.pop();
+            }
+            parent.push_block(Block::Table { align, head, rows, attrs: ial.unwrap_or_default() });
         }
         Kind::Code(text) => parent.push_block(Block::Code { text }),
         Kind::HtmlBlock(raw, line) => {
@@ -693,11 +710,15 @@ fn take_trailing_ial(v: &mut [Inline]) -> Option<Attrs> {
 }
 
 fn merge_attrs(b: &mut Block, a: &Attrs) {
-    if let Block::Heading { attrs, .. } | Block::Para { attrs, .. } = b {
-        attrs.classes.extend(a.classes.iter().cloned());
-        if a.id.is_some() {
-            attrs.id = a.id.clone();
-        }
+    if let Some(attrs) = b.attrs_mut() {
+        merge_into(attrs, a);
+    }
+}
+
+fn merge_into(attrs: &mut Attrs, a: &Attrs) {
+    attrs.classes.extend(a.classes.iter().cloned());
+    if a.id.is_some() {
+        attrs.id = a.id.clone();
     }
 }
 
@@ -783,6 +804,20 @@ mod tests {
     }
 
     #[test]
+    fn ial_lines_after_lists_and_tables_are_theirs() {
+        let p = parse("- un\n- deux\n{: .a}\n\n| x | y |\n|---|---|\n| 1 | 2 |\n{: #t .b}\n\n1. un\n2. deux\n{: #l}\n");
+        let b = &p.sections[0].blocks;
+        let Block::List { items, attrs, .. } = &b[0] else { panic!("{b:?}") };
+        assert_eq!((Block::plain_text(&items[1][0]).as_str(), attrs.classes.as_slice()), ("deux", ["a".to_string()].as_slice()));
+        let Block::Table { rows, attrs, .. } = &b[1] else { panic!("{b:?}") };
+        assert_eq!((rows.len(), attrs.id.as_deref(), attrs.classes.as_slice()), (1, Some("t"), ["b".to_string()].as_slice()));
+        assert!(matches!(&b[2], Block::List { start: Some(1), attrs, .. } if attrs.id.as_deref() == Some("l")), "{:?}", b[2]);
+        // Not an IAL: the text stays.
+        let p = parse("- un {: x\n\n| x |\n|---|\n| {: .a} b |\n");
+        assert_eq!(p.sections[0].blocks.iter().map(Block::plain_text).collect::<Vec<_>>(), ["un {: x", "x {: .a} b"]);
+    }
+
+    #[test]
     fn spans_with_spaces_between_carets_or_tildes_stay_text() {
         let p = parse("Voir [^a] puis 2^10^ et ~c d~ mais ^e^ et ~f~.\n");
         let Block::Para { content, .. } = &p.sections[0].blocks[0] else { panic!() };
@@ -857,7 +892,7 @@ mod tests {
     fn tables() {
         let p = parse("| A | *B* | C |\n|:--|--:|:-:|\n| 1 | 2 |\n| x | y | z |\n\nAprès.\n");
         let b = &p.sections[0].blocks;
-        let Block::Table { align, head, rows } = &b[0] else { panic!("{b:?}") };
+        let Block::Table { align, head, rows, .. } = &b[0] else { panic!("{b:?}") };
         assert_eq!(align, &[CellAlign::Left, CellAlign::Right, CellAlign::Center]);
         assert_eq!(head.iter().map(|c| Inline::plain_text(c)).collect::<Vec<_>>(), ["A", "B", "C"]);
         assert!(matches!(head[1].as_slice(), [Inline::Emph(_)]));

@@ -125,13 +125,14 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 blocks(out, inner, ctx, outline, false);
                 out.push_str("</blockquote>\n");
             }
-            Block::List { start, items } => {
+            Block::List { start, items, attrs } => {
+                out.push_str(if start.is_some() { "<ol" } else { "<ul" });
+                attrs_into(out, attrs.id.as_deref(), &attrs.classes);
                 match start {
-                    Some(1) => out.push_str("<ol>\n"),
-                    Some(n) => {
-                        let _ = writeln!(out, "<ol start=\"{n}\">");
+                    Some(n) if *n != 1 => {
+                        let _ = writeln!(out, " start=\"{n}\">");
                     }
-                    None => out.push_str("<ul>\n"),
+                    _ => out.push_str(">\n"),
                 }
                 for item in items {
                     out.push_str("<li>");
@@ -140,8 +141,10 @@ fn blocks(out: &mut String, v: &[Block], ctx: &Ctx, outline: &mut Outline, first
                 }
                 out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
             }
-            Block::Table { align, head, rows } => {
-                out.push_str("<table>\n");
+            Block::Table { align, head, rows, attrs } => {
+                out.push_str("<table");
+                attrs_into(out, attrs.id.as_deref(), &attrs.classes);
+                out.push_str(">\n");
                 let row = |out: &mut String, cells: &[Vec<Inline>], tag: &str| {
                     out.push_str("<tr>");
                     for (i, cell) in cells.iter().enumerate() {

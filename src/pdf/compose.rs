@@ -534,8 +534,8 @@ impl<'s, 'a> Composer<'s, 'a> {
         let sheet = &style.sheet;
         let em = style.em();
         for block in blocks {
-            if let Block::Heading { attrs, .. } | Block::Para { attrs, .. } = block {
-                self.anchors.extend(attrs.id.as_deref().map(|id| (id.into(), out.len())));
+            if let Some(id) = block.attrs().and_then(|a| a.id.as_deref()) {
+                self.anchors.push((id.into(), out.len()));
             }
             match block {
                 Block::Heading { level, content, .. } => {
@@ -583,7 +583,7 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = false;
                 }
-                Block::List { start, items } => {
+                Block::List { start, items, .. } => {
                     let ind = sheet.lists.indent.pt(em);
                     let c = Ctx { left: ctx.left + ind, width: (ctx.width - ind).max(ctx.width / 3.0), ..ctx };
                     let space = sheet.blockquote.space.pt(em);
@@ -600,7 +600,7 @@ impl<'s, 'a> Composer<'s, 'a> {
                     out.push(VItem::Space { height: space, discardable: true });
                     fresh = false;
                 }
-                Block::Table { align, head, rows } => {
+                Block::Table { align, head, rows, .. } => {
                     self.table(out, align, head, rows, ctx);
                     fresh = false;
                 }
