@@ -178,15 +178,10 @@ fn seed_chapter_is_repaired() {
 /// A French book of one file, `md`, with `files` (images) beside it,
 /// built in `format`: the output folder.
 fn book_with(name: &str, md: &str, files: &[(&str, Vec<u8>)], format: &str) -> std::path::PathBuf {
-    let d = scratch(name);
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
+    let m = manuscript(name, &files.iter().map(|(p, b)| (*p, b.as_slice())).collect::<Vec<_>>());
     std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
     std::fs::write(m.join("a.md"), md).unwrap();
-    for (file, bytes) in files {
-        std::fs::write(m.join(file), bytes).unwrap();
-    }
-    let out = d.join("out");
+    let out = m.with_file_name("out");
     build(&m, &out, format, EPOCH);
     out
 }
@@ -417,14 +412,10 @@ fn links_between_chapters_in_both_books() {
 /// twice is warned about, and the second heading given another.
 #[test]
 fn sections_in_both_outlines() {
-    let d = scratch("sections");
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: X\nlanguage: en\nchapters: [a.md, b.md]\n").unwrap();
     let filler: String = (0..40).map(|i| format!("Paragraph {i}, with words enough to fill a good part of a line, and then some more of them.\n\n")).collect();
-    std::fs::write(m.join("a.md"), format!("# Alpha\n\n## First part\n\n{filler}### Detail\n\n{filler}> ## Quoted\n\n#### Small\n\n## Second part {{#second}}\n\nEnd.\n")).unwrap();
-    std::fs::write(m.join("b.md"), "# Beta\n\nText.\n\n#### Same {#same}\n\n#### Again {#same}\n").unwrap();
-    let out = d.join("out");
+    let a = format!("# Alpha\n\n## First part\n\n{filler}### Detail\n\n{filler}> ## Quoted\n\n#### Small\n\n## Second part {{#second}}\n\nEnd.\n");
+    let m = manuscript_of_texts("sections", &[("book.yaml", "title: X\nlanguage: en\nchapters: [a.md, b.md]\n"), ("a.md", &a), ("b.md", "# Beta\n\nText.\n\n#### Same {#same}\n\n#### Again {#same}\n")]);
+    let out = m.with_file_name("out");
     let o = build(&m, &out, "all", EPOCH);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
@@ -499,13 +490,10 @@ fn ial_lines_after_lists_and_tables_in_both_books() {
 /// top of each page its body runs on to (the PDF; an EPUB reader does its own).
 #[test]
 fn a_long_table_repeats_its_head_on_each_page() {
-    let d = scratch("long-table");
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: Livre\nlanguage: fr\n").unwrap();
     let rows: String = (1..=70).map(|i| format!("| Ville {i} | {} | remarque {i} |\n", i * 7)).collect();
-    std::fs::write(m.join("a.md"), format!("# Chiffres\n\nAvant.\n\n| Nom | Habitants | Remarque |\n|:--|--:|:-:|\n{rows}\nAprès.\n")).unwrap();
-    let out = d.join("out");
+    let a = format!("# Chiffres\n\nAvant.\n\n| Nom | Habitants | Remarque |\n|:--|--:|:-:|\n{rows}\nAprès.\n");
+    let m = manuscript_of_texts("long-table", &[("book.yaml", "title: Livre\nlanguage: fr\n"), ("a.md", &a)]);
+    let out = m.with_file_name("out");
     build(&m, &out, "pdf", EPOCH);
     let pdf = only_file(&out, "pdf");
     let text = String::from_utf8(std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
@@ -526,13 +514,8 @@ fn a_long_table_repeats_its_head_on_each_page() {
 /// silence.
 #[test]
 fn right_to_left_books_read_right_to_left() {
-    let d = scratch("rtl");
-    let m = d.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    std::fs::write(m.join("book.yaml"), "title: ספר\nlanguage: he\nchapters: [a.md, b.md]\n").unwrap();
-    std::fs::write(m.join("a.md"), "# פרק\n\nזהו טקסט בעברית.\n").unwrap();
-    std::fs::write(m.join("b.md"), "---\nlang: en\n---\n# Notes\n\nIn English.\n").unwrap();
-    let out = d.join("out");
+    let m = manuscript_of_texts("rtl", &[("book.yaml", "title: ספר\nlanguage: he\nchapters: [a.md, b.md]\n"), ("a.md", "# פרק\n\nזהו טקסט בעברית.\n"), ("b.md", "---\nlang: en\n---\n# Notes\n\nIn English.\n")]);
+    let out = m.with_file_name("out");
     let o = build(&m, &out, "all", EPOCH);
     let epub = only_file(&out, "epub");
     epubcheck(&epub);

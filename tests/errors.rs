@@ -7,18 +7,6 @@ use common::*;
 use std::path::{Path, PathBuf};
 
 /// A manuscript folder made of (relative path, bytes).
-fn manuscript(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let d = scratch(name);
-    let m = d.join("m");
-    for (p, bytes) in files {
-        let p = m.join(p);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
-    std::fs::create_dir_all(&m).unwrap();
-    m
-}
-
 /// Run `folio build` expecting failure: (exit code, stderr). Asserts no
 /// output file was left behind.
 fn fails(m: &Path, extra: &[&str]) -> (i32, String) {

@@ -5,13 +5,9 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-fn manuscript(name: &str, chapters: &[(&str, String)]) -> PathBuf {
-    let m = scratch(name).join("m");
-    std::fs::create_dir_all(&m).unwrap();
+fn book(name: &str, chapters: &[(&str, String)]) -> PathBuf {
+    let m = manuscript_of_texts(name, chapters);
     std::fs::write(m.join("book.yaml"), "title: Limites\nlanguage: fr\n").unwrap();
-    for (f, t) in chapters {
-        std::fs::write(m.join(f), t).unwrap();
-    }
     m
 }
 
@@ -25,7 +21,7 @@ fn a_two_megabyte_paragraph() {
     let para: Vec<&str> = (0..420_000).map(|i| words[(i * 7 + i / 11) % words.len()]).collect();
     let text = format!("# Long\n\n{}.\n", para.join(" "));
     assert!(text.len() > 2_000_000);
-    let m = manuscript("long-para", &[("a.md", text)]);
+    let m = book("long-para", &[("a.md", text)]);
     build(&m, &out_of(&m), "all", "1700000000");
     let x = &epub_chapters(&only_file(&out_of(&m), "epub"))[0].1;
     assert_eq!(words_in(x), 420_000 + 1, "every word of the paragraph (and the title) is in the EPUB");
@@ -42,7 +38,7 @@ fn words_in(x: &str) -> usize {
 #[test]
 fn ten_thousand_chapters() {
     let text: String = (0..10_000).map(|i| format!("# C{i}\n\nTexte {i}, [la suite](#c{}).\n\n", i + 1)).collect();
-    let m = manuscript("many", &[("a.md", text)]);
+    let m = book("many", &[("a.md", text)]);
     build(&m, &out_of(&m), "epub", "1700000000");
     let chapters = epub_chapters(&only_file(&out_of(&m), "epub"));
     assert_eq!(chapters.len(), 10_000);
@@ -59,7 +55,7 @@ fn ten_thousand_chapters() {
 fn deep_nesting() {
     let lists: String = (0..300).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
     let text = format!("# N\n\n{lists}\n{} profond\n\n{}bas\n\n{}fond\n", ">".repeat(20_000), "- ".repeat(5000), "> 1. ".repeat(3000));
-    let m = manuscript("nested", &[("a.md", text)]);
+    let m = book("nested", &[("a.md", text)]);
     build(&m, &out_of(&m), "all", "1700000000");
     let epub = only_file(&out_of(&m), "epub");
     epubcheck(&epub);
@@ -94,7 +90,7 @@ fn deep_inline_nesting() {
         "<div><li>".repeat(n),
         "</div>".repeat(n)
     );
-    let m = manuscript("inline-nested", &[("a.md", text)]);
+    let m = book("inline-nested", &[("a.md", text)]);
     build(&m, &out_of(&m), "all", "1700000000");
     let epub = only_file(&out_of(&m), "epub");
     epubcheck(&epub);
@@ -107,7 +103,7 @@ fn deep_inline_nesting() {
 
 #[test]
 fn a_huge_image_is_refused() {
-    let m = manuscript("huge", &[("a.md", "# A\n\n![grande](big.png)\n".into())]);
+    let m = book("huge", &[("a.md", "# A\n\n![grande](big.png)\n".into())]);
     let f = std::fs::File::create(m.join("big.png")).unwrap();
     f.set_len(33 << 20).unwrap();
     let o = folio().args(["build", "--manuscript"]).arg(&m).arg("--out").arg(out_of(&m)).output().unwrap();
@@ -118,7 +114,7 @@ fn a_huge_image_is_refused() {
 
 #[test]
 fn an_output_folder_that_cannot_be_written() {
-    let m = manuscript("unwritable", &[("a.md", "# A\n\nx\n".into())]);
+    let m = book("unwritable", &[("a.md", "# A\n\nx\n".into())]);
     let blocker = m.parent().unwrap().join("file");
     std::fs::write(&blocker, "not a folder").unwrap();
     let o = folio().args(["build", "--manuscript"]).arg(&m).arg("--out").arg(blocker.join("out")).output().unwrap();
@@ -129,7 +125,7 @@ fn an_output_folder_that_cannot_be_written() {
 
 #[test]
 fn a_failed_build_keeps_the_previous_book() {
-    let m = manuscript("keep", &[("a.md", "# A\n\nPremière version.\n".into())]);
+    let m = book("keep", &[("a.md", "# A\n\nPremière version.\n".into())]);
     let out = out_of(&m);
     build(&m, &out, "all", "1700000000");
     let (epub, pdf) = (only_file(&out, "epub"), only_file(&out, "pdf"));
@@ -144,7 +140,7 @@ fn a_failed_build_keeps_the_previous_book() {
 
 #[test]
 fn normalise_write_keeps_the_original() {
-    let m = manuscript("write", &[("a.md", "---\ntitle: A\n---\nUn ter- rible séisme !\n".into())]);
+    let m = book("write", &[("a.md", "---\ntitle: A\n---\nUn ter- rible séisme !\n".into())]);
     let a = m.join("a.md");
     let o = folio().args(["normalise", "--write"]).arg(&a).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -160,7 +156,7 @@ fn normalise_write_keeps_the_original() {
 
 #[test]
 fn metadata_is_escaped_in_the_pdf_outline_too() {
-    let m = manuscript("outline", &[("a.md", "# A < B & \"C\" (D)\n\nTexte.\n".into())]);
+    let m = book("outline", &[("a.md", "# A < B & \"C\" (D)\n\nTexte.\n".into())]);
     build(&m, &out_of(&m), "pdf", "1700000000");
     let doc = lopdf::Document::load(only_file(&out_of(&m), "pdf")).unwrap();
     let outlines = doc.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
@@ -176,7 +172,7 @@ fn metadata_is_escaped_in_the_pdf_outline_too() {
 /// was quadratic: 24 s, now under a second (`--timings`).
 #[test]
 fn a_word_of_300_000_letters() {
-    let m = manuscript("long-word", &[("a.md", format!("# Mot\n\n{}\n", "x".repeat(300_000)))]);
+    let m = book("long-word", &[("a.md", format!("# Mot\n\n{}\n", "x".repeat(300_000)))]);
     build(&m, &out_of(&m), "pdf", "1700000000");
     let pdf = only_file(&out_of(&m), "pdf");
     let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
@@ -191,7 +187,7 @@ fn twenty_thousand_notes() {
     let n = 20_000;
     let calls: String = (0..n).map(|i| format!("mot[^{i}] ")).collect();
     let defs: String = (0..n).rev().map(|i| format!("[^{i}]: note {i}\n")).collect();
-    let m = manuscript("notes", &[("a.md", format!("# Notes\n\n{calls}\n\n{defs}"))]);
+    let m = book("notes", &[("a.md", format!("# Notes\n\n{calls}\n\n{defs}"))]);
     build(&m, &out_of(&m), "all", "1700000000");
     let x = &epub_chapters(&only_file(&out_of(&m), "epub"))[0].1;
     assert_eq!(x.matches("epub:type=\"footnote\"").count(), n);
@@ -208,7 +204,7 @@ fn twenty_thousand_notes() {
 fn five_thousand_headings_alike() {
     let n = 5000;
     let md: String = (1..n).map(|i| format!("## Part\n\nvoir [la suite](#part-{i})\n\n")).collect();
-    let m = manuscript("headings", &[("a.md", format!("# Titres\n\n{md}## Part\n\nfin\n"))]);
+    let m = book("headings", &[("a.md", format!("# Titres\n\n{md}## Part\n\nfin\n"))]);
     build(&m, &out_of(&m), "all", "1700000000");
     let x = &epub_chapters(&only_file(&out_of(&m), "epub"))[0].1;
     for i in 1..n {

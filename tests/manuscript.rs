@@ -3,16 +3,8 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn book(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let m = scratch(name).join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    for (p, t) in files {
-        std::fs::write(m.join(p), t).unwrap();
-    }
-    m
-}
 
 /// (title, text) of each chapter of the EPUB built from `m` with `args`.
 fn chapters(m: &Path, args: &[&str]) -> (Vec<(String, String)>, String) {
@@ -33,7 +25,7 @@ fn chapters(m: &Path, args: &[&str]) -> (Vec<(String, String)>, String) {
 
 #[test]
 fn without_a_list_chapters_follow_front_matter_dates_then_names() {
-    let m = book("order", &[
+    let m = manuscript_of_texts("order", &[
         ("book.yaml", "title: T\nlanguage: fr\n"),
         ("b.md", "---\ndate: 2015-04-21 18:48 CEST\n---\n# Deux\n\nx\n"),
         ("a.md", "---\ndate: 2015-05-01\n---\n# Trois\n\nx\n"),
@@ -48,7 +40,7 @@ fn without_a_list_chapters_follow_front_matter_dates_then_names() {
 /// names when the front matter gives no date, as Jekyll dates them.
 #[test]
 fn jekyll_posts_are_chapters_dated_by_their_names() {
-    let m = book("posts", &[("book.yaml", "title: T\nlanguage: fr\n"), ("index.md", "# Accueil\n\nx\n")]);
+    let m = manuscript_of_texts("posts", &[("book.yaml", "title: T\nlanguage: fr\n"), ("index.md", "# Accueil\n\nx\n")]);
     std::fs::create_dir_all(m.join("_posts/images.md")).unwrap();
     for (name, text) in [
         ("_posts/2020-03-01-trois.md", "---\nlayout: post\ntitle: Trois\n---\n\nx\n"),
@@ -63,7 +55,7 @@ fn jekyll_posts_are_chapters_dated_by_their_names() {
 
 #[test]
 fn title_comes_from_book_yaml_then_front_matter_then_heading() {
-    let m = book("titles", &[
+    let m = manuscript_of_texts("titles", &[
         ("book.yaml", "title: T\nlanguage: fr\nchapters:\n  - file: a.md\n    title: Donné\n  - b.md\n  - c.md\n"),
         ("a.md", "---\ntitle: Ignoré\n---\n# Titre du fichier\n\nTexte a.\n"),
         ("b.md", "---\ntitle: Du front matter\n---\nTexte b.\n"),
@@ -81,7 +73,7 @@ fn title_comes_from_book_yaml_then_front_matter_then_heading() {
 /// the same as from the title as typed.
 #[test]
 fn titles_from_yaml_take_the_typography_of_the_text() {
-    let m = book("fr-titles", &[("book.yaml", "title: L'homme qui rit\nauthor: Jean d'Ormesson\nlanguage: fr\n"), ("a.md", "---\ntitle: Qu'est-ce que c'est?\n---\n# Qu'est-ce que c'est?\n\nTexte.\n")]);
+    let m = manuscript_of_texts("fr-titles", &[("book.yaml", "title: L'homme qui rit\nauthor: Jean d'Ormesson\nlanguage: fr\n"), ("a.md", "---\ntitle: Qu'est-ce que c'est?\n---\n# Qu'est-ce que c'est?\n\nTexte.\n")]);
     let (c, _) = chapters(&m, &[]);
     assert_eq!(c[0].0, "Qu’est-ce que c’est\u{202f}?");
     assert!(!c[0].1.contains("c’est\u{202f}? Texte") && !c[0].1.contains("c'est"), "the heading is the title, once: {}", c[0].1);
@@ -93,7 +85,7 @@ fn titles_from_yaml_take_the_typography_of_the_text() {
 
 #[test]
 fn a_whole_book_in_one_file_splits_at_level_one_headings() {
-    let m = book("single", &[("book.yaml", "title: T\nlanguage: en\n"), ("book.md", "Foreword text.\n\n# One\n\nFirst.[^a]\n\n# Two\n\nSecond.[^b]\n\n## Part\n\nMore.\n\n[^a]: Note a.\n[^b]: Note b.\n")]);
+    let m = manuscript_of_texts("single", &[("book.yaml", "title: T\nlanguage: en\n"), ("book.md", "Foreword text.\n\n# One\n\nFirst.[^a]\n\n# Two\n\nSecond.[^b]\n\n## Part\n\nMore.\n\n[^a]: Note a.\n[^b]: Note b.\n")]);
     let (c, _) = chapters(&m, &[]);
     assert_eq!(c.len(), 2);
     assert_eq!(c[0].0, "One");
@@ -105,7 +97,7 @@ fn a_whole_book_in_one_file_splits_at_level_one_headings() {
 
 #[test]
 fn french_footnotes_survive_the_colon_rule() {
-    let m = book("fr-notes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# Un\n\nIl s'est promené[^4] hier.\n\n[^4]: Une note : la voici.\n")]);
+    let m = manuscript_of_texts("fr-notes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# Un\n\nIl s'est promené[^4] hier.\n\n[^4]: Une note : la voici.\n")]);
     let (c, _) = chapters(&m, &[]);
     assert!(c[0].1.contains("Une note\u{a0}: la voici.") && !c[0].1.contains("[^4]"), "{}", c[0].1);
 }
@@ -115,7 +107,7 @@ fn french_footnotes_survive_the_colon_rule() {
 #[test]
 fn french_punctuation_opening_a_line_stays_with_its_word() {
     let md = "# Un\n\nÇa tient toujours\n  ? Oui.\n\nElle entra par une technique bien rôdée, comme toujours\n: assommer un garde.\n\nGlossaire\n: un sens.\n";
-    let m = book("fr-wrapped", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let m = manuscript_of_texts("fr-wrapped", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
     let (c, _) = chapters(&m, &[]);
     let text = &c[0].1;
     assert!(text.contains("toujours\u{202f}? Oui.") && text.contains("toujours\u{a0}: assommer un garde."), "{text}");
@@ -129,7 +121,7 @@ fn french_punctuation_opening_a_line_stays_with_its_word() {
 #[test]
 fn french_straight_quotes_become_guillemets() {
     let md = "# Un\n\nIl dit \"oui\" puis \" non \", « \"peut-être\" », \"une\nphrase\" et `\"code\"`.\n";
-    let m = book("fr-quotes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let m = manuscript_of_texts("fr-quotes", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
     let (c, _) = chapters(&m, &[]);
     let text = &c[0].1;
     for want in ["«\u{202f}oui\u{202f}»", "«\u{202f}non\u{202f}»", "“peut-être”", "«\u{202f}une", "phrase\u{202f}»", "\"code\""] {
@@ -141,7 +133,7 @@ fn french_straight_quotes_become_guillemets() {
 #[test]
 fn kramdown_comments_and_definitions_stay_out_of_the_book() {
     let md = "# Un\n\nLe texte.\n\n{::comment}\nNOTE PRIVÉE\n{:/comment}\n\nSuite *mise*{: .x} {::comment}AUSSI{:/} ici.\n\n*[HTML]: Hyper Text\n\n{% comment %}\nLIQUIDE\n{% endcomment %}\n";
-    let m = book("kramdown-ext", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
+    let m = manuscript_of_texts("kramdown-ext", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", md)]);
     let (c, _) = chapters(&m, &[]);
     let text = &c[0].1;
     assert!(text.contains("Le texte.") && text.contains("mise") && text.contains("ici."), "{text}");
@@ -152,7 +144,7 @@ fn kramdown_comments_and_definitions_stay_out_of_the_book() {
 
 #[test]
 fn drafts_are_built_with_a_warning_or_left_out() {
-    let m = book("drafts", &[("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, b.md]\n"), ("a.md", "---\ntitle: Publié\n---\nx\n"), ("b.md", "---\ntitle: Brouillon\npublished: false\n---\ny\n")]);
+    let m = manuscript_of_texts("drafts", &[("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, b.md]\n"), ("a.md", "---\ntitle: Publié\n---\nx\n"), ("b.md", "---\ntitle: Brouillon\npublished: false\n---\ny\n")]);
     let (c, err) = chapters(&m, &[]);
     assert_eq!(c.len(), 2);
     assert!(err.contains("drafts") && err.contains("b.md"), "{err}");
@@ -168,14 +160,14 @@ fn check_lists_warnings_and_strict_fails_on_them() {
     assert!(out.contains("jour-4.md:8:") && out.contains("promené[^4]"), "{out}");
     let o = folio().args(["check", "--strict", "--manuscript"]).arg(repo().join("manuscript")).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
-    let clean = book("clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nUn texte sans souci.\n")]);
+    let clean = manuscript_of_texts("clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nUn texte sans souci.\n")]);
     let o = folio().args(["check", "--strict", "--manuscript"]).arg(&clean).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
 
 #[test]
 fn check_takes_a_folder_or_one_chapter() {
-    let m = book("check-one", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nIl s'est promené4 hier.\n"), ("b.md", "# B\n\nRien à redire.\n")]);
+    let m = manuscript_of_texts("check-one", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", "# A\n\nIl s'est promené4 hier.\n"), ("b.md", "# B\n\nRien à redire.\n")]);
     let o = folio().arg("check").arg(&m).output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && out.contains("a.md:3:") && out.contains("promené[^4]"), "{out}");
@@ -198,7 +190,7 @@ fn png(byte: u8) -> Vec<u8> {
 #[test]
 fn images_are_numbered_once_in_book_order() {
     // Chapters are parsed in parallel: numbering must not depend on it.
-    let m = book("images", &[
+    let m = manuscript_of_texts("images", &[
         ("book.yaml", "title: T\nlanguage: fr\nchapters:\n  - a.md\n  - b.md\n  - c.md\n"),
         ("a.md", "# A\n\n![deux](img/b.png)\n"),
         ("b.md", "# B\n\nTexte ![un](img/a.png) et ![deux](img/b.png).\n"),
@@ -236,8 +228,8 @@ fn mojibake_is_mended() {
     let text = "---\ntitle: Un été\n---\n\nL’été, c’est « à la fin » du mois. Voilà.\n\n## Août\n\nFin.\n";
     let garbled: String = text.bytes().map(|b| if b < 0x80 { b as char } else { windows_1252(b) }).collect();
     assert!(garbled.contains("Ã©tÃ©") && garbled.contains("â€™"), "{garbled}");
-    let m = book("mojibake", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", &garbled)]);
-    let clean = book("mojibake-clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
+    let m = manuscript_of_texts("mojibake", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", &garbled)]);
+    let clean = manuscript_of_texts("mojibake-clean", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
     let (c, _) = chapters(&m, &[]);
     assert_eq!(c[0].0, "Un été");
     assert_eq!(c, chapters(&clean, &[]).0);
@@ -257,7 +249,7 @@ fn jekyll_urls_make_images_and_links() {
     let post = "---\nlayout: post\ntitle: Post\n---\n\nHere: ![a pic]({{ site.baseurl }}/assets/x.png)\n\n\
                 See [the next]({% post_url 2020-01-02-next %}) and [about]({{ \"/about/\" | relative_url }}).\n\n\
                 Then [a page]({{ page.url }}).\n";
-    let m = book("jekyll-urls", &[("book.yaml", "title: T\nlanguage: en\n"), ("2020-01-01-post.md", post)]);
+    let m = manuscript_of_texts("jekyll-urls", &[("book.yaml", "title: T\nlanguage: en\n"), ("2020-01-01-post.md", post)]);
     std::fs::create_dir_all(m.join("assets")).unwrap();
     std::fs::write(m.join("assets/x.png"), png(1)).unwrap();
     let out = m.parent().unwrap().join("out");
@@ -279,11 +271,11 @@ fn jekyll_urls_make_images_and_links() {
 #[test]
 fn typography_rules_switch_off_one_by_one() {
     let text = "# A\n\nIl dit : « Oui ! » et l'autre... 4,5 millions, un diﬀérent ter- rible.\n";
-    let on = book("rules-on", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
+    let on = manuscript_of_texts("rules-on", &[("book.yaml", "title: T\nlanguage: fr\n"), ("a.md", text)]);
     let (c, _) = chapters(&on, &[]);
     assert!(c[0].1.contains("dit\u{a0}: «\u{202f}Oui\u{202f}!\u{202f}» et l’autre… 4,5\u{a0}millions, un différent terrible."), "{}", c[0].1);
     let yaml = "title: T\nlanguage: fr\ntypography:\n  spaces: false\n  apostrophes: false\n  ellipsis: false\n  number_spaces: false\n  ligatures: false\n";
-    let off = book("rules-off", &[("book.yaml", yaml), ("a.md", text)]);
+    let off = manuscript_of_texts("rules-off", &[("book.yaml", yaml), ("a.md", text)]);
     let (c, _) = chapters(&off, &[]);
     assert!(c[0].1.contains("Il dit : « Oui ! » et l'autre... 4,5 millions, un diﬀérent terrible."), "{}", c[0].1);
     // `folio normalise --diff` shows what the build does: the book's switches.
@@ -292,7 +284,7 @@ fn typography_rules_switch_off_one_by_one() {
     assert!(o.status.success() && diff.contains("[hyphenation]"), "{diff}");
     assert!(!diff.contains("[typography]") && !diff.contains("[unicode]"), "{diff}");
     // An unknown switch is refused, naming it.
-    let bad = book("rules-bad", &[("book.yaml", "title: T\ntypography:\n  quote: false\n"), ("a.md", text)]);
+    let bad = manuscript_of_texts("rules-bad", &[("book.yaml", "title: T\ntypography:\n  quote: false\n"), ("a.md", text)]);
     let o = folio().args(["build", "--manuscript"]).arg(&bad).arg("--out").arg(bad.join("out")).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("book.yaml") && err.contains("quote"), "{err}");
@@ -302,7 +294,7 @@ fn typography_rules_switch_off_one_by_one() {
 fn percent_escapes_and_mail_autolinks() {
     // `%C3%A9.md` names `é.md`, as a browser reads it; `<a@b.example>` is a
     // mail link, not a lost link into the manuscript.
-    let m = book("escapes", &[
+    let m = manuscript_of_texts("escapes", &[
         ("book.yaml", "title: T\nlanguage: fr\nchapters: [a.md, é.md]\n"),
         ("a.md", "# A\n\nVoir [l’autre](%C3%A9.md) et <ecrire@exemple.org>.\n"),
         ("é.md", "# É\n\nx\n"),
@@ -317,7 +309,7 @@ fn percent_escapes_and_mail_autolinks() {
 
 #[test]
 fn front_matter_not_understood_is_warned_about() {
-    let m = book("doubts", &[
+    let m = manuscript_of_texts("doubts", &[
         ("book.yaml", "title: T\nlanguage: en\n"),
         ("a.md", "---\ntitle: [a, b]\ndate: not a date\npublished: maybe\n---\n\nText.\n"),
     ]);

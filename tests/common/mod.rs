@@ -31,6 +31,24 @@ pub fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// A manuscript folder (`<scratch>/m`) holding `files` (path, content),
+/// sub-folders made as needed.
+pub fn manuscript(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let m = scratch(name).join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    for (p, bytes) in files {
+        let p = m.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    m
+}
+
+/// [`manuscript`] of text files.
+pub fn manuscript_of_texts<S: AsRef<str>>(name: &str, files: &[(&str, S)]) -> PathBuf {
+    manuscript(name, &files.iter().map(|(p, t)| (*p, t.as_ref().as_bytes())).collect::<Vec<_>>())
+}
+
 /// Run `folio build` and return its output; panics with stderr on failure.
 pub fn build(manuscript: &Path, out: &Path, format: &str, epoch: &str) -> Output {
     let o = folio()
