@@ -47,7 +47,12 @@ pub enum Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evidence {
     Book,
+    /// The book writes the word both ways: the counts decided.
+    BothSpellings,
     Dictionary,
+    /// The joined form is a listed word, and both halves are words too
+    /// (`fire- place`): a compound or a word, the book silent on it.
+    WordOrCompound,
     Habit,
     Elements,
     BothWords,
@@ -56,8 +61,16 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    fn unsure(self) -> bool {
-        matches!(self, Evidence::Elements | Evidence::BothWords | Evidence::Patterns)
+    /// Why a decision is in doubt, for its warning; `None` when it is not.
+    fn doubt(self) -> Option<&'static str> {
+        match self {
+            Evidence::BothSpellings => Some("the book writes it both ways"),
+            Evidence::WordOrCompound => Some("both halves are words, and so is the whole"),
+            Evidence::Elements => Some("only the book's other compounds tell"),
+            Evidence::BothWords => Some("both halves are words"),
+            Evidence::Patterns => Some("only the hyphenation patterns tell"),
+            Evidence::Book | Evidence::Dictionary | Evidence::Habit | Evidence::Default => None,
+        }
     }
 }
 
@@ -239,7 +252,8 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         // A book that spells it both ways: the patterns settle it, else
         // the spelling more likely to have given this break.
         let keep = j < h || (h > 0 && (refused() || h as f64 * compound_odds(lang, &joined, vocab) > j as f64));
-        return (if keep { Decision::Keep } else { Decision::Join }, Evidence::Book);
+        let ev = if j > 0 && h > 0 { Evidence::BothSpellings } else { Evidence::Book };
+        return (if keep { Decision::Keep } else { Decision::Join }, ev);
     }
     // (Only a piece that begins a hyphenated compound of the book can.)
     if j == 0 && h == 0 && vocab.head(left.split('-').next().unwrap_or(left)) > 0 {
@@ -358,7 +372,7 @@ pub fn decide(left: &str, right: &str, next: &str, lang_tag: &str, vocab: &Vocab
         if both_words && hyphen_habit(l_el, r_el, vocab) {
             return (Decision::Keep, Evidence::Elements);
         }
-        return (Decision::Join, Evidence::Dictionary);
+        return (Decision::Join, if both_words { Evidence::WordOrCompound } else { Evidence::Dictionary });
     }
     // Prefixes hyphenated before a word (`always`: `demi-heure`;
     // `before_words`: only before a word the book knows, `ex-collègues` but
@@ -648,9 +662,9 @@ pub fn run(text: &str, mask: &Mask, lang: &str, vocab: &Vocabulary, changes: &mu
             let (d, ev) = if hyphen == '\u{ad}' { (Decision::Join, Evidence::Habit) } else { decide(left, right, next, lang, vocab) };
             let before = format!("{}{}", &text[l_start..r0], right);
             let line = li + 1;
-            if ev.unsure() {
+            if let Some(why) = ev.doubt() {
                 let guess = if d == Decision::Keep { format!("{left}-{right}") } else { format!("{left}{right}") };
-                warnings.push(Warning { line, message: format!("unsure hyphen break {:?} made {:?}", before, guess), suggestion: format!("check it; write `{left}-{right}` or `{left}{right}` on one line") });
+                warnings.push(Warning { line, message: format!("unsure hyphen break {before:?} made {guess:?} ({why})"), suggestion: format!("check it; write `{left}-{right}` or `{left}{right}` on one line") });
             }
             let joiner = match d {
                 Decision::Leave => continue,
@@ -977,5 +991,13 @@ mod tests {
         let t = "x\nun ter- rible";
         run(t, &protect::protect(t), "fr", &v, &mut c, &mut w);
         assert_eq!(c, vec![Change { line: 2, step: Step::Hyphenation, before: "ter- rible".into(), after: "terrible".into() }]);
+        assert!(w.is_empty(), "{w:?}");
+        // Doubtful decisions are warned about, with why: a word written
+        // both ways, halves that are words as the whole is, halves alone.
+        let t = "a fire- place, over- powered, a dove- cote, a ter- rible\nover-powered, overpowered, overpowered";
+        let v = Vocabulary::from_texts([t]);
+        run(t, &protect::protect(t), "en", &v, &mut Vec::new(), &mut w);
+        let why: Vec<&str> = w.iter().map(|w| w.message.rsplit_once(" (").unwrap().1).collect();
+        assert_eq!(why, ["both halves are words, and so is the whole)", "the book writes it both ways)", "both halves are words)"], "{w:?}");
     }
 }
