@@ -499,12 +499,17 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &str) -> Result<(FrontMatter, 
 /// A BCP 47 language tag as EPUB and PDF need it (`fr`, `en-GB`,
 /// `pt-BR`): an ISO 639 code of two or three letters, then subtags of
 /// letters and digits. (The syntax allows longer codes; no language has
-/// one, while `French` is a common slip.)
+/// one, while `French` is a common slip.) A private-use tag (`x-elvish`)
+/// and the grandfathered `i-` ones (`i-klingon`) open with a single letter.
 /// Else a hint that names the likely tag.
 pub fn check_language(tag: &str) -> Result<(), String> {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
-    let ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let singleton = matches!(primary, "x" | "X" | "i" | "I");
+    let mut rest = parts.peekable();
+    let language = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let ok = (language || (singleton && rest.peek().is_some()))
+        && rest.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if ok {
         return Ok(());
     }
@@ -598,10 +603,10 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for ok in ["fr", "en", "en-GB", "pt-BR", "zh-Hant-TW", "sr-Latn", "de-CH-1996"] {
+        for ok in ["fr", "en", "en-GB", "pt-BR", "zh-Hant-TW", "sr-Latn", "de-CH-1996", "x-elvish", "i-klingon", "en-x-fancy"] {
             assert_eq!(check_language(ok), Ok(()), "{ok}");
         }
-        for bad in ["", "f", "fr_FR", "en GB", "français", "fr-", "-fr", "en-toolongsubtag", "1a"] {
+        for bad in ["", "f", "fr_FR", "en GB", "français", "fr-", "-fr", "en-toolongsubtag", "1a", "x", "x-", "i-", "y-elvish"] {
             assert!(check_language(bad).is_err(), "{bad}");
         }
         assert!(check_language("French").unwrap_err().contains("`fr`"));
