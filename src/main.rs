@@ -299,7 +299,7 @@ fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> R
             OnlyStep::Kramdown => Step::Kramdown,
             OnlyStep::Typography => Step::Typography,
         };
-        (opts.hyphenation, opts.kramdown, opts.typography) = (step == Step::Hyphenation, step == Step::Kramdown, step == Step::Typography);
+        opts.switches.only(step);
     }
     let normalised = normalise::normalise(body, &opts, &vocab);
     let head = text[..text.len() - body.len()].to_string();

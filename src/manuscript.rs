@@ -1,6 +1,7 @@
 //! Loading a manuscript folder: `book.yaml`, the chapter files and their
 //! Jekyll-style front matter. Nothing here interprets Markdown.
 
+use crate::normalise::Switches;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -48,57 +49,6 @@ enum ChapterEntry {
     Titled { file: String, title: Option<String> },
 }
 
-/// Typography switches of `book.yaml` (each rule of the normaliser can be
-/// turned off for a book).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TypographyOptions {
-    /// Merge words broken by line-end hyphenation (`ter- rible`).
-    pub dehyphenate: bool,
-    /// Understand kramdown habits (`####Title`, `{:.class}` lines).
-    pub kramdown: bool,
-    /// Language typography (French spaces, quotes, apostrophes, ellipsis):
-    /// false turns off every rule below at once.
-    pub typography: bool,
-    /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
-    /// no-break space before `:` and after a title of address (`M. Dupont`).
-    pub spaces: bool,
-    /// French: the space before `:` is a full no-break space (U+00A0); when
-    /// false, a narrow one (U+202F) like before `; ! ?`.
-    pub colon_full_space: bool,
-    /// `’` for `'` in words and elisions.
-    pub apostrophes: bool,
-    /// Curly quotes for straight ones (French: `« »` for `"…"`).
-    pub quotes: bool,
-    /// `...` → `…`.
-    pub ellipsis: bool,
-    /// English `--`, `---` → `–`, `—`; French: a no-break space after a
-    /// dialogue dash.
-    pub dashes: bool,
-    /// French: a no-break space in `4,5 millions`, before a unit and after `n°`.
-    pub number_spaces: bool,
-    /// Ligature characters of a PDF copy (`ﬁ`) spelled out.
-    pub ligatures: bool,
-}
-
-impl Default for TypographyOptions {
-    fn default() -> Self {
-        TypographyOptions {
-            dehyphenate: true,
-            kramdown: true,
-            typography: true,
-            spaces: true,
-            colon_full_space: true,
-            apostrophes: true,
-            quotes: true,
-            ellipsis: true,
-            dashes: true,
-            number_spaces: true,
-            ligatures: true,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BookYaml {
@@ -117,7 +67,7 @@ struct BookYaml {
     version: Option<String>,
     chapters: Option<Vec<ChapterEntry>>,
     #[serde(default)]
-    typography: TypographyOptions,
+    typography: Switches,
 }
 
 /// Book-level metadata, as the backends need it.
@@ -135,7 +85,8 @@ pub struct BookMeta {
     pub license: Option<String>,
     /// The edition's version (`make release` sets it from `git describe`).
     pub version: Option<String>,
-    pub typography: TypographyOptions,
+    /// book.yaml's `typography:` switches.
+    pub typography: Switches,
 }
 
 /// Front matter of a chapter file. Unknown keys are kept in `extra`.
@@ -306,7 +257,7 @@ impl Manuscript {
             subject: given(&y.subject),
             license: given(&y.license),
             version: given(&y.version),
-            typography: y.typography.clone(),
+            typography: y.typography,
         };
         Ok(Manuscript { root, meta, style, cover, sources, newest })
     }

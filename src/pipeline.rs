@@ -2,7 +2,7 @@
 //! What comes out (a `Book`, a `Style`, a report) is all a backend gets.
 
 use crate::book::{self, Asset, Book, Chapter};
-use crate::manuscript::{LoadError, Manuscript, Source, TypographyOptions};
+use crate::manuscript::{LoadError, Manuscript, Source};
 use crate::normalise::{self, Vocabulary};
 use crate::parallel;
 use crate::style::{Style, StyleError};
@@ -117,22 +117,8 @@ pub fn normalise_options(ms: &Manuscript, src: &Source) -> normalise::Options {
 }
 
 /// The normaliser's options from book.yaml's `typography:` switches.
-pub fn book_options(t: &TypographyOptions, lang: &str) -> normalise::Options {
-    let mut o = normalise::Options::all(lang);
-    o.hyphenation = t.dehyphenate;
-    o.kramdown = t.kramdown;
-    o.typography = t.typography;
-    o.ligatures = t.ligatures;
-    o.rules = normalise::Rules {
-        spaces: t.spaces,
-        colon_full_space: t.colon_full_space,
-        apostrophes: t.apostrophes,
-        quotes: t.quotes,
-        ellipsis: t.ellipsis,
-        dashes: t.dashes,
-        number_spaces: t.number_spaces,
-    };
-    o
+pub fn book_options(switches: &normalise::Switches, lang: &str) -> normalise::Options {
+    normalise::Options { switches: *switches, ..normalise::Options::all(lang) }
 }
 
 /// The vocabulary of the whole manuscript: evidence for de-hyphenation.

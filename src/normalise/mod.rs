@@ -49,26 +49,31 @@ pub struct Options {
     /// BCP 47 language of the text (`fr`, `en-GB`, ...).
     pub lang: String,
     pub unicode: bool,
-    pub hyphenation: bool,
-    pub kramdown: bool,
-    pub typography: bool,
-    /// Which rules the typography step applies.
-    pub rules: Rules,
-    /// The Unicode step spells out ligature characters (`ﬁ` → `fi`).
-    pub ligatures: bool,
+    /// The steps and rules to run: a book's `typography:` switches.
+    pub switches: Switches,
     /// Log each typographic change. A build does not read the log, and on
     /// a novel it is tens of thousands of entries: a tenth of the
     /// normaliser's time.
     pub log: bool,
 }
 
-/// The typography step's rules, each of which a book can turn off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rules {
+/// The steps of the normaliser and the rules of its typography step, each
+/// of which a book can turn off (book.yaml's `typography:` section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Switches {
+    /// Merge words broken by line-end hyphenation (`ter- rible`).
+    pub dehyphenate: bool,
+    /// Understand kramdown habits (`####Title`, `{:.class}` lines).
+    pub kramdown: bool,
+    /// Language typography (French spaces, quotes, apostrophes, ellipsis):
+    /// false turns off every rule below at once.
+    pub typography: bool,
     /// French: narrow no-break spaces before `; ! ?` and inside `« »`, a
     /// no-break space before `:` and after a title of address (`M. Dupont`).
     pub spaces: bool,
-    /// French: the space before `:` is a full no-break space (else narrow).
+    /// French: the space before `:` is a full no-break space (U+00A0); when
+    /// false, a narrow one (U+202F) like before `; ! ?`.
     pub colon_full_space: bool,
     /// `’` for `'` in words and elisions (`l’été`, `it’s`, `’tis`).
     pub apostrophes: bool,
@@ -81,30 +86,32 @@ pub struct Rules {
     pub dashes: bool,
     /// French: a no-break space in `4,5 millions`, before a unit and after `n°`.
     pub number_spaces: bool,
+    /// The Unicode step spells out ligature characters of a PDF copy (`ﬁ` → `fi`).
+    pub ligatures: bool,
 }
 
-impl Default for Rules {
+impl Default for Switches {
     fn default() -> Self {
-        Rules { spaces: true, colon_full_space: true, apostrophes: true, quotes: true, ellipsis: true, dashes: true, number_spaces: true }
+        Switches { dehyphenate: true, kramdown: true, typography: true, spaces: true, colon_full_space: true, apostrophes: true, quotes: true, ellipsis: true, dashes: true, number_spaces: true, ligatures: true }
     }
 }
 
 impl Options {
     pub fn all(lang: &str) -> Options {
-        Options { lang: lang.to_string(), unicode: true, hyphenation: true, kramdown: true, typography: true, rules: Rules::default(), ligatures: true, log: true }
+        Options { lang: lang.to_string(), unicode: true, switches: Switches::default(), log: true }
     }
     /// Only one step (Unicode NFC still runs first: every step expects NFC).
     pub fn only(lang: &str, step: Step) -> Options {
-        Options {
-            lang: lang.to_string(),
-            unicode: true,
-            hyphenation: step == Step::Hyphenation,
-            kramdown: step == Step::Kramdown,
-            typography: step == Step::Typography,
-            rules: Rules::default(),
-            ligatures: true,
-            log: true,
-        }
+        let mut o = Options::all(lang);
+        o.switches.only(step);
+        o
+    }
+}
+
+impl Switches {
+    /// Turn every step off but `step`.
+    pub fn only(&mut self, step: Step) {
+        (self.dehyphenate, self.kramdown, self.typography) = (step == Step::Hyphenation, step == Step::Kramdown, step == Step::Typography);
     }
 }
 
@@ -181,8 +188,8 @@ pub fn may_have_hyphen_breaks(text: &str) -> bool {
 /// around it is made: the Unicode step (mojibake mended) and the
 /// language's typography. Plain text, one line.
 pub fn typeset_title(title: &str, opts: &Options) -> String {
-    let title = if opts.unicode { unicode::run(title, opts.ligatures, &mut Vec::new()) } else { title.to_string() };
-    if !opts.typography {
+    let title = if opts.unicode { unicode::run(title, opts.switches.ligatures, &mut Vec::new()) } else { title.to_string() };
+    if !opts.switches.typography {
         return title;
     }
     typography::run(&title, &protect::protect(&title), opts, None)
@@ -192,7 +199,7 @@ pub fn typeset_title(title: &str, opts: &Options) -> String {
 pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     let mut out = Normalised { text: text.to_string(), ..Default::default() };
     if opts.unicode {
-        out.text = unicode::run(text, opts.ligatures, &mut out.changes);
+        out.text = unicode::run(text, opts.switches.ligatures, &mut out.changes);
     }
     // Later steps log lines of their own input: map them back.
     let mut line_map: Option<Vec<usize>> = None;
@@ -204,7 +211,7 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         }
     };
     // most books have no line-break hyphen left: nothing to look at
-    if opts.hyphenation && may_have_hyphen_breaks(&out.text) {
+    if opts.switches.dehyphenate && may_have_hyphen_breaks(&out.text) {
         let d = hyphenation::run(&out.text, &mask, &opts.lang, vocab, &mut out.changes, &mut out.warnings);
         refresh(&mut mask, &out.text, &d.text);
         out.text = d.text;
@@ -220,7 +227,7 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
     // their definitions added at the end), and where later steps' changes
     // and warnings begin.
     let mut pandoc_map: Option<(Vec<usize>, usize, usize)> = None;
-    if opts.kramdown {
+    if opts.switches.kramdown {
         let t = kramdown::run(&out.text, &mask, &mut out.changes, &mut escaped);
         refresh(&mut mask, &out.text, &t);
         out.text = t;
@@ -231,7 +238,7 @@ pub fn normalise(text: &str, opts: &Options, vocab: &Vocabulary) -> Normalised {
         }
         out.text = t;
     }
-    if opts.typography {
+    if opts.switches.typography {
         let t = typography::run(&out.text, &mask, opts, opts.log.then_some(&mut out.changes));
         refresh(&mut mask, &out.text, &t);
         out.text = t;

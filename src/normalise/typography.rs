@@ -7,7 +7,7 @@
 //! `n°`. English: curly quotes and apostrophes, `--`/`---` dashes, `…`.
 
 use super::protect::{self, Mask};
-use super::{Change, Options, Rules, Step};
+use super::{Change, Options, Step, Switches};
 
 const NBSP: char = '\u{a0}';
 const NNBSP: char = '\u{202f}';
@@ -63,9 +63,9 @@ pub fn run(text: &str, mask: &Mask, opts: &Options, log: Option<&mut Vec<Change>
             if text[a..b].trim().is_empty() {
                 open.clear();
             }
-            french_line(text, a, b, mask, &opts.rules, &mut open, &mut edits);
+            french_line(text, a, b, mask, &opts.switches, &mut open, &mut edits);
         } else {
-            english_line(text, a, b, mask, &opts.rules, &mut edits);
+            english_line(text, a, b, mask, &opts.switches, &mut edits);
         }
     }
     apply(text, edits, log)
@@ -95,7 +95,7 @@ fn set_space(text: &str, start: usize, end: usize, want: char, edits: &mut Vec<E
     }
 }
 
-fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
+fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Switches, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     // Dialogue dash opening the line.
     let lead = line.len() - line.trim_start_matches([' ', '>']).len();
@@ -228,7 +228,7 @@ fn french_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, open:
 /// (`encoding="utf-8"`) or a number (`30"`), and the quote closing it.
 /// `open` holds the paragraph's open quotes: `«` as typed, `‹` for one
 /// made here, `“`, and `"` for one left as typed.
-fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules: &Rules, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
+fn french_quote(text: &str, (a, b): (usize, usize), i: usize, mask: &Mask, rules: &Switches, open: &mut Vec<char>, edits: &mut Vec<Edit>) {
     let (line, k) = (&text[a..b], i - a);
     let before = line[..k].trim_end_matches(['*', '_']).chars().next_back().unwrap_or('\n');
     let next = line[k + 1..].chars().next().unwrap_or('\n');
@@ -333,7 +333,7 @@ fn ellipsis(line: &str, k: usize, prev: char, i: usize, edits: &mut Vec<Edit>) -
 /// line before (the book joins lines ending so: the mark can never start a
 /// line), as does `«` ending one. Not a kramdown definition (`Terme` alone
 /// on its line, six words at most, then `: définition`).
-fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
+fn across_lines(text: &str, a: usize, b: usize, mask: &Mask, rules: &Switches, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let body = line.trim_start_matches(is_space);
     let p = a + line.len() - body.len();
@@ -443,7 +443,7 @@ const EN_ELISIONS: &[&str] = &[
     "bout", "cause", "cept", "em", "gainst", "n", "neath", "nough", "prentice", "til", "tis", "tween", "twas", "twere", "twill", "twixt", "twould",
 ];
 
-fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Rules, edits: &mut Vec<Edit>) {
+fn english_line(text: &str, a: usize, b: usize, mask: &Mask, rules: &Switches, edits: &mut Vec<Edit>) {
     let line = &text[a..b];
     let mut skip_to = 0;
     // Where the last opening quote ended: a quote right after it opens too
@@ -587,7 +587,7 @@ mod tests {
         assert_eq!(fr("«Bonjour» et «  toi  »"), "«\u{202f}Bonjour\u{202f}» et «\u{202f}toi\u{202f}»");
         assert_eq!(fr("« x\u{a0}»"), "«\u{202f}x\u{202f}»");
         let mut o = Options::all("fr");
-        o.rules.colon_full_space = false;
+        o.switches.colon_full_space = false;
         assert_eq!(run("a : b", &protect::protect("a : b"), &o, Some(&mut Vec::new())), "a\u{202f}: b");
         assert_eq!(fr("a\u{202f}: b"), "a\u{a0}: b");
     }
@@ -690,9 +690,9 @@ mod tests {
 
     #[test]
     fn each_rule_switches_off() {
-        let with = |lang: &str, f: fn(&mut Rules), s: &str| {
+        let with = |lang: &str, f: fn(&mut Switches), s: &str| {
             let mut o = Options::all(lang);
-            f(&mut o.rules);
+            f(&mut o.switches);
             run(s, &protect::protect(s), &o, None)
         };
         let fr_text = "— Oui : « non ! » l'été... 4,5 millions";
