@@ -15,4 +15,5 @@ pub mod output;
 mod parallel;
 pub mod pdf;
 pub mod pipeline;
+pub mod scaffold;
 pub mod style;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use folio::manuscript::{split_front_matter, Manuscript};
 use folio::normalise::{self, Step, Vocabulary};
 use folio::pipeline::{self, Diagnostic, PrepareOptions, Prepared};
+use folio::scaffold::{self, Starter};
 use folio::{epub, output, pdf};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,22 @@ enum Command {
         /// With --write: keep no FILE.orig.
         #[arg(long, requires = "write")]
         no_backup: bool,
+    },
+    /// Start a new manuscript: book.yaml and a first chapter, ready to build.
+    Init {
+        /// The folder to create (or an empty one).
+        #[arg(value_name = "MANUSCRIPT", default_value = "manuscript")]
+        folder: PathBuf,
+        #[arg(long, default_value = "Untitled")]
+        title: String,
+        #[arg(long)]
+        author: Option<String>,
+        /// The book's language, a BCP 47 tag.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Also copy folio's style sheet and fonts into the folder, to change.
+        #[arg(long)]
+        style: bool,
     },
     /// Check the manuscript and print warnings with file:line and a suggestion.
     Check {
@@ -139,7 +156,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings, book_version } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings, book_version }),
         Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
         Command::Check { folder, manuscript, strict } => check(&folder.unwrap_or(manuscript), strict),
+        Command::Init { folder, title, author, lang, style } => init(&folder, &Starter { title: &title, author: author.as_deref(), lang: &lang, style }),
     }
+}
+
+/// Write a new manuscript into `dir`, overwriting nothing: a file already
+/// there stops it before anything is written.
+fn init(dir: &Path, s: &Starter) -> Result<(), Failure> {
+    folio::manuscript::check_language(s.lang).map_err(|hint| Failure::usage(format!("--lang {}: {hint}", s.lang)))?;
+    if s.title.trim().is_empty() {
+        return Err(Failure::usage("--title is empty: give the book's title"));
+    }
+    let files = scaffold::files(s);
+    if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
+        return Err(Failure::input(format!("{}: already there; folio init overwrites nothing (choose another folder, or move the file)", dir.join(name).display())));
+    }
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        let parent = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(|e| Failure::input(format!("{}: cannot create the folder: {e}", parent.display())))?;
+        output::write_atomic(&path, bytes).map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    eprintln!("wrote {} ({} files); build it with `folio build --manuscript {}`", dir.display(), files.len(), dir.display());
+    Ok(())
 }
 
 /// `SOURCE_DATE_EPOCH`, else the newest manuscript file's time.

@@ -38,6 +38,17 @@ const DEFAULT_FONTS: [BuiltinFont; 4] = [
     builtin_font!("Vollkorn-BoldItalic.ttf"),
 ];
 
+/// The built-in sheet as a file to change, with its fonts and their
+/// licence beside it (`fonts/`): what `folio init --style` writes.
+pub fn starter_files() -> Vec<(String, std::borrow::Cow<'static, [u8]>)> {
+    use std::borrow::Cow;
+    let sheet = DEFAULT_SHEET.replace("../fonts/", "fonts/");
+    let mut out = vec![("style.yaml".to_string(), Cow::Owned(sheet.into_bytes()))];
+    out.extend(DEFAULT_FONTS.iter().map(|f| (format!("fonts/{}", f.name), Cow::Borrowed(f.bytes))));
+    out.push(("fonts/OFL.txt".into(), Cow::Borrowed(&include_bytes!("../fonts/OFL.txt")[..])));
+    out
+}
+
 /// A font's bytes deflated ahead of time: what the EPUB stores for it.
 #[derive(Debug, Clone, Copy)]
 pub struct Deflated {
