@@ -44,9 +44,10 @@ pub fn files(s: &Starter) -> Vec<(String, Cow<'static, [u8]>)> {
     out
 }
 
-/// `s` as a YAML scalar that reads back as `s` (titles hold `:` and `#`).
+/// `s` as a YAML scalar that reads back as the same text (titles hold `:`
+/// and `#`; `1984` and `yes` would read as a number and a boolean).
 fn quoted(s: &str) -> String {
-    let plain = !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '\'' | '’' | '-')) && !s.starts_with([' ', '-', '\'']) && !s.ends_with(' ');
+    let plain = matches!(serde_yaml::from_str::<serde_yaml::Value>(s), Ok(serde_yaml::Value::String(t)) if t == s);
     if plain {
         s.to_string()
     } else {
@@ -60,7 +61,7 @@ mod tests {
 
     #[test]
     fn titles_read_back_as_written() {
-        for t in ["Noir & Blanc", "Un titre : sous-titre", "« Oui »", "A \"quoted\" # word", "- Dash", "Plain title", "C:\\path"] {
+        for t in ["Noir & Blanc", "Un titre : sous-titre", "« Oui »", "A \"quoted\" # word", "- Dash", "Plain title", "C:\\path", "1984", "yes", "true", "null", "~", "[x]", "*star", "'a'"] {
             let files = files(&Starter { title: t, author: Some("Ann: B"), lang: "fr", style: false });
             let yaml: serde_yaml::Value = serde_yaml::from_slice(&files[0].1).unwrap();
             assert_eq!((yaml["title"].as_str(), yaml["author"].as_str()), (Some(t), Some("Ann: B")));
