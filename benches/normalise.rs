@@ -57,4 +57,7 @@ fn main() {
     run(1_000_000, "x ^[y a\n");
     // Nor unclosed `<code>` and tags that might go on over lines.
     run(1_000_000, "<code>x <a b c\n");
+    // Nor one long line of note calls and brackets that might end link texts.
+    run(1_000_000, "[^a]] x[^1]]( ]]");
+    run(1_000_000, "x[^1]](");
 }

@@ -196,10 +196,7 @@ fn notes_after_links(line: &str, protected: impl Fn(usize) -> bool) -> Option<St
         // `x`: the `]` that closes the link text; the calls end just before.
         // (The calls and the destination are masked: they are no text.)
         let mut calls = x;
-        while let Some(open) = line[..calls].strip_suffix(']').and_then(|s| s.rfind("[^")).filter(|&o| {
-            let label = &line[o + 2..calls - 1];
-            !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[' || c == ']')
-        }) {
+        while let Some(open) = note_call_ending(b, calls) {
             calls = open;
         }
         if calls == x {
@@ -224,10 +221,25 @@ fn notes_after_links(line: &str, protected: impl Fn(usize) -> bool) -> Option<St
     (done > 0).then(|| out + &line[done..])
 }
 
+/// How far the searches below look, in bytes: a note label, a link's text,
+/// its destination. Farther, it is no link; and a line of brackets stays
+/// linear.
+const MAX_LABEL: usize = 64;
+const MAX_TEXT: usize = 1_000;
+const MAX_DESTINATION: usize = 2_000;
+
+/// The start of a note call `[^label]` ending just before byte `end`.
+fn note_call_ending(b: &[u8], end: usize) -> Option<usize> {
+    let close = end.checked_sub(1).filter(|&c| b[c] == b']')?;
+    let label = b[close.saturating_sub(MAX_LABEL)..close].iter().rev().take_while(|c| !c.is_ascii_whitespace() && !matches!(c, b'[' | b']' | b'^')).count();
+    let open = (close - label).checked_sub(2)?;
+    (label > 0 && &b[open..open + 2] == b"[^").then_some(open)
+}
+
 /// The `[` that opens the bracket closing just before byte `end`.
 fn opening_bracket(b: &[u8], end: usize) -> Option<usize> {
     let mut depth = 0;
-    for k in (0..end).rev() {
+    for k in (end.saturating_sub(MAX_TEXT)..end).rev() {
         match b[k] {
             _ if k > 0 && b[k - 1] == b'\\' => {}
             b']' => depth += 1,
@@ -243,7 +255,7 @@ fn opening_bracket(b: &[u8], end: usize) -> Option<usize> {
 fn closing(b: &[u8], start: usize, open: u8, close: u8) -> Option<usize> {
     let mut depth = 0;
     let mut k = start;
-    while k < b.len() {
+    while k < b.len().min(start + MAX_DESTINATION) {
         match b[k] {
             b'\\' => k += 1,
             c if c == open => depth += 1,
