@@ -50,6 +50,11 @@ enum Command {
         /// Print the time each stage took.
         #[arg(long)]
         timings: bool,
+        /// Build again whenever a file of the manuscript (or the --style
+        /// sheet) changes, until interrupted; an error waits for the next
+        /// change.
+        #[arg(long)]
+        watch: bool,
     },
     /// Print a chapter's normalised Markdown (or, with --diff, the change log).
     Normalise {
@@ -153,7 +158,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings, book_version } => build(format, &manuscript, style, &out, BuildFlags { no_drafts, dump_layout, quiet, timings, book_version }),
+        Command::Build { format, manuscript, style, out, no_drafts, dump_layout, quiet, timings, book_version, watch } => {
+            let flags = BuildFlags { no_drafts, dump_layout, quiet, timings, book_version };
+            if watch {
+                watch_and_build(format, &manuscript, style, &out, flags)
+            } else {
+                build(format, &manuscript, style, &out, flags)
+            }
+        }
         Command::Normalise { file, lang, only, diff, write, no_backup } => normalise_cmd(&file, lang, only, diff, write, no_backup),
         Command::Check { folder, manuscript, strict } => check(&folder.unwrap_or(manuscript), strict),
         Command::Init { folder, title, author, lang, style } => init(&folder, &Starter { title: &title, author: author.as_deref(), lang: &lang, style }),
@@ -193,6 +205,57 @@ fn prepare(dir: &Path, style: Option<PathBuf>, no_drafts: bool) -> Result<Prepar
     pipeline::prepare(dir, &PrepareOptions { no_drafts, style }).map_err(Failure::input)
 }
 
+/// `folio build --watch`: build, then poll the manuscript folder (and the
+/// `--style` sheet) and build again when a file changes. Polling, a few
+/// times a second, needs no platform API and costs nothing noticeable on
+/// a folder of chapters.
+fn watch_and_build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Path, flags: BuildFlags) -> Result<(), Failure> {
+    let mut roots = vec![dir.to_path_buf()];
+    roots.extend(style.clone());
+    // The books written must not count as changes, if written inside.
+    std::fs::create_dir_all(out).map_err(|e| Failure::input(format!("{}: cannot create the output folder: {e}", out.display())))?;
+    let out_dir = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+    loop {
+        let seen = snapshot(&roots, &out_dir);
+        if let Err(f) = build(format, dir, style.clone(), out, flags.clone()) {
+            eprintln!("error: {}", f.message);
+        }
+        eprintln!("watching {} for changes (Ctrl-C to stop)", dir.display());
+        while snapshot(&roots, &out_dir) == seen {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        // An editor saves in several writes: let it finish.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Every file under `roots` but hidden ones (an editor's swap files, the
+/// atomic writes' temporaries) and those in `skip`: path, time, size.
+fn snapshot(roots: &[PathBuf], skip: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = roots.to_vec();
+    while let Some(p) = stack.pop() {
+        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) && !roots.contains(&p);
+        if hidden {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        if meta.is_dir() {
+            if std::fs::canonicalize(&p).is_ok_and(|c| c == skip) {
+                continue;
+            }
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                stack.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+            }
+        } else {
+            out.push((p, meta.modified().ok(), meta.len()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[derive(Clone)]
 struct BuildFlags {
     no_drafts: bool,
     dump_layout: bool,
