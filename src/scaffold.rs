@@ -51,7 +51,15 @@ fn quoted(s: &str) -> String {
     if plain {
         s.to_string()
     } else {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+        let mut q = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '\\' | '"' => q.extend(['\\', c]),
+                c if c.is_control() => q.push_str(&format!("\\u{:04X}", c as u32)),
+                c => q.push(c),
+            }
+        }
+        q + "\""
     }
 }
 
@@ -61,7 +69,7 @@ mod tests {
 
     #[test]
     fn titles_read_back_as_written() {
-        for t in ["Noir & Blanc", "Un titre : sous-titre", "« Oui »", "A \"quoted\" # word", "- Dash", "Plain title", "C:\\path", "1984", "yes", "true", "null", "~", "[x]", "*star", "'a'"] {
+        for t in ["Noir & Blanc", "Un titre : sous-titre", "« Oui »", "A \"quoted\" # word", "- Dash", "Plain title", "C:\\path", "1984", "yes", "true", "null", "~", "[x]", "*star", "'a'", "two\nlines\tand\u{1}"] {
             let files = files(&Starter { title: t, author: Some("Ann: B"), lang: "fr", style: false });
             let yaml: serde_yaml::Value = serde_yaml::from_slice(&files[0].1).unwrap();
             assert_eq!((yaml["title"].as_str(), yaml["author"].as_str()), (Some(t), Some("Ann: B")));
