@@ -230,7 +230,8 @@ fn watch_and_build(format: Format, dir: &Path, style: Option<PathBuf>, out: &Pat
 }
 
 /// Every file under `roots` but hidden ones (an editor's swap files, the
-/// atomic writes' temporaries) and those in `skip`: path, time, size.
+/// atomic writes' temporaries) and those in `skip`: path, time, size. A
+/// linked folder is not entered (a link to a parent would never end).
 fn snapshot(roots: &[PathBuf], skip: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
@@ -241,7 +242,8 @@ fn snapshot(roots: &[PathBuf], skip: &Path) -> Vec<(PathBuf, Option<std::time::S
         }
         let Ok(meta) = std::fs::metadata(&p) else { continue };
         if meta.is_dir() {
-            if std::fs::canonicalize(&p).is_ok_and(|c| c == skip) {
+            let linked = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+            if (linked && !roots.contains(&p)) || std::fs::canonicalize(&p).is_ok_and(|c| c == skip) {
                 continue;
             }
             if let Ok(rd) = std::fs::read_dir(&p) {
