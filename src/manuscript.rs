@@ -175,12 +175,12 @@ impl Manuscript {
             return Err(LoadError::new(dir, "is a file, not the manuscript folder", "give the folder that holds book.yaml with --manuscript DIR"));
         }
         if !dir.is_dir() {
-            return Err(LoadError::new(dir, "the manuscript folder does not exist", "give the folder that holds book.yaml with --manuscript DIR"));
+            return Err(LoadError::new(dir, "the manuscript folder does not exist", format!("give the folder that holds book.yaml with --manuscript DIR, or start one with `folio init {}`", dir.display())));
         }
         let text = match std::fs::read(&yaml_path) {
             Ok(bytes) => decode(&yaml_path, bytes)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(LoadError::new(&yaml_path, "no book.yaml in the manuscript folder", "create it with at least `title:` and `language:` (see README, \"Manuscript format\")"))
+                return Err(LoadError::new(&yaml_path, "no book.yaml in the manuscript folder", format!("create it with at least `title:` and `language:` (see README, \"Manuscript format\"), or write one with `folio init {}`", dir.display())))
             }
             Err(e) => return Err(LoadError::new(&yaml_path, format!("cannot read: {e}"), "check the file's permissions")),
         };
