@@ -4,7 +4,7 @@
 //! 2 a usage error.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use folio::manuscript::{split_front_matter, Manuscript};
+use folio::manuscript::{split_front_matter, utf8_text, Manuscript};
 use folio::normalise::{self, Step, Vocabulary};
 use folio::pipeline::{self, Diagnostic, PrepareOptions, Prepared};
 use folio::scaffold::{self, Starter};
@@ -364,20 +364,10 @@ fn normalise_file(file: &str, lang: Option<String>, only: Option<OnlyStep>) -> R
     let (original, shown) = if file == "-" {
         let mut b = Vec::new();
         std::io::stdin().read_to_end(&mut b).map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
-        let s = String::from_utf8(b).map_err(|e| {
-            let off = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..off].iter().filter(|&&c| c == b'\n').count() + 1;
-            Failure::input(format!("<stdin>:{line}: not UTF-8: invalid byte 0x{:02X} at byte offset {off}\n  hint: give UTF-8 text (e.g. `iconv -f latin1 -t utf-8`)", e.as_bytes()[off]))
-        })?;
-        (s, "<stdin>".to_string())
+        (utf8_text(Path::new("<stdin>"), b).map_err(Failure::input)?, "<stdin>".to_string())
     } else {
         let s = std::fs::read(file).map_err(|e| Failure::input(format!("{file}: cannot read: {e}")))?;
-        let s = String::from_utf8(s).map_err(|e| {
-            let off = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..off].iter().filter(|&&c| c == b'\n').count() + 1;
-            Failure::input(format!("{file}:{line}: not UTF-8: invalid byte 0x{:02X} at byte offset {off}\n  hint: save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)", e.as_bytes()[off]))
-        })?;
-        (s, file.to_string())
+        (utf8_text(Path::new(file), s).map_err(Failure::input)?, file.to_string())
     };
     let text = original.strip_prefix('\u{feff}').unwrap_or(&original).replace("\r\n", "\n");
     let (front, body, body_line) = split_front_matter(&text, &shown).map_err(Failure::input)?;

@@ -356,12 +356,18 @@ fn post_date(rel: &str) -> Option<ChapterDate> {
 
 /// Bytes to text: UTF-8 required (the error names the byte offset and line),
 /// a BOM is dropped, CRLF and CR become LF.
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
-    let text = String::from_utf8(bytes).map_err(|e| {
+/// `bytes` as text, else an error at the line of the first byte that is
+/// not UTF-8.
+pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..off].iter().filter(|&&b| b == b'\n').count() + 1;
         LoadError::new(path, format!("not UTF-8: invalid byte 0x{:02X} at byte offset {off}", e.as_bytes()[off]), "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)").at(line, None)
-    })?;
+    })
+}
+
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    let text = utf8_text(path, bytes)?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }

@@ -217,8 +217,11 @@ impl English {
     /// or more: shorter ones there are mostly prefixes and syllables
     /// (`dis`, `tun`).
     fn wider(&self, w: &str, joined: &str) -> bool {
-        let (w, joined) = (w.to_lowercase(), joined.to_lowercase());
-        self.on && w.chars().count() >= 4 && EN_PIECE_LIST.contains(&w) && !EN_PIECE_LIST.contains(&joined) && !EN_WORD_LIST.contains(&joined)
+        if !self.on || w.chars().count() < 4 {
+            return false;
+        }
+        let joined = joined.to_lowercase();
+        EN_PIECE_LIST.contains(&w.to_lowercase()) && !EN_PIECE_LIST.contains(&joined) && !EN_WORD_LIST.contains(&joined)
     }
     /// Lower-case pieces of one or two letters (`un`, `de`) are mostly
     /// prefixes or syllables: words only when listed.
